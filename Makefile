@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+LOGIN ?= coordinator@tuky.local
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-deps bench messages clean
+
+$(BIN)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## make run: install, migrate, load the 2023 plan, create a coordinator login, serve on 127.0.0.1
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed tuky-2023
+	@echo "Tài khoản điều phối / coordinator login:"
+	@$(FLASK) users create $(LOGIN) --role coordinator --reset
+	@echo "Mở / open: http://$(HOST):$(PORT)/admin/  (Ctrl+C để dừng / to stop)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:create_app()'
+
+## make test: install (system packages too, as root) and run the whole suite
+test: install system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	@scripts/system-deps.sh
+
+## make bench: the benchmarks in bench/, each printing its baseline measured in the same run
+bench: install system-deps
+	$(BIN)/python -m bench.fire_rate
+
+## make messages: extract the messages and update the Vietnamese catalog (then translate the new ones)
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot --no-location --sort-output --ignore-dirs='.venv tests bench' .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi --no-location --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

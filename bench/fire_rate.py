@@ -1,0 +1,230 @@
+"""How fast the service fires triggers, against plain DB-API doing the same writes.
+
+Both sides run one durable transaction per change: on SQLite a file in WAL mode with
+``synchronous=FULL``; on PostgreSQL a server started here with ``fsync=on``. The service side goes
+through ``workflow.service.fire`` (lock, machine, guards, due dates, audit hash chain); the
+baseline locks, reads and updates the case row and inserts the hash-chained audit row with
+sqlite3 / psycopg directly. A third line does the baseline's writes through the SQLAlchemy ORM
+with no domain logic, to show how much of the gap is the stack and how much is ours.
+
+    python -m bench.fire_rate [--fires 3000] [--memory 100000] [--profile] [--no-postgres]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import json
+import pstats
+import shutil
+import sqlite3
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+import psycopg
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from models import AuditEntry, Inspection
+from models.db import Database, write_transaction
+from models.migrate import upgrade
+from plans import tuky_2023
+from tests import postgres
+from workflow.config import zone
+from workflow.permissions import Actor
+from workflow.service import fire
+
+VN = zone("Asia/Ho_Chi_Minh")
+NOW = datetime(2023, 7, 10, 9, tzinfo=VN)
+ACTOR = Actor("bench@tuky.local", "coordinator")
+FAR_VISIT = date(2023, 8, 30)
+
+
+def service_step(database: Database, case_ids: list[int]) -> Callable[[int], None]:
+    """Alternate notify / reschedule on each case, so every fire is a real, accepted change."""
+    def step(i: int) -> None:
+        case_id = case_ids[i % len(case_ids)]
+        with database.session() as session:
+            if (i // len(case_ids)) % 2 == 0:
+                fire(session, case_id, "notify", ACTOR, NOW, notice_date="2023-07-10", notice_number="01/TB-UBND")
+            else:
+                fire(session, case_id, "reschedule", ACTOR, NOW, visit_date=FAR_VISIT.isoformat())
+    return step
+
+
+def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], None]:
+    """The same writes through the SQLAlchemy ORM with no domain logic at all: what the stack
+    itself costs (lock and load the case with its campaign and findings, update it, add the entry)."""
+    def step(i: int) -> None:
+        case_id = case_ids[i % len(case_ids)]
+        notify = (i // len(case_ids)) % 2 == 0
+        with database.session() as session, write_transaction(session):
+            query = (select(Inspection).where(Inspection.id == case_id)
+                     .options(joinedload(Inspection.campaign, innerjoin=True), joinedload(Inspection.findings))
+                     .with_for_update(of=Inspection))
+            case = session.scalars(query).unique().one()
+            at = datetime.now(timezone.utc)
+            payload = ["inspection", case_id, case.audit_seq + 1, at.isoformat(), ACTOR.name, "notify" if notify else "reschedule", case.state, "notified" if notify else "planned", None, "{}"]
+            digest = _audit_hash(case.audit_head, payload)
+            session.add(AuditEntry(entity="inspection", entity_id=case_id, seq=case.audit_seq + 1, inspection_id=case_id, at=at,
+                                   actor=ACTOR.name, trigger=payload[5], from_state=case.state, to_state=payload[7],
+                                   data_json="{}", prev_hash=case.audit_head, hash=digest))
+            case.state, case.notice_date = payload[7], date(2023, 7, 10) if notify else None
+            case.notice_number = "01/TB-UBND" if notify else None
+            case.updated_at, case.audit_seq, case.audit_head = at, case.audit_seq + 1, digest
+    return step
+
+
+def _audit_hash(prev: str, payload: list) -> str:
+    return hashlib.sha256(json.dumps([prev, *payload], ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def baseline_step(connect: Callable[[], object], placeholder: str, begin: str, case_ids: list[int]) -> Callable[[int], None]:
+    """The same rows written with DB-API: lock and read the case, update it, append the entry."""
+    connection = connect()
+    p = placeholder
+    lock = f"SELECT state, version, audit_seq, audit_head FROM inspection WHERE id = {p}" + (" FOR UPDATE" if p == "%s" else "")
+
+    def step(i: int) -> None:
+        case_id = case_ids[i % len(case_ids)]
+        notify = (i // len(case_ids)) % 2 == 0
+        cursor = connection.cursor()
+        cursor.execute(begin)
+        state, version, seq, head = cursor.execute(lock, (case_id,)).fetchone() if p == "?" else _fetch(cursor, lock, case_id)
+        new_state = "notified" if notify else "planned"
+        at = datetime.now(timezone.utc).replace(tzinfo=None)
+        payload = ["inspection", case_id, seq + 1, at.isoformat(), ACTOR.name, "notify" if notify else "reschedule", state, new_state, None, "{}"]
+        digest = _audit_hash(head, payload)
+        cursor.execute(
+            f"UPDATE inspection SET state = {p}, version = {p}, notice_date = {p}, notice_number = {p}, visit_date = {p}, "
+            f"notice_due = {p}, report_due = {p}, updated_at = {p}, audit_seq = {p}, audit_head = {p} WHERE id = {p} AND version = {p}",
+            (new_state, version + 1, date(2023, 7, 10) if notify else None, "01/TB-UBND" if notify else None, FAR_VISIT,
+             date(2023, 8, 18), date(2023, 8, 25), at, seq + 1, digest, case_id, version),
+        )
+        cursor.execute(
+            "INSERT INTO audit_entry (entity, entity_id, seq, inspection_id, at, actor, trigger, from_state, to_state, comment, data_json, prev_hash, hash) "
+            f"VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
+            ("inspection", case_id, seq + 1, case_id, at, ACTOR.name, payload[5], state, new_state, None, "{}", head, digest),
+        )
+        cursor.execute("COMMIT")
+    return step
+
+
+def _fetch(cursor, query: str, case_id: int):
+    cursor.execute(query, (case_id,))
+    return cursor.fetchone()
+
+
+def rate(step: Callable[[int], None], count: int) -> float:
+    for i in range(min(50, count)):  # warm up
+        step(i)
+    start = time.perf_counter()
+    for i in range(50, 50 + count):
+        step(i)
+    return count / (time.perf_counter() - start)
+
+
+def prepare(url: str) -> tuple[Database, list[int]]:
+    upgrade(url)
+    database = Database(url)
+    with database.session() as session:
+        tuky_2023.load(session, NOW)
+        ids = session.scalars(select(Inspection.id).where(Inspection.kind == "direct").order_by(Inspection.id)).all()
+    return database, list(ids)
+
+
+def rss_mib() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * 4096 / 2**20
+
+
+def bench_sqlite(fires: int, memory: int, profile: bool) -> None:
+    directory = Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    service_db, case_ids = prepare(f"sqlite:///{directory / 'service.db'}")
+    service_db.dispose()
+    shutil.copy(directory / "service.db", directory / "baseline.db")
+    shutil.copy(directory / "service.db", directory / "floor.db")
+    service_db = Database(f"sqlite:///{directory / 'service.db'}")
+    floor_db = Database(f"sqlite:///{directory / 'floor.db'}")
+
+    def connect_sqlite():
+        connection = sqlite3.connect(directory / "baseline.db", isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        return connection
+
+    service = rate(service_step(service_db, case_ids), fires)
+    baseline = rate(baseline_step(connect_sqlite, "?", "BEGIN IMMEDIATE", case_ids), fires)
+    floor = rate(orm_floor_step(floor_db, case_ids), fires)
+    floor_db.dispose()
+    report("SQLite (WAL, synchronous=FULL)", service, baseline, floor)
+    if profile:
+        profiler = cProfile.Profile()
+        step = service_step(service_db, case_ids)
+        profiler.runcall(lambda: [step(i) for i in range(fires)])
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    if memory:
+        step = service_step(service_db, case_ids)
+        marks = sorted({memory // 10, memory // 2, memory})
+        done, start_rss = 0, rss_mib()
+        print(f"  memory: RSS {start_rss:.1f} MiB before", flush=True)
+        for mark in marks:
+            while done < mark:
+                step(done)
+                done += 1
+            print(f"  memory: RSS {rss_mib():.1f} MiB after {done} fires", flush=True)
+    service_db.dispose()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def bench_postgres(fires: int) -> None:
+    server = postgres.start(durable=True)
+    if server is None:
+        print("PostgreSQL: not installed, skipped")
+        return
+    try:
+        for name in ("bench_service", "bench_baseline"):
+            server.execute(f"CREATE DATABASE {name}")
+        for name in ("bench_floor",):
+            server.execute(f"CREATE DATABASE {name}")
+        service_db, case_ids = prepare(server.url("bench_service"))
+        baseline_db, _ = prepare(server.url("bench_baseline"))
+        baseline_db.dispose()
+        floor_db, _ = prepare(server.url("bench_floor"))
+        dsn = server.admin_dsn.rsplit("/", 1)[0] + "/bench_baseline"
+        service = rate(service_step(service_db, case_ids), fires)
+        baseline = rate(baseline_step(lambda: psycopg.connect(dsn, autocommit=True), "%s", "BEGIN", case_ids), fires)
+        floor = rate(orm_floor_step(floor_db, case_ids), fires)
+        report("PostgreSQL (fsync=on, synchronous_commit=on)", service, baseline, floor)
+        service_db.dispose()
+        floor_db.dispose()
+    finally:
+        server.stop()
+
+
+def report(name: str, service: float, baseline: float, floor: float) -> None:
+    print(f"{name}:\n"
+          f"  service                {service:8,.0f} fires/s  {1000 / service:5.2f} ms each\n"
+          f"  DB-API baseline        {baseline:8,.0f} tx/s     {1000 / baseline:5.2f} ms each\n"
+          f"  SQLAlchemy ORM floor   {floor:8,.0f} tx/s     {1000 / floor:5.2f} ms each (same writes, no domain logic)\n"
+          f"  service/baseline = {service / baseline:.2f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fires", type=int, default=3000)
+    parser.add_argument("--memory", type=int, default=0, help="fires to run while watching memory (e.g. 100000)")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    bench_sqlite(args.fires, args.memory, args.profile)
+    if not args.no_postgres:
+        bench_postgres(args.fires)
+
+
+if __name__ == "__main__":
+    main()

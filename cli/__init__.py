@@ -1,0 +1,12 @@
+"""Command-line entry points, all under ``flask --app wsgi``. Each is a thin shell over the
+service and the queries in ``workflow``."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import audit, db, inspections, seed, users
+
+
+def register(app: Flask) -> None:
+    for module in (db, seed, users, inspections, audit):
+        app.cli.add_command(module.group)

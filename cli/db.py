@@ -1,0 +1,22 @@
+import click
+
+from models import migrate
+
+from .common import database, say
+
+
+@click.group("db", help="Database schema (Alembic migrations).")
+def group() -> None:
+    pass
+
+
+@group.command("upgrade", help="Create or migrate the schema to the latest revision.")
+def upgrade() -> None:
+    migrate.upgrade(database().url)
+    say("The database schema is up to date.")
+
+
+@group.command("revision", help="(Developers) autogenerate a migration from the models.")
+@click.option("-m", "--message", required=True)
+def revision(message: str) -> None:
+    migrate.revision(database().url, message)

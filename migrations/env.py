@@ -1,0 +1,46 @@
+"""Alembic environment: the schema of ``models`` on the database of ``DATABASE_URL``."""
+from alembic import context
+
+from models import Base, UTCDateTime
+from models.db import make_engine
+from workflow.config import Settings
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj, autogen_context):
+    """Render our column types as the plain SQLAlchemy types they store, so a revision does not
+    import the models (it must keep working when the models change)."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline (SQL script) migrations are not supported; run `flask --app wsgi db upgrade`")
+run_migrations_online()

@@ -1,0 +1,28 @@
+"""SQLAlchemy 2 models. The schema is created and changed only by the Alembic migrations."""
+from .audit import AuditEntry
+from .base import Audited, Base, GENESIS_HASH, UTCDateTime
+from .campaign import Campaign
+from .inspection import DUE_DATE_FIELDS, Finding, Inspection
+from .outline import Outline, OutlineItem, OutlineSection
+from .unit import Unit
+from .user import User
+
+AUDITED_MODELS: tuple[type[Audited], ...] = (Inspection, Campaign, Unit, User)
+
+__all__ = [
+    "AUDITED_MODELS",
+    "AuditEntry",
+    "Audited",
+    "Base",
+    "Campaign",
+    "DUE_DATE_FIELDS",
+    "Finding",
+    "GENESIS_HASH",
+    "Inspection",
+    "Outline",
+    "OutlineItem",
+    "OutlineSection",
+    "Unit",
+    "User",
+    "UTCDateTime",
+]

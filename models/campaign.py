@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.deadlines import COUNTING_MODES, DayCounting, counting_for
+
+from .base import Audited, Base, UTCDateTime, one_of
+
+
+class Campaign(Audited, Base):
+    """One inspection campaign (đợt kiểm tra), set up by one plan (Kế hoạch)."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (one_of("day_counting", COUNTING_MODES, "day_counting"),)
+    audit_entity = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    plan_number: Mapped[str | None] = mapped_column(String(50))
+    plan_date: Mapped[date | None] = mapped_column(Date)
+    basis: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(String(200))
+    issuer_short: Mapped[str] = mapped_column(String(100))
+    place: Mapped[str] = mapped_column(String(100))
+    signer_title: Mapped[str] = mapped_column(String(100))
+    signer_name: Mapped[str] = mapped_column(String(100))
+    team_decision_number: Mapped[str | None] = mapped_column(String(50))
+    team_decision_date: Mapped[date | None] = mapped_column(Date)
+
+    # Direct inspections happen inside this window; notices go out from schedule_from on.
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    schedule_from: Mapped[date | None] = mapped_column(Date)
+    visits_per_day: Mapped[int] = mapped_column(Integer, default=2)
+
+    # Lead times and periods, in days (calendar or working, see day_counting).
+    notice_lead_days: Mapped[int] = mapped_column(Integer, default=10)
+    report_lead_days: Mapped[int] = mapped_column(Integer, default=5)
+    minutes_days: Mapped[int] = mapped_column(Integer, default=5)
+    conclusion_days: Mapped[int] = mapped_column(Integer, default=15)
+    remediation_days: Mapped[int] = mapped_column(Integer, default=30)
+
+    # Self-inspection: done by, reported by.
+    self_check_by: Mapped[date | None] = mapped_column(Date)
+    self_report_due: Mapped[date | None] = mapped_column(Date)
+
+    day_counting: Mapped[str] = mapped_column(String(20), default="calendar")
+    # Lists of {"date": "YYYY-MM-DD", "note": "..."}.
+    extra_days_off: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    makeup_workdays: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    inspections = relationship("Inspection", back_populates="campaign")
+    outlines = relationship("Outline", back_populates="campaign")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def counting(self) -> DayCounting:
+        return counting_for(self.day_counting, self.extra_days_off, self.makeup_workdays)
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,117 @@
+"""Engines, sessions and the one kind of write transaction the service uses.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (the audit log must survive a power cut) and
+with pysqlite's own transaction handling turned off, so that we emit ``BEGIN`` ourselves: a write
+transaction starts with ``BEGIN IMMEDIATE`` and so takes the write lock before it reads the case
+(SQLite ignores ``SELECT … FOR UPDATE``). On PostgreSQL the service locks the row with
+``FOR UPDATE`` instead.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_BEGIN_OPTION = "sqlite_begin"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (the driver we install)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine)
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Run the block in a fresh transaction that holds the write lock (SQLite) and commit it.
+
+    The session must have no unflushed changes: a read transaction it had open is ended first,
+    since a deferred SQLite transaction cannot safely be upgraded to a writer.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("write_transaction() needs a session without pending changes")
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether a database error means "someone else wrote first" rather than a bug."""
+    if isinstance(error, StaleDataError):
+        return True
+    if isinstance(error, IntegrityError):  # a unique key taken by a concurrent writer
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        return sqlstate == "23505" or "unique constraint failed" in str(error.orig).lower()
+    if isinstance(error, DBAPIError):
+        text = str(error.orig).lower()
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        return "database is locked" in text or sqlstate in {"40001", "40P01", "55P03"}
+    return False
+
+
+class Database:
+    """One database: its engine and its session factory, shared by every entry point."""
+
+    def __init__(self, url: str, **engine_options: Any):
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url, **engine_options)
+        self.sessions = make_session_factory(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Inspection plans the application can load (``flask --app wsgi seed …``)."""

@@ -1,0 +1,116 @@
+"""Fixtures: real databases (a SQLite file and a PostgreSQL server this run starts), migrated by
+Alembic, seeded with the 2023 plan. Under ``STRICT=1`` a missing real component fails the test
+instead of skipping it."""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from models.db import Database
+from models.migrate import upgrade
+from plans import tuky_2023
+from tests import postgres
+from workflow.config import zone
+from workflow.i18n import set_locale
+
+STRICT = os.environ.get("STRICT") == "1"
+VN = zone("Asia/Ho_Chi_Minh")
+SEED_NOW = datetime(2023, 7, 10, 8, 0, tzinfo=VN)
+
+
+def missing(component: str, why: str) -> None:
+    """Skip a test that needs ``component`` — or fail it under STRICT=1 (CI)."""
+    message = f"{component} is not available: {why}"
+    if STRICT:
+        pytest.fail(message + " (STRICT=1: every real component must run)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def vietnamese() -> None:
+    set_locale("vi")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
+    server = postgres.start()
+    if server is None:
+        missing("PostgreSQL", "no initdb/pg_ctl found (apt-get install postgresql)")
+    yield server
+    server.stop()
+
+
+def _seed(url: str) -> None:
+    database = Database(url)
+    with database.session() as session:
+        tuky_2023.load(session, SEED_NOW)
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    directory = tmp_path_factory.mktemp("templates")
+    empty, seeded = directory / "empty.db", directory / "seeded.db"
+    upgrade(f"sqlite:///{empty}")
+    shutil.copy(empty, seeded)
+    _seed(f"sqlite:///{seeded}")
+    return {"empty": empty, "seeded": seeded}
+
+
+@pytest.fixture(scope="session")
+def postgres_templates(postgres_server: postgres.PostgresServer) -> dict[str, str]:
+    names = {"empty": "cchc_template_empty", "seeded": "cchc_template_seeded"}
+    for name in names.values():
+        postgres_server.execute(f"DROP DATABASE IF EXISTS {name}")
+    postgres_server.execute(f"CREATE DATABASE {names['empty']}")
+    upgrade(postgres_server.url(names["empty"]))
+    postgres_server.execute(f"CREATE DATABASE {names['seeded']} TEMPLATE {names['empty']}")
+    _seed(postgres_server.url(names["seeded"]))
+    return names
+
+
+def _database_url(request: pytest.FixtureRequest, tmp_path: Path, template: str) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "cchc.db"
+        shutil.copy(request.getfixturevalue("sqlite_templates")[template], path)
+        yield f"sqlite:///{path}"
+        return
+    server: postgres.PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    server.execute(f"CREATE DATABASE {name} TEMPLATE {request.getfixturevalue('postgres_templates')[template]}")
+    yield server.url(name)
+    server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database seeded with the 2023 plan, on each backend."""
+    yield from _database_url(request, tmp_path, "seeded")
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database, on each backend."""
+    yield from _database_url(request, tmp_path, "empty")
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db: Database):
+    with db.session() as session:
+        yield session

@@ -1,0 +1,71 @@
+"""Small helpers shared by the tests: moments in Vietnam, actors, counting audit entries."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import AuditEntry, Inspection, Unit
+from models.db import Database
+from workflow.permissions import Actor
+from workflow.service import FireResult, fire
+from tests.conftest import VN
+
+COORDINATOR = Actor("coordinator@tuky.local", "coordinator")
+DAY = timedelta(days=1)
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=VN)
+
+
+def audit_count(session: Session, inspection_id: int | None = None) -> int:
+    query = select(func.count()).select_from(AuditEntry)
+    if inspection_id is not None:
+        query = query.where(AuditEntry.inspection_id == inspection_id)
+    return session.scalar(query)
+
+
+def case(db: Database, inspection_id: int) -> Inspection:
+    with db.session() as session:
+        inspection = session.get(Inspection, inspection_id)
+        session.expunge(inspection)
+        return inspection
+
+
+def first_case(db: Database, kind: str, unit_kind: str | None = None) -> Inspection:
+    with db.session() as session:
+        query = select(Inspection).join(Unit).where(Inspection.kind == kind).order_by(Inspection.id)
+        if unit_kind:
+            query = query.where(Unit.kind == unit_kind)
+        inspection = session.scalars(query).first()
+        session.expunge(inspection)
+        return inspection
+
+
+def fire_in(db: Database, inspection_id: int, trigger: str, now: datetime, actor: Actor = COORDINATOR, **data: Any) -> FireResult:
+    with db.session() as session:
+        return fire(session, inspection_id, trigger, actor, now, **data)
+
+
+FINDINGS = [
+    {"section": "B.3", "text": "Chưa công khai đầy đủ thủ tục hành chính tại Bộ phận Tiếp nhận và Trả kết quả."},
+    {"section": "B.7", "text": "Tỷ lệ hồ sơ xử lý trên môi trường mạng còn thấp."},
+]
+
+
+def direct_path(visit: date, *, findings: list[dict] | None = None) -> list[tuple[str, datetime, dict[str, Any]]]:
+    """The steps of a direct case from planned to concluded, each on time."""
+    return [
+        ("notify", at(visit - 12 * DAY), {"notice_number": "01/TB-UBND", "notice_date": (visit - 12 * DAY).isoformat(), "visit_date": visit.isoformat()}),
+        ("receive_report", at(visit - 7 * DAY), {"received_date": (visit - 7 * DAY).isoformat(), "file": "bao-cao.pdf"}),
+        ("visit", at(visit, 16), {"visit_date": visit.isoformat(), "team": "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND"}),
+        ("sign_minutes", at(visit, 17), {"minutes_number": "01/BB-ĐKT", "minutes_date": visit.isoformat(), "participants": "Lãnh đạo đơn vị; Đoàn kiểm tra"}),
+        ("conclude", at(visit + 10 * DAY), {"conclusion_number": "02/TB-UBND", "conclusion_date": (visit + 10 * DAY).isoformat(), "findings": FINDINGS if findings is None else findings}),
+    ]
+
+
+def run_path(db: Database, inspection_id: int, steps: list[tuple[str, datetime, dict[str, Any]]]) -> list[FireResult]:
+    return [fire_in(db, inspection_id, trigger, now, **data) for trigger, now, data in steps]

@@ -1,0 +1,110 @@
+"""The command line as a user runs it: real ``flask --app wsgi`` processes on a SQLite file."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from workflow.config import PROJECT_DIR
+
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, sqlite_templates):
+    """Run a CLI command against a fresh migrated, seeded SQLite file."""
+    path = tmp_path / "cchc.db"
+    path.write_bytes(sqlite_templates["seeded"].read_bytes())
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test"}
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run([*FLASK, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{args} failed ({result.returncode}): {result.stderr}")
+        return result
+
+    run.path = path
+    return run
+
+
+def cases(cli) -> list[dict]:
+    return json.loads(cli("inspections", "list", "--json").stdout)
+
+
+def test_list_json_has_the_documented_fields(cli):
+    listed = cases(cli)
+    assert len(listed) == 35
+    first = listed[0]
+    for key in ("id", "unit", "unit_kind", "kind", "state", "visit_date", "notice_due", "report_due", "self_report_due"):
+        assert key in first
+    assert (first["unit"], first["unit_kind"], first["kind"], first["state"]) == ("Phòng Tài nguyên và Môi trường", "office", "direct", "planned")
+    planned_self = json.loads(cli("inspections", "list", "--state", "planned", "--json").stdout)
+    assert {c["state"] for c in planned_self} == {"planned"}
+    table = cli("inspections", "list").stdout
+    assert "Phòng Tài nguyên và Môi trường" in table and "27/07/2023" in table and "Dự kiến" in table
+
+
+def test_a_direct_case_from_planned_to_closed_and_the_audit_log(cli):
+    case = cases(cli)[0]
+    visit = date.fromisoformat(case["visit_date"])
+    day = lambda offset: (visit + timedelta(days=offset)).isoformat()
+    fire = lambda trigger, at, *pairs, check=True: cli("inspections", "fire", str(case["id"]), trigger, "--at", f"{at}T09:00", *[a for p in pairs for a in ("--set", p)], check=check)
+
+    refused = fire("notify", day(-9), f"notice_date={day(-9)}", check=False)
+    assert refused.returncode != 0
+    assert "Thông báo lịch kiểm tra phải gửi trước ngày kiểm tra ít nhất 10 ngày" in refused.stderr
+    assert cases(cli)[0]["state"] == "planned"
+
+    cli("users", "create", "team@tuky.local", "--role", "inspector", "--password", "mat-khau-doan-kt")
+    fire("notify", day(-10), f"notice_date={day(-10)}", "notice_number=12/TB-UBND")
+    fire("receive_report", day(-6), "file=bao-cao-tnmt.pdf")
+    cli("inspections", "fire", str(case["id"]), "visit", "--as", "team@tuky.local", "--at", f"{day(0)}T15:00", "--set", "team=Đoàn kiểm tra huyện")
+    fire("sign_minutes", day(0), "minutes_number=01/BB-ĐKT", "participants=Lãnh đạo phòng; Đoàn kiểm tra")
+    fire("conclude", day(8), 'findings=[{"section": "B.3", "text": "Chưa cập nhật TTHC", "due_date": "' + day(40) + '"}]')
+    fire("start_remediation", day(9))
+    fire("report_remediation", day(35), 'statuses={"1": "done"}')
+    done = fire("accept", day(36), "comment=Đơn vị đã khắc phục")
+    assert "Hoàn thành" in done.stdout
+    assert cases(cli)[0]["state"] == "closed"
+
+    verified = cli("audit", "verify")
+    assert "nguyên vẹn" in verified.stdout
+
+    # Edited by hand with sqlite3: first the append-only triggers go, then a row is changed.
+    with sqlite3.connect(cli.path) as connection:
+        connection.execute("DROP TRIGGER audit_entry_no_update")
+        connection.execute("UPDATE audit_entry SET actor = 'someone-else' WHERE trigger = 'visit'")
+    tampered = cli("audit", "verify", check=False)
+    assert tampered.returncode == 1
+    assert "đã bị sửa" in tampered.stderr and "ĐÃ BỊ THAY ĐỔI" in tampered.stdout
+
+
+def test_refusals_exit_non_zero_with_the_reason(cli):
+    bad = cli("inspections", "fire", "1", "notify", "--set", "notice_date=20/07/2023", check=False)
+    assert bad.returncode != 0 and "Ngày thông báo" in bad.stderr and "YYYY-MM-DD" in bad.stderr
+    wrong_state = cli("inspections", "fire", "1", "accept", check=False)
+    assert wrong_state.returncode != 0 and "Không thể" in wrong_state.stderr
+    missing = cli("inspections", "fire", "999", "notify", check=False)
+    assert missing.returncode != 0 and "Không có hồ sơ #999" in missing.stderr
+
+
+def test_users_create_prints_a_random_password_once(cli):
+    created = cli("users", "create", "Coordinator@Tuky.local", "--role", "coordinator")
+    assert "coordinator@tuky.local" in created.stdout and "Mật khẩu:" in created.stdout
+    again = cli("users", "create", "coordinator@tuky.local", "--role", "coordinator", check=False)
+    assert again.returncode != 0 and "đã có tài khoản" in again.stderr
+    unit = cli("users", "create", "vanthu@daison.local", "--role", "unit", "--unit", "UBND xã Đại Sơn", "--password", "mot-mat-khau-dai")
+    assert "Mật khẩu" not in unit.stdout
+    no_unit = cli("users", "create", "x@tuky.local", "--role", "unit", check=False)
+    assert no_unit.returncode != 0 and "Đơn vị" in no_unit.stderr
+
+
+def test_seed_twice_and_upgrade_are_idempotent(cli):
+    assert "Không có gì để nạp" in cli("seed", "tuky-2023").stdout
+    assert cli("db", "upgrade").returncode == 0

@@ -1,0 +1,59 @@
+"""Settings read from the environment, in one place.
+
+Every entry point (web app, CLI, scheduler) builds a :class:`Settings` once and passes it on;
+the domain only needs the time zone, through :func:`local_date`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_DIR / 'instance' / 'cchc.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=_default_database_url)
+    secret_key: str | None = None
+    smtp_url: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
+
+    @classmethod
+    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or _default_database_url(),
+            secret_key=env.get("SECRET_KEY") or None,
+            smtp_url=env.get("SMTP_URL") or None,
+            timezone=env.get("TIMEZONE") or DEFAULT_TIMEZONE,
+        )
+
+
+@lru_cache(maxsize=None)
+def zone(name: str | None = None) -> ZoneInfo:
+    """The configured time zone (``TIMEZONE``, default Asia/Ho_Chi_Minh)."""
+    return ZoneInfo(name or os.environ.get("TIMEZONE") or DEFAULT_TIMEZONE)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of an aware moment in the configured time zone."""
+    if moment.tzinfo is None:
+        raise ValueError("moments must be timezone-aware")
+    return moment.astimezone(zone()).date()
+
+
+def parse_moment(text: str) -> datetime:
+    """Parse an ISO time for the CLI; a time without offset is local time (``TIMEZONE``)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone())
+    return moment

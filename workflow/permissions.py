@@ -1,0 +1,79 @@
+"""Who may fire what. The service checks this for every entry point alike."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .i18n import N_, gettext
+
+ROLES = ("admin", "coordinator", "inspector", "unit", "leader", "auditor")
+
+ROLE_LABELS = {
+    "admin": N_("Administrator"),
+    "coordinator": N_("Coordinator (Home Affairs office)"),
+    "inspector": N_("Inspection team member"),
+    "unit": N_("Unit contact"),
+    "leader": N_("Leader"),
+    "auditor": N_("Auditor"),
+    "system": N_("Scheduler"),
+}
+
+EVERY_TRIGGER = frozenset(
+    {
+        "notify",
+        "receive_report",
+        "visit",
+        "sign_minutes",
+        "conclude",
+        "start_remediation",
+        "report_remediation",
+        "accept",
+        "order_reinspection",
+        "complete_reinspection",
+        "reschedule",
+        "cancel",
+    }
+)
+
+# Coordinators run the campaign; team members record what they did on site; a unit hands in its
+# own reports; the scheduler only orders a re-inspection when a remediation deadline has passed.
+TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
+    "admin": EVERY_TRIGGER,
+    "coordinator": EVERY_TRIGGER,
+    "inspector": frozenset({"visit", "sign_minutes", "conclude"}),
+    "unit": frozenset({"receive_report", "report_remediation"}),
+    "leader": frozenset(),
+    "auditor": frozenset(),
+    "system": frozenset({"order_reinspection"}),
+}
+
+
+def role_label(role: str) -> str:
+    return gettext(ROLE_LABELS.get(role, role))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who fires a trigger: a user, the scheduler, the command line or the seed."""
+
+    name: str
+    role: str
+    user_id: int | None = None
+    unit_id: int | None = None
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls("system", "system")
+
+    @classmethod
+    def command_line(cls, login: str) -> "Actor":
+        return cls(f"cli:{login}", "admin")
+
+    @classmethod
+    def for_user(cls, user) -> "Actor":  # models.User; no import to keep the domain first
+        return cls(user.email, user.role, user.id, user.unit_id)
+
+    def sees_unit(self, unit_id: int) -> bool:
+        return self.role != "unit" or self.unit_id == unit_id
+
+    def may_fire(self, trigger: str, unit_id: int) -> bool:
+        return trigger in TRIGGERS_BY_ROLE.get(self.role, frozenset()) and self.sees_unit(unit_id)
