@@ -1,6 +1,7 @@
 """The application factory: ``flask --app wsgi …`` and ``gunicorn 'wsgi:create_app()'``."""
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -8,7 +9,6 @@ from flask import Flask
 
 from models.db import Database
 from workflow.config import PROJECT_DIR, Settings
-from workflow.i18n import compile_catalogs
 
 
 def _secret_key(settings: Settings, instance: Path) -> str:
@@ -25,21 +25,31 @@ def _secret_key(settings: Settings, instance: Path) -> str:
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))
+    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"), template_folder="admin/templates", static_folder="admin/static")
     app.config.update(
         SECRET_KEY=_secret_key(settings, Path(app.instance_path)),
         SETTINGS=settings,
-        JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Set SESSION_COOKIE_SECURE=1 behind HTTPS; plain-HTTP loopback runs (make run) need it off.
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # a form left open all morning still submits
+        MAX_CONTENT_LENGTH=64 * 2**20,
     )
-    compile_catalogs()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from admin import init_admin
+    from api import blueprint as api
     from cli import register as register_cli
     from web.database import init_database
     from web.health import blueprint as health
-    from admin import init_admin
+    from web.i18n import init_i18n
 
     init_database(app, Database(settings.database_url))
+    init_i18n(app, settings)
     app.register_blueprint(health)
     init_admin(app)
+    app.register_blueprint(api)
     register_cli(app)
     return app

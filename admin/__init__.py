@@ -1,25 +1,65 @@
-"""The coordinators' web UI."""
+"""The web UI: Flask-Admin 2 (Bootstrap 4, assets served locally) in Vietnamese, behind a login."""
 from __future__ import annotations
 
-from datetime import date
+from flask import Flask, redirect, render_template, url_for
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import get_locale, lazy_gettext
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from models import AuditEntry, Campaign, Inspection, OutlineItem, OutlineSection, Unit, User
+from workflow.i18n import N_
+from workflow.permissions import role_label
 
-from web.database import db_session
-from workflow.i18n import format_date
-from workflow.permissions import Actor
-from workflow.queries import case_summary, list_cases
+from .access import login_manager
+from .auth import blueprint as auth_blueprint
+from .auth import limiter
+from .views.audit import AuditView
+from .views.cases import CaseView
+from .views.dashboard import DashboardView
+from .views.reference import CampaignView, OutlineItemView, OutlineSectionView, UnitView, UserView
 
-blueprint = Blueprint("cases", __name__, template_folder="templates")
-
-
-@blueprint.get("/admin/")
-def cases():
-    summaries = [case_summary(case) for case in list_cases(db_session(), Actor("web", "leader"))]
-    return render_template("cases.html", cases=summaries)
+csrf = CSRFProtect()
 
 
 def init_admin(app: Flask) -> None:
-    app.register_blueprint(blueprint)
-    app.add_template_filter(lambda iso: format_date(date.fromisoformat(iso)) if iso else "", "iso_date")
-    app.add_url_rule("/", "index", lambda: redirect(url_for("cases.cases")))
+    session = app.extensions["db_session"]
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    app.register_blueprint(auth_blueprint)
+
+    admin = Admin(
+        app,
+        name=lazy_gettext(N_("CCHC inspections")),
+        theme=Bootstrap4Theme(base_template="admin/cchc_base.html", fluid=True),
+        index_view=DashboardView(name=lazy_gettext(N_("Dashboard")), url="/admin"),
+        translations_path=str(app.extensions["compiled_translations"]),
+    )
+    admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
+    admin.add_view(AuditView(AuditEntry, session, name=lazy_gettext(N_("Audit log")), endpoint="audit"))
+    reference = lazy_gettext(N_("Reference data"))
+    admin.add_view(CampaignView(Campaign, session, name=lazy_gettext(N_("Campaigns")), category=reference, endpoint="campaign"))
+    admin.add_view(UnitView(Unit, session, name=lazy_gettext(N_("Units")), category=reference, endpoint="unit"))
+    admin.add_view(UserView(User, session, name=lazy_gettext(N_("Users")), category=reference, endpoint="user"))
+    admin.add_view(OutlineSectionView(OutlineSection, session, name=lazy_gettext(N_("Outline sections")), category=reference, endpoint="outline_section"))
+    admin.add_view(OutlineItemView(OutlineItem, session, name=lazy_gettext(N_("Outline items")), category=reference, endpoint="outline_item"))
+
+    app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
+    app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale})
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_template("error.html", code=403, message=lazy_gettext(N_("Your role may not open this page."))), 403
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_template("error.html", code=404, message=lazy_gettext(N_("There is no such page or record."))), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(_error):
+        return render_template("error.html", code=400, message=lazy_gettext(N_("The form has expired or did not come from this site: reload the page and try again."))), 400
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return render_template("error.html", code=429, message=lazy_gettext(N_("Too many attempts: wait a minute and try again."))), 429

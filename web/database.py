@@ -1,23 +1,25 @@
 from __future__ import annotations
 
-from flask import Flask, current_app, g
-from sqlalchemy.orm import Session
+from flask import Flask, current_app
+from sqlalchemy.orm import Session, scoped_session
 
 from models.db import Database
 
 
 def init_database(app: Flask, database: Database) -> None:
+    """One session per request (thread), shared by our views and Flask-Admin's, closed at the end."""
     app.extensions["database"] = database
+    app.extensions["db_session"] = sessions = scoped_session(database.sessions)
 
     @app.teardown_appcontext
     def close_session(_error: BaseException | None) -> None:
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        sessions.remove()
+
+
+def scoped() -> scoped_session:
+    return current_app.extensions["db_session"]
 
 
 def db_session() -> Session:
-    """The session of the current request (or CLI command), closed when it ends."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["database"].sessions()
-    return g.db_session
+    """The session of the current request (or CLI command)."""
+    return scoped()()

@@ -1,8 +1,9 @@
 """User accounts: creating them and checking their passwords."""
 from __future__ import annotations
 
+import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,11 +13,19 @@ from models import Unit, User
 from models.db import write_transaction
 
 from . import audit
-from .errors import BadData
+from .errors import BadData, WorkflowError
 from .i18n import _
 from .permissions import ROLES, Actor
 
 MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+class LoginRefused(WorkflowError):
+    http_status = 401
+    code = "login_refused"
+    title = "Login refused"
 
 
 def generate_password() -> str:
@@ -84,3 +93,55 @@ def save_user(
         audit.append(session, user, at=now, actor=actor.name, trigger="create" if created else "reset_password",
                      data=audit.snapshot(user))
     return user, password, created
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> User:
+    """Check a login. Too many failures in a row lock the account for a while; every success,
+    failure and lock is written to the user's audit chain."""
+    refusal = None
+    with write_transaction(session):
+        user = session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.active:
+            check_password_hash(_DUMMY_HASH, password)  # same time as a real check
+            refusal = _("Wrong e-mail or password.")
+        elif user.locked_until is not None and user.locked_until > now:
+            refusal = _("Too many failed logins: this account is locked until {until}.", until=user.locked_until)
+        elif not password_matches(user, password):
+            user.failed_logins += 1
+            event = "login_failed"
+            refusal = _("Wrong e-mail or password.")
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until, user.failed_logins, event = now + LOCKOUT, 0, "account_locked"
+                refusal = _("Too many failed logins: this account is locked until {until}.", until=user.locked_until)
+            audit.append(session, user, at=now, actor=user.email, trigger=event)
+        else:
+            user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+            audit.append(session, user, at=now, actor=user.email, trigger="login")
+    if refusal is not None:
+        raise LoginRefused(refusal)
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_api_token(session: Session, user_id: int, actor: Actor, now: datetime) -> str:
+    """A new API token for the user, replacing the old one. Shown once; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        if user is None:
+            raise BadData(_("There is no such user."), field="user")
+        user.api_token_hash = token_digest(token)
+        user.updated_at = now
+        audit.append(session, user, at=now, actor=actor.name, trigger="issue_api_token")
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    user = session.scalar(select(User).where(User.api_token_hash == token_digest(token)))
+    return user if user is not None and user.active else None

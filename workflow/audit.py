@@ -85,7 +85,7 @@ def _stored_hash(entry: AuditEntry) -> str:
 
 
 # Bookkeeping columns that are not part of what an entity "is".
-_NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "password_hash"}
+_NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "password_hash", "api_token_hash"}
 
 
 def snapshot(subject: Any) -> dict[str, Any]:
@@ -108,7 +108,6 @@ def append(
     to_state: str | None = None,
     comment: str | None = None,
     data: dict[str, Any] | None = None,
-    inspection_id: int | None = None,
 ) -> AuditEntry:
     """Add the next entry of ``subject``'s chain and move the head kept on its row.
 
@@ -131,6 +130,8 @@ def append(
         data_json=canonical_json(data or {}),
     )
     fields["hash"] = entry_hash(**fields)
+    # Entries of a case also carry its id, so the log can be filtered by case and unit.
+    inspection_id = fields["entity_id"] if subject.audit_entity == "inspection" else None
     entry = AuditEntry(inspection_id=inspection_id, **fields)
     session.add(entry)
     subject.audit_seq = fields["seq"]

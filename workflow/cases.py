@@ -52,6 +52,5 @@ def open_case(
         to_state=inspection.state,
         comment=comment,
         data=audit.snapshot(inspection),
-        inspection_id=inspection.id,
     )
     return inspection

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import case as sql_case
+
 from models import Campaign, Inspection
 
 from .states import Kind
@@ -71,27 +74,47 @@ def late_steps(inspection: Inspection, campaign: Campaign) -> list[str]:
     return late
 
 
-# What the case is waiting for in each state, as (what is due, the case's date field).
-_WAITING_FOR = {
-    "planned": ("notice", "notice_due"),
-    "notified": ("report", "report_due"),
+# What a case waits for in each state, by how it is run: (category, state) -> (what, date field).
+# One table for Python (next_due) and SQL (next_due_sql: sorting and "overdue" filters).
+SELF, ANNOUNCED, UNANNOUNCED = "self", "announced", "unannounced"
+_AFTER_THE_VISIT = {
     "report_received": ("visit", "visit_date"),
     "visited": ("minutes", "minutes_due"),
     "minutes_signed": ("conclusion", "conclusion_due"),
     "remediation": ("remediation", "remediation_due"),
 }
-_WAITING_FOR_SELF = {"planned": ("self_report", "self_report_due")}
-_WAITING_FOR_UNANNOUNCED = {"planned": ("visit", "visit_date")}
+WAITING_FOR: dict[tuple[str, str], tuple[str, str]] = {
+    (SELF, "planned"): ("self_report", "self_report_due"),
+    (ANNOUNCED, "planned"): ("notice", "notice_due"),
+    (ANNOUNCED, "notified"): ("report", "report_due"),
+    (UNANNOUNCED, "planned"): ("visit", "visit_date"),
+    **{(category, state): due for category in (ANNOUNCED, UNANNOUNCED) for state, due in _AFTER_THE_VISIT.items()},
+}
+
+
+def category(inspection: Inspection) -> str:
+    if inspection.kind == Kind.SELF:
+        return SELF
+    return ANNOUNCED if announced(inspection) else UNANNOUNCED
 
 
 def next_due(inspection: Inspection) -> tuple[str, date] | None:
     """The deadline the case is waiting on in its current state, if it has one."""
-    if inspection.kind == Kind.SELF:
-        table = _WAITING_FOR_SELF
-    elif not announced(inspection):
-        table = {**_WAITING_FOR, **_WAITING_FOR_UNANNOUNCED}
-    else:
-        table = _WAITING_FOR
-    what, field = table.get(inspection.state, (None, None))
+    what, field = WAITING_FOR.get((category(inspection), inspection.state), (None, None))
     value = getattr(inspection, field) if field else None
     return (what, value) if value else None
+
+
+def next_due_sql() -> ColumnElement:
+    """:func:`next_due`'s date as an SQL expression over the inspection table."""
+    kind = Inspection.kind
+    category_sql = sql_case(
+        (kind == Kind.SELF.value, SELF),
+        (or_(kind == Kind.DIRECT.value, and_(kind == Kind.REINSPECTION.value, Inspection.unannounced.is_(False))), ANNOUNCED),
+        else_=UNANNOUNCED,
+    )
+    return sql_case(
+        *((and_(category_sql == cat, Inspection.state == state), getattr(Inspection, field))
+          for (cat, state), (_what, field) in WAITING_FOR.items()),
+        else_=None,
+    )

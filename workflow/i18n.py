@@ -50,23 +50,22 @@ def use_locale(locale: str) -> Iterator[None]:
         _locale.reset(token)
 
 
-def _compile(po_path: Path) -> bytes:
-    with po_path.open("rb") as po_file:
-        catalog = read_po(po_file)
+def compile_po(*po_paths: Path) -> bytes:
+    """A compiled catalog from one or more ``.po`` files, later ones winning; fuzzy entries
+    are left out."""
+    catalog = None
+    for po_path in po_paths:
+        with po_path.open("rb") as po_file:
+            part = read_po(po_file)
+        if catalog is None:
+            catalog = part
+        else:
+            for message in part:
+                if message.id and message.string:
+                    catalog[message.id] = message
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)  # fuzzy entries are left out
+    write_mo(buffer, catalog)
     return buffer.getvalue()
-
-
-def compile_catalogs(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    """Write a ``.mo`` beside every ``.po`` that is newer than it (for Flask-Babel)."""
-    written = []
-    for po_path in directory.glob("*/LC_MESSAGES/*.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-            mo_path.write_bytes(_compile(po_path))
-            written.append(mo_path)
-    return written
 
 
 @lru_cache(maxsize=None)
@@ -74,7 +73,7 @@ def translations(locale: str) -> _gettext.NullTranslations:
     po_path = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po"
     if not po_path.exists():
         return _gettext.NullTranslations()
-    return _gettext.GNUTranslations(io.BytesIO(_compile(po_path)))
+    return _gettext.GNUTranslations(io.BytesIO(compile_po(po_path)))
 
 
 def gettext(msgid: str) -> str:

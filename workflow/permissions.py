@@ -47,6 +47,10 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 }
 
 
+# Correcting a case's data outside a transition (see workflow.service.edit).
+EDIT_ROLES = frozenset({"admin", "coordinator"})
+
+
 def role_label(role: str) -> str:
     return gettext(ROLE_LABELS.get(role, role))
 
@@ -77,3 +81,7 @@ class Actor:
 
     def may_fire(self, trigger: str, unit_id: int) -> bool:
         return trigger in TRIGGERS_BY_ROLE.get(self.role, frozenset()) and self.sees_unit(unit_id)
+
+    @property
+    def may_edit(self) -> bool:
+        return self.role in EDIT_ROLES

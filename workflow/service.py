@@ -7,9 +7,10 @@ and commits. A refusal raises one of the errors of :mod:`workflow.errors` and ch
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -22,6 +23,7 @@ from models.db import is_conflict, write_transaction
 from . import audit, trigger_data
 from .context import CaseContext
 from .due_dates import refresh_due_dates
+from .editing import record_edit
 from .effects import EFFECTS, closes_a_reinspection
 from .errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted, TransitionNotAllowed
 from .i18n import _
@@ -58,15 +60,22 @@ def fire(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    with _case_transaction(session):
+        inspection = _lock(session, inspection_id)
+        if expected_version is not None and inspection.version != expected_version:
+            raise ConcurrentUpdate()
+        result = _fire_locked(session, inspection, trigger, actor, now, data)
+        if closes_a_reinspection(inspection):
+            _complete_original(session, inspection, actor, now)
+    return result
+
+
+@contextmanager
+def _case_transaction(session: Session) -> Iterator[None]:
+    """The write transaction of one change, with "someone wrote first" as ConcurrentUpdate."""
     try:
         with write_transaction(session):
-            inspection = _lock(session, inspection_id)
-            if expected_version is not None and inspection.version != expected_version:
-                raise ConcurrentUpdate()
-            result = _fire_locked(session, inspection, trigger, actor, now, data)
-            if closes_a_reinspection(inspection):
-                _complete_original(session, inspection, actor, now)
-        return result
+            yield
     except (StaleDataError, DBAPIError) as error:
         if is_conflict(error):
             raise ConcurrentUpdate() from error
@@ -130,10 +139,41 @@ def _fire_locked(
         to_state=inspection.state,
         comment=parsed.comment,
         data={**parsed.recorded(), **extra},
-        inspection_id=inspection.id,
     )
     session.flush()
     return FireResult(inspection.id, trigger, from_state, inspection.state, inspection.version, entry.id, extra)
+
+
+def edit(
+    session: Session,
+    inspection_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    expected_version: int | None = None,
+    **data: Any,
+) -> int:
+    """Correct a case's own data (``trigger_data.CaseEdit``: numbers, names, the visit time).
+
+    Only the keys given are changed (an empty value clears a field). Returns the new version;
+    the audit entry records every old and new value."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    parsed = trigger_data.parse("edit", data, trigger_data.CaseEdit)
+    with _case_transaction(session):
+        inspection = _lock(session, inspection_id)
+        if not actor.sees_unit(inspection.unit_id):
+            raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
+        if not actor.may_edit:
+            raise NotPermitted(_("Your role may not correct a case's data."))
+        if expected_version is not None and inspection.version != expected_version:
+            raise ConcurrentUpdate()
+        for name in parsed.model_fields_set - {"comment"}:
+            setattr(inspection, name, getattr(parsed, name))
+        record_edit(session, inspection, actor=actor.name, now=now, comment=parsed.comment)
+        session.flush()
+        version = inspection.version
+    return version
 
 
 def _complete_original(session: Session, reinspection: Inspection, actor: Actor, now: datetime) -> None:

@@ -221,6 +221,19 @@ class Cancel(TriggerData):
     reason: str = Field(title=N_("Reason"), min_length=1, max_length=4000)
 
 
+class CaseEdit(TriggerData):
+    """A case's own data that may be corrected without a transition (numbers, names, time).
+    Dates that drive deadlines change only through triggers (``reschedule``…)."""
+
+    visit_time: time | None = Field(None, title=N_("Inspection time"))
+    notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
+    team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
+    radio: str | None = Field(None, title=N_("District radio reporter"), max_length=500)
+    minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
+    participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
+    conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
+
+
 SCHEMAS: dict[str, type[TriggerData]] = {
     "notify": Notify,
     "receive_report": ReceiveReport,
@@ -285,9 +298,9 @@ def _problem(schema: type[BaseModel], error: Any) -> Problem:
     return Problem(_("{label}: {reason}", label=_label(schema, loc) if loc else "", reason=reason), field)
 
 
-def parse(trigger: str, data: dict[str, Any]) -> TriggerData:
+def parse(trigger: str, data: dict[str, Any], schema: type[TriggerData] | None = None) -> TriggerData:
     """Validate the data given with ``trigger``; raise :class:`BadData` naming every bad field."""
-    schema = SCHEMAS[trigger]
+    schema = schema or SCHEMAS[trigger]
     try:
         return schema.model_validate(data)
     except ValidationError as error:

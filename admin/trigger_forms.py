@@ -1,0 +1,156 @@
+"""Forms for the triggers, built from the same schemas the service validates with
+(``workflow.trigger_data``): one declaration of each trigger's data for CLI, API and UI.
+
+The form only converts what the browser sends (dd/mm/yyyy dates, HH:MM times); the rules are the
+service's, whose refusals are shown next to the field they name.
+"""
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date, time
+from typing import Any, Literal, get_args, get_origin
+
+from flask_admin.form.widgets import DatePickerWidget
+from flask_babel import lazy_gettext
+from wtforms import BooleanField, DateField, FieldList, Form as PlainForm, FormField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import Optional
+from wtforms.widgets import TextInput
+
+from models import Inspection
+from workflow.i18n import N_
+from workflow.trigger_data import FindingIn, TriggerData
+
+from .forms import Form
+
+DATE_FORMAT = "%d/%m/%Y"
+LONG_TEXT = 500
+STATUS_CHOICES = [("done", N_("Done")), ("in_progress", N_("In progress")), ("not_done", N_("Not done"))]
+RESULT_CHOICES = {"resolved": N_("Resolved"), "not_resolved": N_("Not resolved")}
+# Files are attached in the case file (uploads); the forms leave these keys out.
+NOT_IN_FORMS = {"file"}
+
+
+class VietnameseDatePicker(DatePickerWidget):
+    """Flask-Admin's date picker (vendored, offline), showing dd/mm/yyyy."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("data-date-format", "DD/MM/YYYY")
+        kwargs.setdefault("placeholder", "dd/mm/yyyy")
+        return super().__call__(field, **kwargs)
+
+
+def date_field(label: str) -> DateField:
+    return DateField(lazy_gettext(label), format=DATE_FORMAT, validators=[Optional()], widget=VietnameseDatePicker())
+
+
+def _inner(annotation: Any) -> Any:
+    """``X | None`` → ``X``."""
+    if isinstance(annotation, types.UnionType) or get_origin(annotation) is typing.Union:
+        return next(arg for arg in get_args(annotation) if arg is not type(None))
+    return annotation
+
+
+class FindingRow(PlainForm):
+    section = SelectField(lazy_gettext(N_("Outline section")), choices=[], validate_choice=False)
+    text = TextAreaField(lazy_gettext(N_("Text")), render_kw={"rows": 2})
+    due_date = date_field(N_("Remediation deadline"))
+
+
+class StatusRow(PlainForm):
+    status = SelectField(lazy_gettext(N_("Status")), choices=[(key, lazy_gettext(label)) for key, label in STATUS_CHOICES])
+    note = StringField(lazy_gettext(N_("Note")))
+
+
+def _field(name: str, info: Any) -> Any:
+    label = info.title or name
+    kind = _inner(info.annotation)
+    if kind is date:
+        return date_field(label)
+    if kind is time:
+        return TimeField(lazy_gettext(label), format="%H:%M", validators=[Optional()], widget=TextInput(),
+                         render_kw={"placeholder": "HH:MM", "inputmode": "numeric"})
+    if kind is bool:
+        return BooleanField(lazy_gettext(label))
+    if get_origin(kind) is Literal:
+        return SelectField(lazy_gettext(label), choices=[(value, lazy_gettext(RESULT_CHOICES.get(value, value))) for value in get_args(kind)])
+    if name == "findings":
+        return FieldList(FormField(FindingRow), label=lazy_gettext(label), min_entries=3)
+    if name == "statuses":
+        return FieldList(FormField(StatusRow), label=lazy_gettext(label))
+    long = any(getattr(m, "max_length", 0) and m.max_length > LONG_TEXT for m in info.metadata)
+    return (TextAreaField if long else StringField)(lazy_gettext(label), render_kw={"rows": 3} if long else None)
+
+
+def form_class(schema: type[TriggerData]) -> type[Form]:
+    """A form class for ``schema``: the trigger's fields, then the comment."""
+    fields = {name: _field(name, info) for name, info in schema.model_fields.items()
+              if name not in NOT_IN_FORMS and name != "comment"}
+    fields["comment"] = _field("comment", schema.model_fields["comment"])
+    fields["expected_version"] = HiddenField()
+    return type(f"{schema.__name__}Form", (Form,), fields)
+
+
+# Triggers whose inspection date is the planned one (the others record the day it happened).
+PLANNED_VISIT = {"notify", "reschedule"}
+
+
+def prepare(form: Form, trigger: str, inspection: Inspection, sections: list[tuple[str, str]], today: date) -> None:
+    """Choices and proposed values before the form is shown."""
+    if "findings" in form:
+        for row in form.findings:
+            row.section.choices = sections
+    if "statuses" in form:
+        while len(form.statuses) < len(inspection.findings):
+            form.statuses.append_entry()
+        for row, finding in zip(form.statuses, inspection.findings):
+            row.label.text = f"{finding.position}. {finding.text}"
+    if form.is_submitted():
+        return
+    form.expected_version.data = str(inspection.version)
+    for name in ("notice_date", "received_date", "minutes_date", "conclusion_date", "reported_date"):
+        if name in form:
+            getattr(form, name).data = today
+    if "visit_date" in form:
+        form.visit_date.data = inspection.visit_date if trigger in PLANNED_VISIT else today
+    if "visit_time" in form:
+        form.visit_time.data = inspection.visit_time
+
+
+def data_of(form: Form) -> dict[str, Any]:
+    """What the service receives: ISO dates, only what was filled in."""
+    data: dict[str, Any] = {}
+    for name, field in form._fields.items():
+        if name in ("csrf_token", "expected_version"):
+            continue
+        if name == "findings":
+            rows = [row.data for row in field if (row.data.get("text") or "").strip()]
+            if rows:
+                data["findings"] = [
+                    {"section": row["section"], "text": row["text"], **({"due_date": row["due_date"].isoformat()} if row["due_date"] else {})}
+                    for row in rows
+                ]
+        elif name == "statuses":
+            data["statuses"] = {str(number): {"status": row.data["status"], "note": row.data["note"] or None}
+                                for number, row in enumerate(field, start=1)}
+        elif isinstance(field.data, date):
+            data[name] = field.data.isoformat()
+        elif isinstance(field.data, time):
+            data[name] = field.data.strftime("%H:%M")
+        elif isinstance(field, BooleanField):
+            data[name] = bool(field.data)
+        elif field.data not in (None, ""):
+            data[name] = field.data
+    return data
+
+
+def show_problems(form: Form, problems) -> list[str]:
+    """Put each refusal next to the field it names; return those that name none."""
+    general = []
+    for problem in problems:
+        field = form._fields.get(problem.field or "")
+        if field is None:
+            general.append(str(problem.text))
+        else:
+            field.errors = [*(field.errors if isinstance(field.errors, list) else []), str(problem.text)]
+    return general

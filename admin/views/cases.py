@@ -1,0 +1,282 @@
+"""The cases: list with filters and the actions each user may take, the case page, the forms
+that fire a trigger or correct a case's data. Every change goes through ``workflow.service``."""
+from __future__ import annotations
+
+from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_admin.model.template import BaseListRowAction
+from flask_babel import lazy_gettext
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from models import AuditEntry, Campaign, Inspection, Outline, OutlineSection, Unit
+from web.database import db_session
+from workflow import service
+from workflow.due_dates import late_steps, next_due, next_due_sql
+from workflow.errors import WorkflowError
+from workflow.i18n import N_, format_date, format_datetime, gettext
+from workflow.machines import workflow_for
+from workflow.states import KIND_LABELS, STATE_LABELS, TRIGGER_LABELS, Kind, State, UnitKind, trigger_label
+from workflow.trigger_data import SCHEMAS, CaseEdit
+
+from .. import trigger_forms
+from ..access import EVERYONE, MANAGERS, current_actor, has_role
+from ..diagram import dot_source, render_svg
+from .base import SecureModelView, now, today
+
+STATE_COLOURS = {
+    "planned": "secondary", "notified": "info", "report_received": "info", "visited": "primary",
+    "minutes_signed": "primary", "concluded": "primary", "remediation": "warning",
+    "remediation_reported": "warning", "reinspection": "danger", "closed": "success", "cancelled": "dark",
+}
+WHAT_IS_DUE = {
+    "notice": N_("schedule notice"), "report": N_("unit's report"), "visit": N_("inspection"),
+    "minutes": N_("minutes"), "conclusion": N_("conclusion"), "remediation": N_("remediation report"),
+    "self_report": N_("self-inspection report"),
+}
+LATE_LABELS = {"report": N_("late report"), "minutes": N_("late minutes"), "conclusion": N_("late conclusion"),
+               "remediation": N_("late remediation")}
+
+
+def state_badge(state: str) -> Markup:
+    return Markup('<span class="badge badge-{}" data-state="{}">{}</span>').format(STATE_COLOURS.get(state, "light"), state, State(state).label)
+
+
+def due_cell(inspection: Inspection) -> Markup:
+    waiting = next_due(inspection)
+    if waiting is None:
+        return Markup("")
+    what, due = waiting
+    days = (due - today()).days
+    if days < 0:
+        left, colour = gettext("{days} days overdue").format(days=-days), "text-danger font-weight-bold"
+    elif days == 0:
+        left, colour = gettext("due today"), "text-warning font-weight-bold"
+    else:
+        left, colour = gettext("{days} days left").format(days=days), "text-muted"
+    return Markup('{}<br><small>{}</small> <small class="{}">{}</small>').format(
+        format_date(due), gettext(WHAT_IS_DUE[what]), colour, left)
+
+
+def late_cell(inspection: Inspection) -> Markup:
+    steps = late_steps(inspection, inspection.campaign)
+    return Markup(" ").join(Markup('<span class="badge badge-danger">{}</span>').format(gettext(LATE_LABELS[s])) for s in steps)
+
+
+def trigger_buttons(inspection: Inspection, small: bool = True) -> Markup:
+    triggers = service.available_triggers(db_session(), inspection, current_actor(), now())
+    size = " btn-sm" if small else ""
+    return Markup(" ").join(
+        Markup('<a class="btn btn-outline-primary{} mb-1" data-trigger="{}" href="{}">{}</a>').format(
+            size, trigger, url_for("inspection.fire_view", case_id=inspection.id, trigger=trigger), trigger_label(trigger))
+        for trigger in triggers
+    )
+
+
+class TriggerButtons(BaseListRowAction):
+    """Per row, a button for exactly the actions this user may take on this case now."""
+
+    def render(self, context, row_id, row):
+        return trigger_buttons(row)
+
+
+class OverdueFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        due = next_due_sql()
+        return query.filter(due < today()) if value == "1" else query.filter((due >= today()) | due.is_(None))
+
+    def operation(self):
+        return lazy_gettext(N_("is"))
+
+
+class UnitKindFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        return query.filter(Inspection.unit_id.in_(select(Unit.id).where(Unit.kind == value)))
+
+    def operation(self):
+        return lazy_gettext(N_("is"))
+
+
+class CampaignFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        return query.filter(Inspection.campaign_id.in_(select(Campaign.id).where(Campaign.code == value)))
+
+    def operation(self):
+        return lazy_gettext(N_("is"))
+
+    def get_options(self, view):
+        """The campaigns in the database, read per request (never when the app starts)."""
+        if not has_request_context():
+            return None
+        return [(code, title) for code, title in view.session.execute(select(Campaign.code, Campaign.title))]
+
+
+def _choices(labels: dict) -> list[tuple[str, object]]:
+    return [(str(key), lazy_gettext(label)) for key, label in labels.items()]
+
+
+class CaseView(SecureModelView):
+    allowed_roles = EVERYONE
+    can_create = can_edit = can_delete = False
+    can_view_details = True
+    list_template = "admin/cases/list.html"
+    details_template = "admin/cases/details.html"
+    column_list = ("id", "unit_name", "kind", "state", "visit_date", "next_due", "late")
+    column_labels = {
+        "id": lazy_gettext(N_("ID")), "unit_name": lazy_gettext(N_("Unit")), "kind": lazy_gettext(N_("Kind")),
+        "state": lazy_gettext(N_("State")), "visit_date": lazy_gettext(N_("Inspection date")),
+        "next_due": lazy_gettext(N_("Next deadline")), "late": lazy_gettext(N_("Late steps")),
+    }
+    column_searchable_list = ("unit_name",)
+    column_sortable_list = ("id", "unit_name", "kind", "state", "visit_date", ("next_due", next_due_sql()))
+    column_default_sort = ("id", False)
+    column_extra_row_actions = [TriggerButtons()]
+    column_formatters = {
+        "state": lambda view, context, model, name: state_badge(model.state),
+        "kind": lambda view, context, model, name: Kind(model.kind).label,
+        "next_due": lambda view, context, model, name: due_cell(model),
+        "late": lambda view, context, model, name: late_cell(model),
+        "unit_name": lambda view, context, model, name: Markup('<a href="{}">{}</a>').format(
+            url_for("inspection.details_view", id=model.id), model.unit_name),
+    }
+    column_filters = [
+        FilterEqual(Inspection.state, lazy_gettext(N_("State")), options=_choices(STATE_LABELS)),
+        FilterEqual(Inspection.kind, lazy_gettext(N_("Kind")), options=_choices(KIND_LABELS)),
+        UnitKindFilter(Inspection.unit_id, lazy_gettext(N_("Unit type")), options=[(k.value, lazy_gettext(lbl)) for k, lbl in
+                                                                                    ((UnitKind.OFFICE, N_("District office")), (UnitKind.COMMUNE, N_("Commune-level People's Committee")))]),
+        OverdueFilter(Inspection.id, lazy_gettext(N_("Overdue")), options=[("1", lazy_gettext(N_("yes"))), ("0", lazy_gettext(N_("no")))]),
+        CampaignFilter(Inspection.campaign_id, lazy_gettext(N_("Campaign"))),
+    ]
+
+    def _restricted(self, query):
+        actor = current_actor()
+        return query.filter(Inspection.unit_id == actor.unit_id) if actor.role == "unit" else query
+
+    def get_query(self):
+        return self._restricted(self.session.query(Inspection)).options(
+            joinedload(Inspection.campaign), joinedload(Inspection.unit), selectinload(Inspection.findings))
+
+    def get_count_query(self):
+        return self._restricted(super().get_count_query())
+
+    def get_one(self, id):
+        return self.get_query().filter(Inspection.id == int(id)).one_or_none() if str(id).isdigit() else None
+
+    def _get_filter_groups(self):
+        self._refresh_filters_cache()  # campaign options change as campaigns are added
+        return super()._get_filter_groups()
+
+    def is_action_allowed(self, name):
+        return has_role(*MANAGERS) and super().is_action_allowed(name)
+
+    # --- the case page ------------------------------------------------------------------
+
+    @expose("/details/")
+    def details_view(self):
+        inspection = self.get_one(request.args.get("id", ""))
+        if inspection is None:
+            abort(404)
+        entries = self.session.scalars(
+            select(AuditEntry).where(AuditEntry.inspection_id == inspection.id).order_by(AuditEntry.seq)).all()
+        path = tuple((e.from_state, e.trigger, e.to_state) for e in entries if e.from_state and e.to_state)
+        workflow = workflow_for(inspection.kind, inspection.unannounced)
+        return self.render(
+            self.details_template,
+            case=inspection,
+            entries=entries,
+            diagram=render_svg(dot_source(workflow, path, inspection.state)),
+            buttons=trigger_buttons(inspection, small=False),
+            can_correct=current_actor().may_edit,
+            state_badge=state_badge,
+            due_cell=due_cell,
+            late_cell=late_cell,
+            format_date=format_date,
+            format_datetime=format_datetime,
+            trigger_label=trigger_label,
+            state_label=lambda state: State(state).label if state else "",
+            kind_label=lambda kind: Kind(kind).label,
+            return_url=self.get_url(".index_view"),
+        )
+
+    # --- firing a trigger ---------------------------------------------------------------
+
+    def _sections(self, inspection: Inspection) -> list[tuple[str, str]]:
+        query = (select(OutlineSection.code, OutlineSection.title)
+                 .join(Outline, OutlineSection.outline_id == Outline.id)
+                 .where(Outline.campaign_id == inspection.campaign_id, Outline.unit_kind == inspection.unit.kind,
+                        OutlineSection.code.like("B.%"))
+                 .order_by(OutlineSection.position))
+        return [(code, f"{code}. {title[:80]}") for code, title in self.session.execute(query)]
+
+    @expose("/fire/<int:case_id>/<trigger>", methods=("GET", "POST"))
+    def fire_view(self, case_id: int, trigger: str):
+        inspection = self.get_one(case_id)
+        if inspection is None or trigger not in SCHEMAS:
+            abort(404)
+        form = trigger_forms.form_class(SCHEMAS[trigger])()
+        trigger_forms.prepare(form, trigger, inspection, self._sections(inspection), today())
+        general: list[str] = []
+        status = 200
+        if form.validate_on_submit():
+            try:
+                result = service.fire(self.session, case_id, trigger, current_actor(), now(),
+                                      expected_version=int(form.expected_version.data or 0) or None,
+                                      **trigger_forms.data_of(form))
+            except WorkflowError as error:
+                general, status = trigger_forms.show_problems(form, error.problems), error.http_status
+            else:
+                flash(gettext("Case #{id} ({unit}): {before} → {after}.").format(
+                    id=case_id, unit=inspection.unit_name, before=State(result.from_state).label,
+                    after=State(result.to_state).label), "success")
+                return redirect(self.get_url(".details_view", id=case_id))
+        elif form.is_submitted():
+            status = 422
+        return self.render("admin/cases/fire.html", case=inspection, form=form, trigger=trigger,
+                           title=trigger_label(trigger), general=general, state_badge=state_badge,
+                           format_date=format_date), status
+
+    @expose("/correct/<int:case_id>", methods=("GET", "POST"))
+    def correct_view(self, case_id: int):
+        inspection = self.get_one(case_id)
+        if inspection is None:
+            abort(404)
+        if not current_actor().may_edit:
+            abort(403)
+        form = trigger_forms.form_class(CaseEdit)(obj=inspection)
+        general: list[str] = []
+        status = 200
+        if not form.is_submitted():
+            form.expected_version.data = str(inspection.version)
+        if form.validate_on_submit():
+            data = {name: ("" if value is None else value) for name, value in trigger_forms.data_of(form).items()}
+            given = {name: data.get(name, "") for name in CaseEdit.model_fields if name != "comment"}
+            try:
+                service.edit(self.session, case_id, current_actor(), now(),
+                             expected_version=int(form.expected_version.data or 0) or None,
+                             comment=data.get("comment"), **given)
+            except WorkflowError as error:
+                general, status = trigger_forms.show_problems(form, error.problems), error.http_status
+            else:
+                flash(gettext("Case #{id}: the corrections were saved.").format(id=case_id), "success")
+                return redirect(self.get_url(".details_view", id=case_id))
+        return self.render("admin/cases/fire.html", case=inspection, form=form, trigger="edit",
+                           title=gettext("Correct the case's data"), general=general, state_badge=state_badge,
+                           format_date=format_date), status
+
+    # --- bulk -------------------------------------------------------------------------------
+
+    @action("notify", lazy_gettext(N_("Send the schedule notice")),
+            lazy_gettext(N_("Send the schedule notice, dated today, to every selected unit?")))
+    def action_notify(self, ids):
+        for case_id in ids:
+            inspection = self.get_one(case_id)
+            label = inspection.unit_name if inspection else f"#{case_id}"
+            try:
+                service.fire(self.session, int(case_id), "notify", current_actor(), now())
+            except WorkflowError as error:
+                flash(gettext("{unit}: not sent — {reason}").format(unit=label, reason=str(error)), "error")
+            else:
+                flash(gettext("{unit}: schedule notice recorded.").format(unit=label), "success")

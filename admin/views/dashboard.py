@@ -1,0 +1,52 @@
+"""The admin's home page: where the campaign stands."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+
+from web.database import db_session
+from workflow import dashboard
+from workflow.i18n import N_, format_date, gettext
+from workflow.states import Kind, State
+
+from ..access import EVERYONE, current_actor, has_role
+from ..charts import stacked_area
+from .base import Protected, today
+from .cases import WHAT_IS_DUE, state_badge
+
+STAGE_LOOK = [
+    ("planned", N_("Planned"), "#afb8c1"),
+    ("notified", N_("Notified"), "#54aeff"),
+    ("inspected", N_("Inspected"), "#0969da"),
+    ("concluded", N_("Concluded"), "#d4a72c"),
+    ("closed", N_("Closed"), "#2da44e"),
+    ("cancelled", N_("Cancelled"), "#57606a"),
+]
+
+
+def _parse_day(text: str) -> date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class DashboardView(Protected, AdminIndexView):
+    allowed_roles = EVERYONE
+
+    @expose("/")
+    def index(self):
+        if has_role("unit"):
+            return redirect(url_for("inspection.index_view"))
+        as_of = _parse_day(request.args.get("as_of", "")) or today()
+        board = dashboard.build(db_session(), current_actor(), as_of, request.args.get("campaign") or None)
+        chart = stacked_area(board.progress, [(key, gettext(label), colour) for key, label, colour in STAGE_LOOK])
+        return self.render(
+            "admin/dashboard.html", board=board, chart=chart, format_date=format_date,
+            state_badge=state_badge, kind_label=lambda k: Kind(k).label, state_label=lambda s: State(s).label,
+            what_label=lambda what: gettext(WHAT_IS_DUE[what]),
+        )

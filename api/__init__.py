@@ -1,0 +1,186 @@
+"""The JSON API under ``/api/v1``: the same service and queries as the UI and the CLI.
+
+A caller is a logged-in browser (session cookie; POSTs then need the ``X-CSRFToken`` header) or a
+script with ``Authorization: Bearer <token>`` (per-user tokens, issued by coordinators)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timezone
+from functools import wraps
+
+from flask import Blueprint, Response, g, jsonify, request
+from flask_login import current_user
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from admin import csrf
+from models import AuditEntry, Inspection
+from web.database import db_session
+from workflow import service
+from workflow.accounts import user_for_token
+from workflow.config import zone
+from workflow.errors import BadData, NotFound, NotPermitted, WorkflowError
+from workflow.i18n import _
+from workflow.permissions import Actor
+from workflow.due_dates import next_due_sql
+from workflow.queries import case_summary, cases_query
+
+from .openapi import document
+from .schemas import FireRequest
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+AUDIT_READERS = ("admin", "coordinator", "inspector", "leader", "auditor")
+MAX_PAGE = 1000
+
+
+def problem(error: WorkflowError) -> Response:
+    body = {
+        "type": f"/api/v1/problems/{error.code}",
+        "title": error.title,
+        "status": error.http_status,
+        "detail": str(error),
+        "code": error.code,
+        "errors": [p.as_dict() for p in error.problems],
+    }
+    response = jsonify(body)
+    response.status_code = error.http_status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+class NotAuthenticated(WorkflowError):
+    http_status = 401
+    code = "not_authenticated"
+    title = "Not authenticated"
+
+
+@blueprint.errorhandler(WorkflowError)
+def on_refusal(error: WorkflowError):
+    return problem(error)
+
+
+def authenticated(view):
+    """Bearer token or session cookie; the caller's Actor is ``g.actor``."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            user = user_for_token(db_session(), header[7:].strip())
+            if user is None:
+                raise NotAuthenticated(_("The API token is not valid."))
+            g.actor, g.by_token = Actor.for_user(user), True
+        elif current_user.is_authenticated:
+            g.actor, g.by_token = current_user.actor, False
+        else:
+            raise NotAuthenticated(_("Log in or send an API token (Authorization: Bearer …)."))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _filters() -> dict:
+    return {key: request.args.get(key) or None for key in ("state", "kind", "unit_kind", "campaign")}
+
+
+@blueprint.get("/inspections")
+@authenticated
+def list_inspections():
+    try:
+        query = cases_query(g.actor, **_filters())
+    except ValueError as error:
+        raise BadData(_("Unknown filter value: {error}", error=str(error))) from None
+    overdue = request.args.get("overdue")
+    if overdue in ("true", "1"):
+        query = query.where(next_due_sql() < datetime.now(timezone.utc).astimezone(zone()).date())
+    return jsonify([case_summary(case) for case in db_session().scalars(query).unique()])
+
+
+def _case(inspection_id: int) -> Inspection:
+    query = cases_query(g.actor).where(Inspection.id == inspection_id)
+    inspection = db_session().scalars(query).unique().one_or_none()
+    if inspection is None:
+        raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
+    return inspection
+
+
+@blueprint.get("/inspections/<int:inspection_id>")
+@authenticated
+def get_inspection(inspection_id: int):
+    inspection = _case(inspection_id)
+    body = case_summary(inspection)
+    body["available_triggers"] = service.available_triggers(db_session(), inspection, g.actor, datetime.now(timezone.utc))
+    body["finding_list"] = [
+        {"number": f.position, "section": f.section_code, "text": f.text, "due_date": f.due_date.isoformat(),
+         "status": f.status, "unit_note": f.unit_note, "accepted": f.accepted}
+        for f in inspection.findings
+    ]
+    return jsonify(body)
+
+
+@blueprint.post("/inspections/<int:inspection_id>/fire")
+@authenticated
+def fire_trigger(inspection_id: int):
+    if not g.by_token:
+        csrf.protect()  # a browser session must prove the request came from our pages
+    try:
+        request_body = FireRequest.model_validate(request.get_json(silent=True) or {})
+    except ValidationError:
+        raise BadData(_("The body must be JSON: {\"trigger\": …, \"data\": {…}}.")) from None
+    result = service.fire(db_session(), inspection_id, request_body.trigger, g.actor, datetime.now(timezone.utc),
+                          expected_version=request_body.expected_version, **request_body.data)
+    return jsonify({"inspection_id": result.inspection_id, "trigger": result.trigger, "from_state": result.from_state,
+                    "to_state": result.to_state, "version": result.version, "audit_entry_id": result.audit_entry_id,
+                    "extra": result.extra})
+
+
+def _moment(name: str) -> datetime | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadData(_("{name}: not an ISO date or time", name=name), field=name) from None
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time())
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone())
+
+
+@blueprint.get("/audit")
+@authenticated
+def audit_log():
+    if g.actor.role not in AUDIT_READERS:
+        raise NotPermitted(_("Your role may not read the audit log."))
+    query = select(AuditEntry, Inspection.unit_name).outerjoin(Inspection, AuditEntry.inspection_id == Inspection.id)
+    start, end = _moment("from"), _moment("to")
+    conditions = []
+    if start:
+        conditions.append(AuditEntry.at >= start)
+    if end:
+        conditions.append(AuditEntry.at < end)
+    for argument, column in (("actor", AuditEntry.actor), ("trigger", AuditEntry.trigger), ("state", AuditEntry.to_state),
+                             ("inspection", AuditEntry.inspection_id), ("unit", Inspection.unit_name)):
+        if request.args.get(argument):
+            conditions.append(column == request.args[argument])
+    query = query.where(*conditions)
+    session = db_session()
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    try:
+        limit = min(int(request.args.get("limit", 100)), MAX_PAGE)
+        offset = max(int(request.args.get("offset", 0)), 0)
+    except ValueError:
+        raise BadData(_("limit and offset must be whole numbers.")) from None
+    rows = session.execute(query.order_by(AuditEntry.id).limit(limit).offset(offset)).all()
+    tz = zone()
+    return jsonify({"total": total, "entries": [
+        {"id": e.id, "at": e.at.astimezone(tz).isoformat(), "actor": e.actor, "entity": e.entity, "entity_id": e.entity_id,
+         "seq": e.seq, "inspection_id": e.inspection_id, "unit": unit, "trigger": e.trigger, "from_state": e.from_state,
+         "to_state": e.to_state, "comment": e.comment, "data": json.loads(e.data_json), "prev_hash": e.prev_hash, "hash": e.hash}
+        for e, unit in rows
+    ]})
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(document())

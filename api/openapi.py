@@ -1,0 +1,88 @@
+"""The OpenAPI 3.1 document of ``/api/v1``, generated from the schemas the API and the service use."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from workflow.trigger_data import SCHEMAS
+
+from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, Problem
+
+REF = "#/components/schemas/{model}"
+
+
+def _schemas(*models: type[BaseModel]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template=REF)
+        found.update(schema.pop("$defs", {}))
+        found[model.__name__] = schema
+    return found
+
+
+def _json(model: str, description: str, media: str = "application/json") -> dict[str, Any]:
+    return {"description": description, "content": {media: {"schema": {"$ref": REF.format(model=model)}}}}
+
+
+def _problems(*statuses: int) -> dict[str, Any]:
+    meanings = {401: "Not logged in and no valid token", 403: "The caller's role may not do this",
+                404: "No such case (or not the caller's unit)", 409: "Not allowed from this state, or changed meanwhile",
+                422: "Bad data, or a rule refuses the change"}
+    return {str(status): _json("Problem", meanings[status], "application/problem+json") for status in statuses}
+
+
+def _filters(*names: str) -> list[dict[str, Any]]:
+    return [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in names]
+
+
+@lru_cache(maxsize=1)
+def document() -> dict[str, Any]:
+    trigger_schemas = {f"TriggerData_{name}": schema for name, schema in SCHEMAS.items()}
+    components = _schemas(CaseSummary, CaseDetail, FireRequest, FireResponse, AuditPage, Problem)
+    for name, schema in trigger_schemas.items():
+        components[name] = schema.model_json_schema(ref_template=REF)
+        components.update(components[name].pop("$defs", {}))
+    components["FireRequest"]["properties"]["trigger"]["enum"] = sorted(SCHEMAS)
+    components["FireRequest"]["x-trigger-data"] = {name: {"$ref": REF.format(model=f"TriggerData_{name}")} for name in SCHEMAS}
+    case_id = {"name": "inspection_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kiểm tra CCHC — API", "version": "1",
+                 "description": "Cases of the administrative-reform inspection campaign. Authenticate with the session "
+                                "cookie of a logged-in user (POSTs then need X-CSRFToken) or Authorization: Bearer <token>."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/inspections": {"get": {
+                "summary": "The cases the caller may see",
+                "parameters": _filters("state", "kind", "unit_kind", "campaign", "overdue"),
+                "responses": {"200": {"description": "Cases", "content": {"application/json": {"schema": {
+                    "type": "array", "items": {"$ref": REF.format(model="CaseSummary")}}}}}, **_problems(401, 422)},
+            }},
+            "/inspections/{inspection_id}": {"get": {
+                "summary": "One case, with what the caller may fire now and its findings",
+                "parameters": [case_id],
+                "responses": {"200": _json("CaseDetail", "The case"), **_problems(401, 404)},
+            }},
+            "/inspections/{inspection_id}/fire": {"post": {
+                "summary": "Fire a trigger on the case (the same service as the UI and the CLI)",
+                "parameters": [case_id],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="FireRequest")}}}},
+                "responses": {"200": _json("FireResponse", "The change was made"), **_problems(401, 403, 404, 409, 422)},
+            }},
+            "/audit": {"get": {
+                "summary": "The audit log (auditors, leaders, coordinators, team members)",
+                "parameters": _filters("from", "to", "actor", "unit", "trigger", "state", "inspection", "limit", "offset"),
+                "responses": {"200": _json("AuditPage", "Entries, oldest first"), **_problems(401, 403, 422)},
+            }},
+            "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                      "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        },
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+        },
+    }

@@ -1,0 +1,121 @@
+"""The shapes the JSON API answers with, declared once: the OpenAPI document is generated from
+them, and the tests check real answers against that document."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from workflow.states import Kind, State, UnitKind
+
+StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
+KindName = Literal[tuple(k.value for k in Kind)]  # type: ignore[valid-type]
+UnitKindName = Literal[tuple(k.value for k in UnitKind)]  # type: ignore[valid-type]
+
+
+class NextDue(BaseModel):
+    what: str
+    date: str
+
+
+class CaseSummary(BaseModel):
+    """One case, as ``inspections list --json`` prints it."""
+
+    id: int
+    campaign: str
+    unit: str = Field(description="The unit's name as it was when the case was opened")
+    unit_id: int
+    unit_kind: UnitKindName
+    kind: KindName
+    state: StateName
+    state_label: str
+    version: int
+    visit_date: str | None
+    visit_time: str | None
+    notice_number: str | None
+    notice_date: str | None
+    received_date: str | None
+    visited_date: str | None
+    minutes_date: str | None
+    conclusion_date: str | None
+    closed_date: str | None
+    notice_due: str | None
+    report_due: str | None
+    minutes_due: str | None
+    conclusion_due: str | None
+    remediation_due: str | None
+    self_report_due: str | None
+    next_due: NextDue | None
+    late: list[str]
+    findings: int
+    reinspection_of: int | None
+
+
+class FindingOut(BaseModel):
+    number: int
+    section: str
+    text: str
+    due_date: str
+    status: str
+    unit_note: str | None
+    accepted: bool | None
+
+
+class CaseDetail(CaseSummary):
+    available_triggers: list[str] = Field(description="What the caller may fire now")
+    finding_list: list[FindingOut]
+
+
+class FireRequest(BaseModel):
+    trigger: str = Field(description="One of the triggers; see the x-trigger-data schemas")
+    data: dict[str, Any] = Field(default_factory=dict)
+    expected_version: int | None = Field(None, description="The version the caller last saw; 409 if it moved")
+
+
+class FireResponse(BaseModel):
+    inspection_id: int
+    trigger: str
+    from_state: StateName
+    to_state: StateName
+    version: int
+    audit_entry_id: int
+    extra: dict[str, Any]
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: str = Field(description="ISO 8601, in the configured time zone")
+    actor: str
+    entity: str
+    entity_id: int
+    seq: int
+    inspection_id: int | None
+    unit: str | None
+    trigger: str
+    from_state: str | None
+    to_state: str | None
+    comment: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    total: int
+    entries: list[AuditEntryOut]
+
+
+class ProblemField(BaseModel):
+    field: str | None
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[ProblemField] = []
