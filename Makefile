@@ -20,6 +20,7 @@ install: $(BIN)/.installed
 
 ## make run: install, migrate, load the 2023 plan, create a coordinator login, serve on 127.0.0.1
 run: install
+	@scripts/system-deps.sh run
 	$(FLASK) db upgrade
 	$(FLASK) seed tuky-2023
 	@echo "Tài khoản điều phối / coordinator login:"
@@ -32,7 +33,7 @@ test: install system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 system-deps:
-	@scripts/system-deps.sh
+	@scripts/system-deps.sh test
 
 ## make bench: the benchmarks in bench/, each printing its baseline measured in the same run
 bench: install system-deps

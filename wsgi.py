@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from models.db import Database
 from workflow.config import PROJECT_DIR, Settings
 
 
@@ -39,17 +38,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from admin import init_admin
+    from admin import csrf, init_admin
     from api import blueprint as api
     from cli import register as register_cli
     from web.database import init_database
     from web.health import blueprint as health
     from web.i18n import init_i18n
 
-    init_database(app, Database(settings.database_url))
+    init_database(app, settings.database_url)
     init_i18n(app, settings)
     app.register_blueprint(health)
     init_admin(app)
+    csrf.exempt(api)  # token callers have no CSRF token; the API checks it itself for browser sessions
     app.register_blueprint(api)
     register_cli(app)
     return app

@@ -8,6 +8,7 @@ from flask_babel import get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from models import AuditEntry, Campaign, Inspection, OutlineItem, OutlineSection, Unit, User
+from web.database import db
 from workflow.i18n import N_
 from workflow.permissions import role_label
 
@@ -23,27 +24,28 @@ csrf = CSRFProtect()
 
 
 def init_admin(app: Flask) -> None:
-    session = app.extensions["db_session"]
+    session = db  # Flask-Admin takes the extension and asks it for the request's session
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     app.register_blueprint(auth_blueprint)
 
-    admin = Admin(
-        app,
-        name=lazy_gettext(N_("CCHC inspections")),
-        theme=Bootstrap4Theme(base_template="admin/cchc_base.html", fluid=True),
-        index_view=DashboardView(name=lazy_gettext(N_("Dashboard")), url="/admin"),
-        translations_path=str(app.extensions["compiled_translations"]),
-    )
-    admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
-    admin.add_view(AuditView(AuditEntry, session, name=lazy_gettext(N_("Audit log")), endpoint="audit"))
-    reference = lazy_gettext(N_("Reference data"))
-    admin.add_view(CampaignView(Campaign, session, name=lazy_gettext(N_("Campaigns")), category=reference, endpoint="campaign"))
-    admin.add_view(UnitView(Unit, session, name=lazy_gettext(N_("Units")), category=reference, endpoint="unit"))
-    admin.add_view(UserView(User, session, name=lazy_gettext(N_("Users")), category=reference, endpoint="user"))
-    admin.add_view(OutlineSectionView(OutlineSection, session, name=lazy_gettext(N_("Outline sections")), category=reference, endpoint="outline_section"))
-    admin.add_view(OutlineItemView(OutlineItem, session, name=lazy_gettext(N_("Outline items")), category=reference, endpoint="outline_item"))
+    with app.app_context():  # the views look at the models through the extension
+        admin = Admin(
+            app,
+            name=lazy_gettext(N_("CCHC inspections")),
+            theme=Bootstrap4Theme(base_template="admin/cchc_base.html", fluid=True),
+            index_view=DashboardView(name=lazy_gettext(N_("Dashboard")), url="/admin"),
+            translations_path=str(app.extensions["compiled_translations"]),
+        )
+        admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
+        admin.add_view(AuditView(AuditEntry, session, name=lazy_gettext(N_("Audit log")), endpoint="audit"))
+        reference = lazy_gettext(N_("Reference data"))
+        admin.add_view(CampaignView(Campaign, session, name=lazy_gettext(N_("Campaigns")), category=reference, endpoint="campaign"))
+        admin.add_view(UnitView(Unit, session, name=lazy_gettext(N_("Units")), category=reference, endpoint="unit"))
+        admin.add_view(UserView(User, session, name=lazy_gettext(N_("Users")), category=reference, endpoint="user"))
+        admin.add_view(OutlineSectionView(OutlineSection, session, name=lazy_gettext(N_("Outline sections")), category=reference, endpoint="outline_section"))
+        admin.add_view(OutlineItemView(OutlineItem, session, name=lazy_gettext(N_("Outline items")), category=reference, endpoint="outline_item"))
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
     app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale})

@@ -46,16 +46,27 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def engine_options(url: str) -> dict[str, Any]:
+    """The ``create_engine`` arguments for ``url`` (also handed to Flask-SQLAlchemy-Lite)."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        return {"url": url, "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    return {"url": url, "pool_pre_ping": True}
+
+
+def configure_engine(engine: Engine) -> Engine:
+    """Our connection set-up, before the engine's first connection (SQLite only)."""
+    if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return engine
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    options = engine_options(url)
+    return configure_engine(create_engine(options.pop("url"), **options, **kwargs))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -99,9 +110,10 @@ def is_conflict(error: BaseException) -> bool:
 class Database:
     """One database: its engine and its session factory, shared by every entry point."""
 
-    def __init__(self, url: str, **engine_options: Any):
-        self.url = normalise_url(url)
-        self.engine = make_engine(self.url, **engine_options)
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None, **engine_options: Any):
+        """From a URL, or from an engine made elsewhere (the web app's) and configured here."""
+        self.engine = configure_engine(engine) if engine is not None else make_engine(url or "", **engine_options)
+        self.url = self.engine.url.render_as_string(hide_password=False)
         self.sessions = make_session_factory(self.engine)
 
     @property

@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs when they are missing:
-# the PostgreSQL server (the tests start their own cluster).
+# Installs the Debian packages the project needs when they are missing.
+#   scripts/system-deps.sh run    what `make run` needs: Graphviz (the state diagrams)
+#   scripts/system-deps.sh test   what the whole suite needs: PostgreSQL (the tests start their own
+#                                 cluster), Chromium (browser tests), Graphviz, fonts
 # As root it uses apt-get; otherwise it only says what is missing (STRICT=1 then fails the tests).
 set -euo pipefail
 
+profile=${1:-test}
 need=()
-compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+have_command() { command -v "$1" >/dev/null 2>&1; }
+have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+have_command dot || need+=(graphviz)
+if [ "$profile" = test ]; then
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+  have_command chromium || need+=(chromium)
+  have_package fonts-dejavu-core || need+=(fonts-dejavu-core)
+  have_package fonts-liberation || need+=(fonts-liberation)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

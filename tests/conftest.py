@@ -114,3 +114,52 @@ def db(database_url: str) -> Iterator[Database]:
 def session(db: Database):
     with db.session() as session:
         yield session
+
+
+# --- the web app ------------------------------------------------------------------------------
+
+PASSWORD = "mat-khau-thu-nghiem"
+ROLE_USERS = {
+    "admin": ("admin@tuky.local", None),
+    "coordinator": ("coordinator@tuky.local", None),
+    "inspector": ("inspector@tuky.local", None),
+    "leader": ("leader@tuky.local", None),
+    "auditor": ("auditor@tuky.local", None),
+    "unit": ("vanthu@tnmt.tuky.local", "Phòng Tài nguyên và Môi trường"),
+    "other_unit": ("vanthu@gddt.tuky.local", "Phòng Giáo dục và Đào tạo"),
+}
+
+
+@pytest.fixture(scope="session")
+def web_template(sqlite_templates, tmp_path_factory) -> Path:
+    """The seeded database plus one user of every role (and a second unit contact)."""
+    from workflow.accounts import save_user
+    from workflow.permissions import Actor
+
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    shutil.copy(sqlite_templates["seeded"], path)
+    database = Database(f"sqlite:///{path}")
+    with database.session() as session:
+        for role, (email, unit) in ROLE_USERS.items():
+            save_user(session, email=email, role="unit" if unit else role, unit_name=unit, password=PASSWORD,
+                      actor=Actor("test", "admin"), now=SEED_NOW)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def web_db_url(web_template, tmp_path) -> str:
+    path = tmp_path / "web.db"
+    shutil.copy(web_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(web_db_url):
+    from workflow.config import Settings
+    from wsgi import create_app
+
+    application = create_app(Settings(database_url=web_db_url, secret_key="test-secret"))
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["database"].dispose()

@@ -1,25 +1,25 @@
+"""The web app's database: Flask-SQLAlchemy-Lite gives each request its session (closed at the
+end) and is the form Flask-Admin 2 prefers; the same engine serves the CLI commands."""
 from __future__ import annotations
 
-from flask import Flask, current_app
-from sqlalchemy.orm import Session, scoped_session
+from flask import Flask
+from flask_sqlalchemy_lite import SQLAlchemy
+from sqlalchemy.orm import Session
 
-from models.db import Database
+from models.db import Database, engine_options
+
+db = SQLAlchemy()
 
 
-def init_database(app: Flask, database: Database) -> None:
-    """One session per request (thread), shared by our views and Flask-Admin's, closed at the end."""
+def init_database(app: Flask, url: str) -> Database:
+    app.config["SQLALCHEMY_ENGINES"] = {"default": engine_options(url)}
+    db.init_app(app)
+    with app.app_context():
+        database = Database(engine=db.engine)
     app.extensions["database"] = database
-    app.extensions["db_session"] = sessions = scoped_session(database.sessions)
-
-    @app.teardown_appcontext
-    def close_session(_error: BaseException | None) -> None:
-        sessions.remove()
-
-
-def scoped() -> scoped_session:
-    return current_app.extensions["db_session"]
+    return database
 
 
 def db_session() -> Session:
     """The session of the current request (or CLI command)."""
-    return scoped()()
+    return db.session

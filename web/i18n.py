@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import flask_admin
-from flask import Flask, redirect, request, session
+from flask import Flask, has_request_context, redirect, request, session
 from flask_babel import Babel, Domain, get_locale
 
 from workflow.config import Settings
@@ -36,7 +36,7 @@ def compile_web_catalogs(target: Path) -> None:
 
 
 def select_locale() -> str:
-    wanted = session.get("lang")
+    wanted = session.get("lang") if has_request_context() else None
     return wanted if wanted in LOCALES else DEFAULT_LOCALE
 
 

@@ -131,10 +131,11 @@ class Workflow:
         ``case.refusals``) if they do not. The caller checks the trigger leaves this state."""
         return self._with(case, lambda: case.trigger(trigger))
 
-    def may(self, case: CaseContext, trigger: str) -> bool:
-        return self._with(case, lambda: getattr(case, f"may_{trigger}")())
+    def possible(self, case: CaseContext, triggers: list[str]) -> list[str]:
+        """Those of ``triggers`` whose guards hold for ``case`` (``may_<trigger>``)."""
+        return self._with(case, lambda: [t for t in triggers if getattr(case, f"may_{t}")()])
 
-    def _with(self, case: CaseContext, decide) -> bool:
+    def _with(self, case: CaseContext, decide):
         with self._lock:
             self._machine.add_model(case, initial=case.state)
             try:

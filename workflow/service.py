@@ -203,9 +203,5 @@ def available_triggers(session: Session, inspection: Inspection, actor: Actor, n
     workflow = workflow_for(inspection.kind, inspection.unannounced)
     if not actor.sees_unit(inspection.unit_id):
         return []
-    case = CaseContext(session, inspection, inspection.campaign, now, actor)
-    return [
-        trigger
-        for trigger in workflow.triggers_from(inspection.state)
-        if actor.may_fire(trigger, inspection.unit_id) and workflow.may(case, trigger)
-    ]
+    allowed = [t for t in workflow.triggers_from(inspection.state) if actor.may_fire(t, inspection.unit_id)]
+    return workflow.possible(CaseContext(session, inspection, inspection.campaign, now, actor), allowed)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
+from web.database import db_session
 from models import AuditEntry, Inspection
 from workflow.audit import subject_text, verify
 from workflow.i18n import N_, format_datetime
@@ -97,7 +98,7 @@ class AuditView(SecureModelView):
 
     def get_query(self):
         # The CSV export streams after the request: load the case with the entry.
-        return (self.session.query(AuditEntry).outerjoin(Inspection, AuditEntry.inspection_id == Inspection.id)
+        return (db_session().query(AuditEntry).outerjoin(Inspection, AuditEntry.inspection_id == Inspection.id)
                 .options(contains_eager(AuditEntry.inspection)))
 
     def get_count_query(self):
@@ -105,5 +106,5 @@ class AuditView(SecureModelView):
 
     @expose("/verify/", methods=("POST",))
     def verify_view(self):
-        report = verify(self.session)
+        report = verify(db_session())
         return self.render("admin/audit/verify.html", report=report)

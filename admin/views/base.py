@@ -44,7 +44,7 @@ class SecureView(Protected, BaseView):
 class SecureModelView(Protected, ModelView):
     form_base_class = AdminForm
     page_size = 50
-    can_set_page_size = True
+    can_set_page_size = False  # its menu reads "50 mặt hàng" in Flask-Admin's Vietnamese catalog
     column_display_pk = True
     column_type_formatters = {
         **ModelView.column_type_formatters,

@@ -37,6 +37,7 @@ WHAT_IS_DUE = {
     "minutes": N_("minutes"), "conclusion": N_("conclusion"), "remediation": N_("remediation report"),
     "self_report": N_("self-inspection report"),
 }
+FINDING_STATUS_LABELS = {"open": N_("Open"), "done": N_("Done"), "in_progress": N_("In progress"), "not_done": N_("Not done")}
 LATE_LABELS = {"report": N_("late report"), "minutes": N_("late minutes"), "conclusion": N_("late conclusion"),
                "remediation": N_("late remediation")}
 
@@ -111,7 +112,7 @@ class CampaignFilter(BaseSQLAFilter):
         """The campaigns in the database, read per request (never when the app starts)."""
         if not has_request_context():
             return None
-        return [(code, title) for code, title in view.session.execute(select(Campaign.code, Campaign.title))]
+        return [(code, title) for code, title in db_session().execute(select(Campaign.code, Campaign.title))]
 
 
 def _choices(labels: dict) -> list[tuple[str, object]]:
@@ -156,7 +157,7 @@ class CaseView(SecureModelView):
         return query.filter(Inspection.unit_id == actor.unit_id) if actor.role == "unit" else query
 
     def get_query(self):
-        return self._restricted(self.session.query(Inspection)).options(
+        return self._restricted(db_session().query(Inspection)).options(
             joinedload(Inspection.campaign), joinedload(Inspection.unit), selectinload(Inspection.findings))
 
     def get_count_query(self):
@@ -179,7 +180,7 @@ class CaseView(SecureModelView):
         inspection = self.get_one(request.args.get("id", ""))
         if inspection is None:
             abort(404)
-        entries = self.session.scalars(
+        entries = db_session().scalars(
             select(AuditEntry).where(AuditEntry.inspection_id == inspection.id).order_by(AuditEntry.seq)).all()
         path = tuple((e.from_state, e.trigger, e.to_state) for e in entries if e.from_state and e.to_state)
         workflow = workflow_for(inspection.kind, inspection.unannounced)
@@ -198,6 +199,7 @@ class CaseView(SecureModelView):
             trigger_label=trigger_label,
             state_label=lambda state: State(state).label if state else "",
             kind_label=lambda kind: Kind(kind).label,
+            finding_status=lambda status: gettext(FINDING_STATUS_LABELS.get(status, status)),
             return_url=self.get_url(".index_view"),
         )
 
@@ -209,34 +211,24 @@ class CaseView(SecureModelView):
                  .where(Outline.campaign_id == inspection.campaign_id, Outline.unit_kind == inspection.unit.kind,
                         OutlineSection.code.like("B.%"))
                  .order_by(OutlineSection.position))
-        return [(code, f"{code}. {title[:80]}") for code, title in self.session.execute(query)]
+        return [(code, f"{code}. {title[:80]}") for code, title in db_session().execute(query)]
 
     @expose("/fire/<int:case_id>/<trigger>", methods=("GET", "POST"))
     def fire_view(self, case_id: int, trigger: str):
         inspection = self.get_one(case_id)
         if inspection is None or trigger not in SCHEMAS:
             abort(404)
+        if not current_actor().may_fire(trigger, inspection.unit_id):
+            abort(403)
         form = trigger_forms.form_class(SCHEMAS[trigger])()
         trigger_forms.prepare(form, trigger, inspection, self._sections(inspection), today())
-        general: list[str] = []
-        status = 200
-        if form.validate_on_submit():
-            try:
-                result = service.fire(self.session, case_id, trigger, current_actor(), now(),
-                                      expected_version=int(form.expected_version.data or 0) or None,
-                                      **trigger_forms.data_of(form))
-            except WorkflowError as error:
-                general, status = trigger_forms.show_problems(form, error.problems), error.http_status
-            else:
-                flash(gettext("Case #{id} ({unit}): {before} → {after}.").format(
-                    id=case_id, unit=inspection.unit_name, before=State(result.from_state).label,
-                    after=State(result.to_state).label), "success")
-                return redirect(self.get_url(".details_view", id=case_id))
-        elif form.is_submitted():
-            status = 422
-        return self.render("admin/cases/fire.html", case=inspection, form=form, trigger=trigger,
-                           title=trigger_label(trigger), general=general, state_badge=state_badge,
-                           format_date=format_date), status
+
+        def change(data, version):
+            result = service.fire(db_session(), case_id, trigger, current_actor(), now(), expected_version=version, **data)
+            return gettext("Case #{id} ({unit}): {before} → {after}.").format(
+                id=case_id, unit=inspection.unit_name, before=State(result.from_state).label, after=State(result.to_state).label)
+
+        return self._form_page(inspection, form, trigger_label(trigger), change)
 
     @expose("/correct/<int:case_id>", methods=("GET", "POST"))
     def correct_view(self, case_id: int):
@@ -246,25 +238,35 @@ class CaseView(SecureModelView):
         if not current_actor().may_edit:
             abort(403)
         form = trigger_forms.form_class(CaseEdit)(obj=inspection)
-        general: list[str] = []
-        status = 200
         if not form.is_submitted():
             form.expected_version.data = str(inspection.version)
-        if form.validate_on_submit():
-            data = {name: ("" if value is None else value) for name, value in trigger_forms.data_of(form).items()}
+
+        def change(data, version):
+            # Every correctable field is sent: one left empty is cleared.
             given = {name: data.get(name, "") for name in CaseEdit.model_fields if name != "comment"}
+            service.edit(db_session(), case_id, current_actor(), now(), expected_version=version,
+                         comment=data.get("comment"), **given)
+            return gettext("Case #{id}: the corrections were saved.").format(id=case_id)
+
+        return self._form_page(inspection, form, gettext("Correct the case's data"), change)
+
+    def _form_page(self, inspection: Inspection, form, title: str, change):
+        """Show the form; on a valid submit make the change through the service, or show its
+        refusal next to the field it names (nothing changed)."""
+        general: list[str] = []
+        status = 200
+        if form.validate_on_submit():
             try:
-                service.edit(self.session, case_id, current_actor(), now(),
-                             expected_version=int(form.expected_version.data or 0) or None,
-                             comment=data.get("comment"), **given)
+                message = change(trigger_forms.data_of(form), int(form.expected_version.data or 0) or None)
             except WorkflowError as error:
                 general, status = trigger_forms.show_problems(form, error.problems), error.http_status
             else:
-                flash(gettext("Case #{id}: the corrections were saved.").format(id=case_id), "success")
-                return redirect(self.get_url(".details_view", id=case_id))
-        return self.render("admin/cases/fire.html", case=inspection, form=form, trigger="edit",
-                           title=gettext("Correct the case's data"), general=general, state_badge=state_badge,
-                           format_date=format_date), status
+                flash(message, "success")
+                return redirect(self.get_url(".details_view", id=inspection.id))
+        elif form.is_submitted():
+            status = 422
+        return self.render("admin/cases/fire.html", case=inspection, form=form, title=title, general=general,
+                           state_badge=state_badge, format_date=format_date), status
 
     # --- bulk -------------------------------------------------------------------------------
 
@@ -275,7 +277,7 @@ class CaseView(SecureModelView):
             inspection = self.get_one(case_id)
             label = inspection.unit_name if inspection else f"#{case_id}"
             try:
-                service.fire(self.session, int(case_id), "notify", current_actor(), now())
+                service.fire(db_session(), int(case_id), "notify", current_actor(), now())
             except WorkflowError as error:
                 flash(gettext("{unit}: not sent — {reason}").format(unit=label, reason=str(error)), "error")
             else:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext
 from wtforms import PasswordField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
+from web.database import db_session
 from models import Campaign, OutlineItem, OutlineSection, Unit, User
 from workflow.accounts import MIN_PASSWORD_LENGTH, hash_password, issue_api_token
 from workflow.deadlines import CALENDAR, WORKING
@@ -33,12 +34,12 @@ class AuditedModelView(SecureModelView):
     can_view_details = True
 
     def on_model_change(self, form, model, is_created):
-        record_edit(self.session, model, actor=current_actor().name, now=now(), action="create" if is_created else "edit")
         if is_created and hasattr(model, "created_at"):
             model.created_at = model.updated_at = now()
+        record_edit(db_session(), model, actor=current_actor().name, now=now(), action="create" if is_created else "edit")
 
     def on_model_delete(self, model):
-        record_edit(self.session, model, actor=current_actor().name, now=now(), action="delete")
+        record_edit(db_session(), model, actor=current_actor().name, now=now(), action="delete")
 
 
 class DayListField(TextAreaField):
@@ -139,7 +140,7 @@ class UserView(AuditedModelView):
     @action("issue_token", label(N_("Issue an API token")), label(N_("Replace the API token of the selected users?")))
     def action_issue_token(self, ids):
         for user_id in ids:
-            token = issue_api_token(self.session, int(user_id), current_actor(), now())
+            token = issue_api_token(db_session(), int(user_id), current_actor(), now())
             flash(gettext("API token for user #{id} (shown once): {token}").format(id=user_id, token=token), "success")
 
 

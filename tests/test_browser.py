@@ -1,0 +1,187 @@
+"""End to end in real headless Chromium (Debian's, driven by Playwright) against the app served by
+gunicorn: what a coordinator, a unit contact and an auditor do by clicking. Screenshots of the main
+pages go to tests/artifacts/."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from tests.conftest import PASSWORD, ROLE_USERS, missing
+from workflow.config import PROJECT_DIR
+
+ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(web_template, tmp_path):
+    """The app under gunicorn on a free loopback port, on a fresh copy of the seeded database."""
+    database = tmp_path / "web.db"
+    shutil.copy(web_template, database)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "browser-test"}
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                                "--threads", "4", "wsgi:create_app()"], cwd=PROJECT_DIR, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urlopen(base + "/healthz", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        missing("Chromium", "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, base: str, role: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#email", ROLE_USERS[role][0])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def snap(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def fill_dates(page, **fields: str) -> None:
+    """Type into the fields; a click on the heading closes the date picker the way a user would."""
+    for name, value in fields.items():
+        page.fill(f"#{name}", value)
+        page.click("h2")
+
+
+def act(page, trigger: str, **fields: str) -> None:
+    page.click(f"#case-actions a[data-trigger={trigger}]")
+    page.wait_for_load_state()
+    fill_dates(page, **fields)
+    page.click("#submit")
+    page.wait_for_load_state()
+
+
+def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page):
+    log_in(page, server, "coordinator")
+    snap(page, "01-dashboard")
+    page.click("text=Hồ sơ kiểm tra")
+    page.wait_for_load_state()
+    snap(page, "02-cases")
+    page.click("a:text('Phòng Giáo dục và Đào tạo')")
+    page.wait_for_load_state()
+    assert page.inner_text("#case-state") == "Dự kiến"
+
+    act(page, "notify", notice_number="07/TB-UBND", notice_date="17/07/2023")
+    assert "Dự kiến → Đã thông báo lịch" in page.inner_text(".alert-success")
+    act(page, "receive_report", received_date="21/07/2023")
+    act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
+    act(page, "sign_minutes", minutes_number="03/BB-ĐKT", minutes_date="27/07/2023", participants="Lãnh đạo phòng")
+    page.click("#case-actions a[data-trigger=conclude]")
+    page.wait_for_load_state()
+    fill_dates(page, conclusion_number="09/TB-UBND", conclusion_date="03/08/2023")
+    page.select_option("#findings-0-section", "B.3")
+    page.fill("#findings-0-text", "Chưa niêm yết đầy đủ thủ tục hành chính")
+    fill_dates(page, **{"findings-0-due_date": "30/09/2023"})
+    page.click("#add-finding")
+    page.select_option("#findings-3-section", "B.7")
+    page.fill("#findings-3-text", "Tỷ lệ hồ sơ trực tuyến còn thấp")
+    snap(page, "03-conclude-form")
+    page.click("#submit")
+    page.wait_for_load_state()
+    assert page.inner_text("#case-state") == "Đã ban hành kết luận"
+    assert page.locator("#findings tbody tr").count() == 2
+    act(page, "start_remediation")
+    act(page, "report_remediation", reported_date="25/09/2023")
+    act(page, "accept")
+    assert page.inner_text("#case-state") == "Hoàn thành"
+    timeline = page.inner_text("#timeline")
+    assert timeline.count("coordinator@tuky.local") == 8 and "Chấp nhận và hoàn thành" in timeline
+    assert page.locator("#diagram svg").count() == 1
+    snap(page, "04-case-closed")
+
+
+def test_a_notice_too_late_is_refused_next_to_its_field(server, page):
+    log_in(page, server, "coordinator")
+    page.goto(server + "/admin/inspection/details/?id=1")
+    page.click("#case-actions a[data-trigger=notify]")
+    page.wait_for_load_state()
+    fill_dates(page, notice_date="18/07/2023")
+    page.click("#submit")
+    page.wait_for_load_state()
+    refusal = page.inner_text(".field-refusal[data-field=notice_date]")
+    assert "phải gửi trước ngày kiểm tra ít nhất 10 ngày" in refusal and "17/07/2023" in refusal
+    snap(page, "05-notice-refused")
+    page.goto(server + "/admin/inspection/details/?id=1")
+    assert page.inner_text("#case-state") == "Dự kiến"
+
+
+def test_a_unit_contact_sees_only_its_own_unit(server, page):
+    log_in(page, server, "unit")
+    assert "/admin/inspection/" in page.url  # unit contacts land on their cases
+    rows = page.locator("table.model-list tbody tr")
+    assert rows.count() == 1 and "Phòng Tài nguyên và Môi trường" in rows.first.inner_text()
+    assert page.locator("a[data-trigger]").all_inner_texts() == ["Nhận báo cáo của đơn vị"] or \
+        page.locator("a[data-trigger]").count() == 0
+    page.goto(server + "/admin/inspection/details/?id=2")
+    assert "Không có trang hoặc bản ghi này." in page.inner_text("#error-message")
+    page.goto(server + "/admin/audit/")
+    assert "Vai trò của bạn không được mở trang này." in page.inner_text("#error-message")
+    snap(page, "06-unit-refused")
+
+
+def test_an_auditor_reads_and_verifies_the_log(server, page):
+    log_in(page, server, "auditor")
+    page.click("text=Nhật ký thay đổi")
+    page.wait_for_load_state()
+    assert page.locator("table.model-list tbody tr").count() >= 50
+    snap(page, "07-audit-log")
+    page.click("#verify-chain")
+    page.wait_for_load_state()
+    assert page.get_attribute("#verify-result", "data-ok") == "1"
+    assert "Nhật ký nguyên vẹn" in page.inner_text("#verify-result")
+    snap(page, "08-audit-verified")
+    with page.expect_download() as download:
+        page.goto(server + "/admin/audit/")
+        page.click("text=Kết xuất")
+        page.click("a:text('Kết xuất XLSX')")
+    assert download.value.suggested_filename.endswith(".xlsx")
