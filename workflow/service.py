@@ -132,6 +132,8 @@ def _fire_locked(
         data={**parsed.recorded(), **extra},
         inspection_id=inspection.id,
     )
+    for attachment in case.attachments:  # issue #5: files are tied to the change that took them
+        attachment.audit_entry = entry
     session.flush()
     return FireResult(inspection.id, trigger, from_state, inspection.state, inspection.version, entry.id, extra)
 
