@@ -57,13 +57,14 @@ FINDINGS = [
 
 
 def direct_path(visit: date, *, findings: list[dict] | None = None) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """The steps of a direct case from planned to concluded, each on time."""
+    """The steps of a direct case from planned to concluded, each on time; the register numbers
+    the notice, the minutes and the conclusion."""
     return [
-        ("notify", at(visit - 12 * DAY), {"notice_number": "01/TB-UBND", "notice_date": (visit - 12 * DAY).isoformat(), "visit_date": visit.isoformat()}),
-        ("receive_report", at(visit - 7 * DAY), {"received_date": (visit - 7 * DAY).isoformat(), "file": "bao-cao.pdf"}),
+        ("notify", at(visit - 12 * DAY), {"notice_date": (visit - 12 * DAY).isoformat(), "visit_date": visit.isoformat()}),
+        ("receive_report", at(visit - 7 * DAY), {"received_date": (visit - 7 * DAY).isoformat()}),
         ("visit", at(visit, 16), {"visit_date": visit.isoformat(), "team": "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND"}),
-        ("sign_minutes", at(visit, 17), {"minutes_number": "01/BB-ĐKT", "minutes_date": visit.isoformat(), "participants": "Lãnh đạo đơn vị; Đoàn kiểm tra"}),
-        ("conclude", at(visit + 10 * DAY), {"conclusion_number": "02/TB-UBND", "conclusion_date": (visit + 10 * DAY).isoformat(), "findings": FINDINGS if findings is None else findings}),
+        ("sign_minutes", at(visit, 17), {"minutes_date": visit.isoformat(), "participants": "Lãnh đạo đơn vị; Đoàn kiểm tra"}),
+        ("conclude", at(visit + 10 * DAY), {"conclusion_date": (visit + 10 * DAY).isoformat(), "findings": FINDINGS if findings is None else findings}),
     ]
 
 

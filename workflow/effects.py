@@ -31,18 +31,10 @@ def _attach(case: CaseContext, stored: StoredFile | None, kind: str, trigger: st
     return stored.original_name
 
 
-# Trigger → (document type, its number field, its date field, purpose in the register).
-NUMBERED = {
-    "notify": ("TB", "notice_number", "notice_date", "notice"),
-    "sign_minutes": ("BB", "minutes_number", "minutes_date", "minutes"),
-    "conclude": ("TB", "conclusion_number", "conclusion_date", "conclusion"),
-}
-
-
 def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
     """Take the document's number from the register (or check the one given) and write it on the
     case. A notice may be the campaign's schedule notice, already in the register."""
-    doc_type, number_field, date_field, purpose = NUMBERED[trigger]
+    doc_type, number_field, date_field, purpose = register.NUMBERED_TRIGGERS[trigger]
     data = case.data
     given, doc_date = getattr(data, number_field), getattr(data, date_field)
     if trigger == "notify" and given:

@@ -47,6 +47,17 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 }
 
 
+# Changes of a case's file that are not transitions (workflow.case_edits): reviewing the report
+# and the findings is the team's; units add files to their own cases; documents are rendered by
+# the office and the team (which documents, see workflow.rendering).
+EDITS_BY_ROLE: dict[str, frozenset[str]] = {
+    "admin": frozenset({"review_section", "review_finding", "attach", "render_document"}),
+    "coordinator": frozenset({"review_section", "review_finding", "attach", "render_document"}),
+    "inspector": frozenset({"review_section", "review_finding", "attach", "render_document"}),
+    "unit": frozenset({"attach"}),
+}
+
+
 def role_label(role: str) -> str:
     return gettext(ROLE_LABELS.get(role, role))
 
@@ -77,3 +88,8 @@ class Actor:
 
     def may_fire(self, trigger: str, unit_id: int) -> bool:
         return trigger in TRIGGERS_BY_ROLE.get(self.role, frozenset()) and self.sees_unit(unit_id)
+
+    def may_edit(self, action: str, unit_id: int | None = None) -> bool:
+        """``unit_id`` None: a campaign-wide change, never a unit's."""
+        allowed = action in EDITS_BY_ROLE.get(self.role, frozenset())
+        return allowed and (self.sees_unit(unit_id) if unit_id is not None else self.role != "unit")

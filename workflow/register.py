@@ -27,8 +27,9 @@ from .i18n import _
 from .permissions import Actor
 
 # Document type → the issuer part of its symbol; None means the campaign's issuer (UBND).
-# Minutes are drawn up and signed by the inspection team (Đoàn kiểm tra).
-SUFFIXES: dict[str, str | None] = {"TB": None, "BB": "ĐKT", "BC": None}
+# Minutes are drawn up and signed by the inspection team (Đoàn kiểm tra); the summary report to
+# the Chairman is Phòng Nội vụ's (plan, section V.1).
+SUFFIXES: dict[str, str | None] = {"TB": None, "BB": "ĐKT", "BC": "NV"}
 
 _SYMBOL = re.compile(r"^\s*(\d{1,6})\s*/\s*([A-ZĐ]{2,4})\s*-\s*(\S+)\s*$")
 
@@ -162,3 +163,24 @@ def recorded(entry: RegisterEntry) -> dict[str, Any]:
     if entry.override_reason:
         data["override_reason"] = entry.override_reason
     return data
+
+
+# Trigger → (document type, its number field, its date field, purpose in the register).
+NUMBERED_TRIGGERS = {
+    "notify": ("TB", "notice_number", "notice_date", "notice"),
+    "sign_minutes": ("BB", "minutes_number", "minutes_date", "minutes"),
+    "conclude": ("TB", "conclusion_number", "conclusion_date", "conclusion"),
+}
+
+
+def propose(session: Session, inspection: Inspection, trigger: str, today: date) -> Proposal | None:
+    """The number and date a form should show for ``trigger`` (None: the trigger takes none).
+    A notice is the campaign's schedule notice when one lists the case at its current date."""
+    if trigger not in NUMBERED_TRIGGERS:
+        return None
+    if trigger == "notify":
+        notice = schedule_notice_for(session, inspection)
+        if notice is not None:
+            return Proposal(notice.symbol, notice.doc_date, reused=True)
+    doc_type = NUMBERED_TRIGGERS[trigger][0]
+    return Proposal(peek(session, inspection.campaign, doc_type, today), today)
