@@ -138,8 +138,8 @@ def issue(
             holder = session.scalar(select(RegisterEntry).where(
                 RegisterEntry.year == year, RegisterEntry.doc_type == doc_type, RegisterEntry.number == number))
             if holder is not None:
-                raise BadData(_("{value} was already given on {date} (register entry {purpose}); the next free number is {next}.",
-                                value=given, date=holder.doc_date, purpose=holder.purpose, next=format_symbol(following, doc_type, issuer)), field=field)
+                raise BadData(_("{value} was already given to another document on {date}; the next free number is {next}.",
+                                value=given, date=holder.doc_date, next=format_symbol(following, doc_type, issuer)), field=field)
             if not reason:
                 raise BadData(_("{value} is not the next number of the register ({next}): give the reason for using another number.",
                                 value=given, next=format_symbol(following, doc_type, issuer)), field="number_reason")
