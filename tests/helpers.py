@@ -70,3 +70,29 @@ def direct_path(visit: date, *, findings: list[dict] | None = None) -> list[tupl
 
 def run_path(db: Database, inspection_id: int, steps: list[tuple[str, datetime, dict[str, Any]]]) -> list[FireResult]:
     return [fire_in(db, inspection_id, trigger, now, **data) for trigger, now, data in steps]
+
+
+REVIEWS = {
+    "B.1": ("Đã ban hành Kế hoạch CCHC năm 2023 và các văn bản chỉ đạo, đôn đốc.", "Chưa có sáng kiến trong thực hiện công tác CCHC.", [5]),
+    "B.3": ("Công khai đầy đủ thủ tục hành chính tại Bộ phận một cửa.", "Còn 3 hồ sơ giải quyết quá hạn do thiếu phối hợp.", []),
+}
+
+
+def reviewed_and_concluded(db: Database, unit_kind: str = "office") -> Inspection:
+    """A direct case taken to its conclusion, with the team's review of two outline sections
+    (B.1 noting its 5th item missing from the report) and the two FINDINGS."""
+    from workflow.review import review_section, review_sheet
+
+    inspection = first_case(db, "direct", unit_kind)
+    visit = inspection.visit_date
+    steps = direct_path(visit)
+    run_path(db, inspection.id, steps[:3])
+    for code, (achieved, shortcomings, missing) in REVIEWS.items():
+        with db.session() as session:
+            sheet = {entry.section.code: entry.section for entry in review_sheet(session, session.get(Inspection, inspection.id))}
+            items = [sheet[code].items[number - 1].id for number in missing]
+            session.rollback()
+            review_section(session, inspection.id, code, achieved=achieved, shortcomings=shortcomings,
+                           missing_items=items, actor=COORDINATOR, now=at(visit, 16))
+    run_path(db, inspection.id, steps[3:])
+    return case(db, inspection.id)
