@@ -57,6 +57,7 @@ class SectionFacts:
     achieved: str | None = None
     shortcomings: str | None = None
     missing: tuple[str, ...] = ()
+    reviewed: bool = False
 
 
 @dataclass(frozen=True)

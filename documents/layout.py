@@ -48,7 +48,7 @@ class Heading:
 
 @dataclass(frozen=True)
 class Signature:
-    title: str  # "CHỦ TỊCH"
+    title: str  # "CHỦ TỊCH"; a line break where a long title must wrap
     name: str
     on_behalf: str | None = None  # "TM. ỦY BAN NHÂN DÂN"
 
@@ -124,6 +124,7 @@ class OfficialDocument:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _no_borders(table)
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # never half a block on a page
         widths = (left_width, Emu(TEXT_WIDTH - left_width))
         for column, cell, width in zip(table.columns, table.rows[0].cells, widths):
             column.width = cell.width = width
@@ -182,6 +183,7 @@ class OfficialDocument:
         table.autofit = False
         for column, width in zip(table.columns, widths_cm):  # LibreOffice reads the grid, Word the cells
             column.width = Cm(width)
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page
         for cell, text, width in zip(table.rows[0].cells, headers, widths_cm):
             cell.width = Cm(width)
             self._line(cell, text, size, bold=True)
@@ -194,9 +196,16 @@ class OfficialDocument:
         self.blank()
         return table
 
+    def _keep_last_paragraph_with_the_block(self) -> None:
+        """The last line of the body goes to the next page with the signatures rather than leave
+        them alone on a page."""
+        self.document.paragraphs[-1].paragraph_format.keep_with_next = True
+        self.blank()
+        self.document.paragraphs[-1].paragraph_format.keep_with_next = True
+
     def closing(self, recipients: Sequence[str], signature: Signature) -> None:
         """"Nơi nhận:" (bold italic, 12 pt, each recipient 11 pt) beside the signature block."""
-        self.blank()
+        self._keep_last_paragraph_with_the_block()
         left, right = self._side_by_side()
         self._line(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
         for recipient in recipients:
@@ -206,14 +215,16 @@ class OfficialDocument:
     def _signature(self, cell: _Cell, signature: Signature, size: float = 14) -> None:
         if signature.on_behalf:
             self._line(cell, signature.on_behalf, size, bold=True)
-        self._line(cell, signature.title, size, bold=True)
-        for _ in range(4):
+        for line in signature.title.split("\n"):
+            self._line(cell, line, size, bold=True)
+        for _ in range(4 if signature.name else 3):  # room for the handwritten signature
             self._line(cell, "", size)
-        self._line(cell, signature.name, size, bold=True)
+        if signature.name:
+            self._line(cell, signature.name, size, bold=True)
 
     def signatures_side_by_side(self, left: Signature, right: Signature) -> None:
         """Two signatures of equal rank (the minutes: the unit and the team)."""
-        self.blank()
+        self._keep_last_paragraph_with_the_block()
         left_cell, right_cell = self._side_by_side(Emu(TEXT_WIDTH // 2))
         self._signature(left_cell, left, 13)
         self._signature(right_cell, right, 13)

@@ -33,7 +33,7 @@ def build(campaign: CampaignFacts, case: CaseFacts, number: str) -> bytes:
         document.paragraph("Các kiến nghị cụ thể sẽ được nêu tại Thông báo kết luận kiểm tra của UBND huyện.")
     document.paragraph("Biên bản được lập xong cùng ngày, đã đọc lại cho các thành viên tham dự cùng nghe và nhất trí thông qua; biên bản được lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản./.")
     document.signatures_side_by_side(
-        Signature("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", ""),
-        Signature("TRƯỞNG ĐOÀN KIỂM TRA", ""),
+        Signature("ĐẠI DIỆN\nĐƠN VỊ ĐƯỢC KIỂM TRA", ""),
+        Signature("TRƯỞNG ĐOÀN\nKIỂM TRA", ""),
     )
     return document.bytes()

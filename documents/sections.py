@@ -19,7 +19,7 @@ def review_by_section(document: OfficialDocument, sections: Sequence[SectionFact
     for section in sections:
         document.paragraph(f"{section.number}. {section.title}", bold=True)
         document.labelled("a) Kết quả đạt được:", section.achieved or NOT_RECORDED)
-        document.labelled("b) Tồn tại, hạn chế và nguyên nhân:", section.shortcomings or "Không.")
+        document.labelled("b) Tồn tại, hạn chế và nguyên nhân:", section.shortcomings or ("Không." if section.reviewed else NOT_RECORDED))
         if section.missing:
             document.paragraph("Báo cáo của đơn vị chưa nêu các nội dung sau của Đề cương:", italic=True)
             for item in section.missing:

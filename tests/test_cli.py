@@ -119,3 +119,25 @@ def test_users_create_prints_a_random_password_once(cli):
 def test_seed_twice_and_upgrade_are_idempotent(cli):
     assert "Không có gì để nạp" in cli("seed", "tuky-2023").stdout
     assert cli("db", "upgrade").returncode == 0
+
+
+def test_documents_are_rendered_listed_and_downloaded_from_the_command_line(cli, tmp_path):
+    case = cases(cli)[0]
+    visit = date.fromisoformat(case["visit_date"])
+    at = lambda offset: (visit + timedelta(days=offset)).isoformat() + "T09:00"
+    cli("inspections", "fire", str(case["id"]), "notify", "--at", at(-10))
+    notice = cli("documents", "render", "schedule-notice", "--at", at(-10), "--out", str(tmp_path / "tb.docx"))
+    assert "Thông báo lịch kiểm tra 02-TB-UBND.docx" in notice.stdout and (tmp_path / "tb.docx").read_bytes()[:2] == b"PK"
+    refused = cli("documents", "render", "minutes", "--case", str(case["id"]), "--at", at(-10), check=False)
+    assert refused.returncode != 0 and "kiểm tra trực tiếp chưa được ghi nhận" in refused.stderr
+    cli("documents", "render", "summary-xlsx", "--at", at(-9))
+    listed = cli("documents", "list").stdout
+    file_id = listed.split()[0].lstrip("#")
+    cli("users", "create", "vanthu@daison.local", "--role", "unit", "--unit", "UBND xã Đại Sơn", "--password", "mot-mat-khau-dai")
+    assert cli("documents", "get", file_id, "--out", str(tmp_path / "x.docx"), "--as", "vanthu@daison.local").returncode == 0
+    summary_id = listed.splitlines()[1].split()[0].lstrip("#")
+    hidden = cli("documents", "get", summary_id, "--out", str(tmp_path / "y.xlsx"), "--as", "vanthu@daison.local", check=False)
+    assert hidden.returncode != 0 and f"Không có tệp #{summary_id}" in hidden.stderr
+    register = cli("documents", "register", "--year", "2023").stdout
+    assert "01/TB-UBND" in register and "02/TB-UBND" in register
+    assert "Đã xóa 0 tệp" in cli("documents", "cleanup").stdout

@@ -74,7 +74,7 @@ def case_facts(session: Session, inspection: Inspection) -> CaseFacts:
             code=entry.section.code, number=entry.section.heading.rstrip("."), title=entry.section.title,
             achieved=entry.review.achieved if entry.review else None,
             shortcomings=entry.review.shortcomings if entry.review else None,
-            missing=tuple(item.text for item in entry.missing),
+            missing=tuple(item.text for item in entry.missing), reviewed=entry.review is not None,
         )
         for entry in sheet
     )
