@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Inspection, Unit
 from models.db import Database
+from workflow.errors import ConcurrentUpdate, TransitionNotAllowed
 from workflow.permissions import Actor
+from workflow.review import review_section, review_sheet
 from workflow.service import FireResult, fire
 from tests.conftest import VN
 
@@ -81,8 +83,6 @@ REVIEWS = {
 def reviewed_and_concluded(db: Database, unit_kind: str = "office") -> Inspection:
     """A direct case taken to its conclusion, with the team's review of two outline sections
     (B.1 noting its 5th item missing from the report) and the two FINDINGS."""
-    from workflow.review import review_section, review_sheet
-
     inspection = first_case(db, "direct", unit_kind)
     visit = inspection.visit_date
     steps = direct_path(visit)
@@ -96,3 +96,18 @@ def reviewed_and_concluded(db: Database, unit_kind: str = "office") -> Inspectio
                            missing_items=items, actor=COORDINATOR, now=at(visit, 16))
     run_path(db, inspection.id, steps[3:])
     return case(db, inspection.id)
+
+
+def notify_at_once(url: str, inspection_id: int, visit_iso: str, barrier) -> str:
+    """For the concurrency tests (threads and processes): wait for the others at ``barrier``, fire
+    ``notify`` on time, and return the notice's number or the name of the refusal."""
+    database = Database(url)
+    visit = date.fromisoformat(visit_iso)
+    try:
+        barrier.wait(timeout=60)
+        with database.session() as session:
+            return fire(session, inspection_id, "notify", COORDINATOR, at(visit - 10 * DAY)).extra["register"]["number"]
+    except (TransitionNotAllowed, ConcurrentUpdate) as refused:
+        return type(refused).__name__
+    finally:
+        database.dispose()

@@ -12,10 +12,9 @@ from sqlalchemy import select
 
 from models import AuditEntry, Campaign, Inspection, RegisterEntry
 from models.db import Database, write_transaction
-from tests.helpers import COORDINATOR, DAY, at, fire_in, first_case
+from tests.helpers import COORDINATOR, DAY, at, fire_in, first_case, notify_at_once
 from workflow import register
 from workflow.errors import BadData, GuardRefused
-from workflow.service import fire
 
 
 def issue_in(db: Database, day: date, doc_type: str = "TB", **kwargs) -> str:
@@ -92,17 +91,6 @@ def test_a_failed_transaction_leaves_no_gap(db):
     assert symbols(db) == ["01/TB-UBND"]
 
 
-def _notify(url: str, inspection_id: int, visit_iso: str, barrier) -> str:
-    database = Database(url)
-    visit = date.fromisoformat(visit_iso)
-    try:
-        barrier.wait(timeout=60)
-        with database.session() as session:
-            return fire(session, inspection_id, "notify", COORDINATOR, at(visit - 10 * DAY)).extra["register"]["number"]
-    finally:
-        database.dispose()
-
-
 def _direct_cases(db: Database, count: int) -> list[tuple[int, str]]:
     with db.session() as session:
         rows = session.execute(select(Inspection.id, Inspection.visit_date).where(Inspection.kind == "direct").order_by(Inspection.id).limit(count)).all()
@@ -119,7 +107,7 @@ def test_eight_coordinators_at_once_get_eight_consecutive_numbers(db, database_u
     cases = _direct_cases(db, 8)
     barrier = threading.Barrier(8)
     numbers: list[str] = []
-    threads = [threading.Thread(target=lambda c=c: numbers.append(_notify(database_url, *c, barrier))) for c in cases]
+    threads = [threading.Thread(target=lambda c=c: numbers.append(notify_at_once(database_url, *c, barrier))) for c in cases]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -131,5 +119,5 @@ def test_four_processes_at_once_get_four_consecutive_numbers(db, database_url):
     context = multiprocessing.get_context("spawn")
     barrier = context.Manager().Barrier(4)
     with context.Pool(4) as pool:
-        numbers = pool.starmap(_notify, [(database_url, *c, barrier) for c in _direct_cases(db, 4)])
+        numbers = pool.starmap(notify_at_once, [(database_url, *c, barrier) for c in _direct_cases(db, 4)])
     _assert_consecutive(db, numbers, 4)

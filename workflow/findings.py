@@ -28,6 +28,13 @@ def _decision(finding: Finding) -> dict[str, Any]:
     return {"accepted": finding.accepted, "note": finding.review_note}
 
 
+def finding_by_number(inspection: Inspection, number: int) -> Finding:
+    """Finding no. ``number`` (1, 2, … as the conclusion numbers them) or :class:`BadData`."""
+    if not 1 <= number <= len(inspection.findings):
+        raise BadData(_("Finding number: no. {number} does not exist (the case has {count}).", number=number, count=len(inspection.findings)), field="finding")
+    return inspection.findings[number - 1]
+
+
 def may_review_findings(inspection: Inspection) -> bool:
     states = REINSPECTION_REVIEW_STATES if inspection.kind == Kind.REINSPECTION else REVIEW_STATES
     return inspection.state in states
@@ -53,9 +60,7 @@ def review_finding(
         inspection: Inspection = change.subject
         if not may_review_findings(inspection):
             raise GuardRefused(_("The findings are decided once the unit has reported its remediation; the case is \u201c{state}\u201d.", state=State(inspection.state).label))
-        if not 1 <= finding_number <= len(inspection.findings):
-            raise BadData(_("Finding number: no. {number} does not exist (the case has {count}).", number=finding_number, count=len(inspection.findings)), field="finding")
-        finding = inspection.findings[finding_number - 1]
+        finding = finding_by_number(inspection, finding_number)
         old = _decision(finding)
         finding.accepted, finding.review_note = accepted, note
         finding.reviewed_by, finding.reviewed_at = actor.name, now

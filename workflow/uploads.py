@@ -10,6 +10,7 @@ from .attachments import new_attachment
 from .case_edits import case_change
 from .errors import BadData, GuardRefused, NotPermitted
 from .files import StoredFile
+from .findings import finding_by_number
 from .i18n import _
 from .permissions import Actor
 from .states import FINAL_STATES, State
@@ -38,11 +39,7 @@ def attach(
         inspection: Inspection = change.subject
         if inspection.state in FINAL_STATES:
             raise GuardRefused(_("The case is \u201c{state}\u201d: no more files can be added.", state=State(inspection.state).label))
-        finding = None
-        if finding_number is not None:
-            if not 1 <= finding_number <= len(inspection.findings):
-                raise BadData(_("Finding number: no. {number} does not exist (the case has {count}).", number=finding_number, count=len(inspection.findings)), field="finding")
-            finding = inspection.findings[finding_number - 1]
+        finding = finding_by_number(inspection, finding_number) if finding_number is not None else None
         attachment = new_attachment(session, stored, kind=kind, trigger="attach", actor=actor, now=now,
                                     inspection=inspection, campaign=inspection.campaign, finding=finding)
         change.attachments.append(attachment)
