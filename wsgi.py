@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from workflow.config import PROJECT_DIR, Settings
+from workflow.files import FileStore
 
 
 def _secret_key(settings: Settings, instance: Path) -> str:
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,  # a form left open all morning still submits
-        MAX_CONTENT_LENGTH=64 * 2**20,
+        # A form may carry a report with its appendices and evidence: several files up to the limit.
+        MAX_CONTENT_LENGTH=8 * settings.max_upload_bytes,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.i18n import init_i18n
 
     init_database(app, settings.database_url)
+    app.extensions["file_store"] = FileStore.from_settings(settings)
     init_i18n(app, settings)
     app.register_blueprint(health)
     init_admin(app)

@@ -18,6 +18,7 @@ from .auth import limiter
 from .views.audit import AuditView
 from .views.cases import CaseView
 from .views.dashboard import DashboardView
+from .views.documents import DocumentsView
 from .views.reference import CampaignView, OutlineItemView, OutlineSectionView, UnitView, UserView
 
 csrf = CSRFProtect()
@@ -39,6 +40,7 @@ def init_admin(app: Flask) -> None:
             translations_path=str(app.extensions["compiled_translations"]),
         )
         admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
+        admin.add_view(DocumentsView(name=lazy_gettext(N_("Documents")), endpoint="documents"))
         admin.add_view(AuditView(AuditEntry, session, name=lazy_gettext(N_("Audit log")), endpoint="audit"))
         reference = lazy_gettext(N_("Reference data"))
         admin.add_view(CampaignView(Campaign, session, name=lazy_gettext(N_("Campaigns")), category=reference, endpoint="campaign"))
@@ -61,6 +63,10 @@ def init_admin(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_refused(_error):
         return render_template("error.html", code=400, message=lazy_gettext(N_("The form has expired or did not come from this site: reload the page and try again."))), 400
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_template("error.html", code=413, message=lazy_gettext(N_("The files sent are too large together; send fewer or smaller files."))), 413
 
     @app.errorhandler(429)
     def too_many(_error):

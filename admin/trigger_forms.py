@@ -9,17 +9,22 @@ from __future__ import annotations
 import types
 import typing
 from datetime import date, time
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from flask_admin.form.widgets import DatePickerWidget
 from flask_babel import lazy_gettext
-from wtforms import BooleanField, DateField, FieldList, Form as PlainForm, FormField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (BooleanField, DateField, FieldList, FileField, Form as PlainForm, FormField, HiddenField, MultipleFileField,
+                     SelectField, StringField, TextAreaField, TimeField)
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
+from sqlalchemy.orm import Session
+
 from models import Inspection
+from workflow import register
+from workflow.files import FileStore, StoredFile
 from workflow.i18n import N_
-from workflow.trigger_data import FindingIn, TriggerData
+from workflow.trigger_data import TriggerData
 
 from .forms import Form
 
@@ -27,8 +32,6 @@ DATE_FORMAT = "%d/%m/%Y"
 LONG_TEXT = 500
 STATUS_CHOICES = [("done", N_("Done")), ("in_progress", N_("In progress")), ("not_done", N_("Not done"))]
 RESULT_CHOICES = {"resolved": N_("Resolved"), "not_resolved": N_("Not resolved")}
-# Files are attached in the case file (uploads); the forms leave these keys out.
-NOT_IN_FORMS = {"file"}
 
 
 class VietnameseDatePicker(DatePickerWidget):
@@ -45,10 +48,16 @@ def date_field(label: str) -> DateField:
 
 
 def _inner(annotation: Any) -> Any:
-    """``X | None`` → ``X``."""
+    """``X | None`` → ``X``; ``Annotated[X, …]`` → ``X``."""
     if isinstance(annotation, types.UnionType) or get_origin(annotation) is typing.Union:
-        return next(arg for arg in get_args(annotation) if arg is not type(None))
+        annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
     return annotation
+
+
+def _is_file_list(annotation: Any) -> bool:
+    return get_origin(annotation) is list and _inner(get_args(annotation)[0]) is StoredFile
 
 
 class FindingRow(PlainForm):
@@ -60,11 +69,16 @@ class FindingRow(PlainForm):
 class StatusRow(PlainForm):
     status = SelectField(lazy_gettext(N_("Status")), choices=[(key, lazy_gettext(label)) for key, label in STATUS_CHOICES])
     note = StringField(lazy_gettext(N_("Note")))
+    evidence = MultipleFileField(lazy_gettext(N_("Evidence")))
 
 
 def _field(name: str, info: Any) -> Any:
     label = info.title or name
     kind = _inner(info.annotation)
+    if kind is StoredFile:
+        return FileField(lazy_gettext(label))
+    if _is_file_list(kind):
+        return MultipleFileField(lazy_gettext(label))
     if kind is date:
         return date_field(label)
     if kind is time:
@@ -84,10 +98,10 @@ def _field(name: str, info: Any) -> Any:
 
 def form_class(schema: type[TriggerData]) -> type[Form]:
     """A form class for ``schema``: the trigger's fields, then the comment."""
-    fields = {name: _field(name, info) for name, info in schema.model_fields.items()
-              if name not in NOT_IN_FORMS and name != "comment"}
+    fields = {name: _field(name, info) for name, info in schema.model_fields.items() if name != "comment"}
     fields["comment"] = _field("comment", schema.model_fields["comment"])
     fields["expected_version"] = HiddenField()
+    fields["proposed_number"] = HiddenField()  # left as proposed: the register numbers it for the date chosen
     return type(f"{schema.__name__}Form", (Form,), fields)
 
 
@@ -95,8 +109,9 @@ def form_class(schema: type[TriggerData]) -> type[Form]:
 PLANNED_VISIT = {"notify", "reschedule"}
 
 
-def prepare(form: Form, trigger: str, inspection: Inspection, sections: list[tuple[str, str]], today: date) -> None:
-    """Choices and proposed values before the form is shown."""
+def prepare(form: Form, trigger: str, inspection: Inspection, sections: list[tuple[str, str]], today: date,
+            session: Session) -> None:
+    """Choices and proposed values before the form is shown: the register's next number, today."""
     if "findings" in form:
         for row in form.findings:
             row.section.choices = sections
@@ -115,15 +130,40 @@ def prepare(form: Form, trigger: str, inspection: Inspection, sections: list[tup
         form.visit_date.data = inspection.visit_date if trigger in PLANNED_VISIT else today
     if "visit_time" in form:
         form.visit_time.data = inspection.visit_time
+    proposal = register.propose(session, inspection, trigger, today)
+    if proposal is not None:
+        _doc_type, number_field, date_field, _purpose = register.NUMBERED_TRIGGERS[trigger]
+        getattr(form, number_field).data = form.proposed_number.data = proposal.number
+        getattr(form, date_field).data = proposal.doc_date
 
 
-def data_of(form: Form) -> dict[str, Any]:
-    """What the service receives: ISO dates, only what was filled in."""
+def _stored(store: FileStore, upload: Any, field: str) -> StoredFile | None:
+    """An uploaded file, written to the store before the change that records it."""
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    return store.store_upload(upload.stream, upload.filename, field=field)
+
+
+def _stored_list(store: FileStore, uploads: list[Any], field: str) -> list[StoredFile]:
+    return [stored for stored in (_stored(store, upload, field) for upload in uploads or []) if stored]
+
+
+def data_of(form: Form, store: FileStore) -> dict[str, Any]:
+    """What the service receives: ISO dates, stored files, only what was filled in."""
     data: dict[str, Any] = {}
+    proposed = form.proposed_number.data
     for name, field in form._fields.items():
-        if name in ("csrf_token", "expected_version"):
+        if name in ("csrf_token", "expected_version", "proposed_number"):
             continue
-        if name == "findings":
+        if proposed and field.data == proposed:
+            continue  # the number the register proposed: it issues the right one for the date
+        if isinstance(field, MultipleFileField):
+            if files := _stored_list(store, field.data, name):
+                data[name] = files
+        elif isinstance(field, FileField):
+            if stored := _stored(store, field.data, name):
+                data[name] = stored
+        elif name == "findings":
             rows = [row.data for row in field if (row.data.get("text") or "").strip()]
             if rows:
                 data["findings"] = [
@@ -131,8 +171,11 @@ def data_of(form: Form) -> dict[str, Any]:
                     for row in rows
                 ]
         elif name == "statuses":
-            data["statuses"] = {str(number): {"status": row.data["status"], "note": row.data["note"] or None}
-                                for number, row in enumerate(field, start=1)}
+            data["statuses"] = {
+                str(number): {"status": row.status.data, "note": row.note.data or None,
+                              "evidence": _stored_list(store, row.evidence.data, "statuses")}
+                for number, row in enumerate(field, start=1)
+            }
         elif isinstance(field.data, date):
             data[name] = field.data.isoformat()
         elif isinstance(field.data, time):

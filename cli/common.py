@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import getpass
+
 import click
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from models import User
 from models.db import Database
 from workflow.config import parse_moment
 from workflow.errors import WorkflowError
+from workflow.files import FileStore
 from workflow.i18n import _
+from workflow.permissions import Actor
 
 
 def say(msgid: str, *, err: bool = False, **params: object) -> None:
@@ -38,3 +45,21 @@ def fail(error: WorkflowError) -> None:
     """Print a refusal's reason on stderr and leave with a non-zero exit code."""
     click.echo(str(error), err=True)
     raise SystemExit(2 if error.http_status in (400, 422) else 1)
+
+
+def file_store() -> FileStore:
+    return FileStore.from_settings(current_app.config["SETTINGS"])
+
+
+def acting_as(session: Session, as_email: str | None) -> Actor:
+    """``--as EMAIL``: that user's role applies; without it the command line acts as admin."""
+    if not as_email:
+        return Actor.command_line(getpass.getuser())
+    user = session.scalar(select(User).where(User.email == as_email.strip().lower(), User.active.is_(True)))
+    if user is None:
+        raise click.BadParameter(f"no active user {as_email}", param_hint="--as")
+    return Actor.for_user(user)
+
+
+as_option = click.option("--as", "as_email", help="Act as this user (their role applies). Default: the command line, as admin.")
+at_option = click.option("--at", "at", help="The moment of the change (ISO time, local time zone). Default: now.")

@@ -1,20 +1,22 @@
-import getpass
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from models import User
+from models import Inspection
 from workflow.errors import WorkflowError
+from workflow.files import FileStore
+from workflow.findings import review_finding
 from workflow.i18n import N_, format_date, gettext
 from workflow.permissions import Actor
 from workflow.queries import case_summary, list_cases
+from workflow.review import review_section, review_sheet
 from workflow.service import fire
 from workflow.states import Kind, State, UnitKind
 
-from .common import database, fail, moment_option, say
+from .common import acting_as, as_option, at_option, database, fail, file_store, moment_option, say
 
 
 @click.group("inspections", help="Inspection cases.")
@@ -48,35 +50,130 @@ def _date(iso: str | None) -> str:
     return format_date(date.fromisoformat(iso)) if iso else ""
 
 
+# ``file=``, ``appendices=`` and ``evidence.N=`` take paths of files to upload; the last two repeat.
+EVIDENCE_PREFIX = "evidence."
+
+
 def _pairs(values: tuple[str, ...]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for item in values:
         key, sep, value = item.partition("=")
+        key = key.strip()
         if not sep or not key:
             raise click.BadParameter(f"{item!r}: expected key=value", param_hint="--set")
-        data[key.strip()] = value
+        if key == "appendices" or key.startswith(EVIDENCE_PREFIX):
+            data.setdefault(key, []).append(value)
+        else:
+            data[key] = value
     return data
 
 
-@group.command("fire", help="Fire TRIGGER on case ID. Exit code 0 on success; otherwise the reason on stderr.")
+def _upload_files(data: dict[str, Any], store: FileStore) -> dict[str, Any]:
+    """Store the files named by path (``file=``, ``appendices=``, ``evidence.N=``) before the
+    change that records them; the evidence goes to finding N's entry in ``statuses``."""
+    data = dict(data)
+    if data.get("file"):
+        data["file"] = store.store_path(Path(data["file"]), field="file")
+    if "appendices" in data:
+        data["appendices"] = [store.store_path(Path(path), field="appendices") for path in data["appendices"] if path]
+    evidence = {key[len(EVIDENCE_PREFIX):]: data.pop(key) for key in list(data) if key.startswith(EVIDENCE_PREFIX)}
+    if evidence:
+        statuses = data.get("statuses")
+        statuses = json.loads(statuses) if isinstance(statuses, str) and statuses else statuses or {}
+        if isinstance(statuses, list):
+            statuses = {str(number): item for number, item in enumerate(statuses, start=1)}
+        for number, paths in evidence.items():
+            entry = statuses.get(number, {})
+            entry = entry if isinstance(entry, dict) else {"status": entry}
+            entry["evidence"] = [store.store_path(Path(path), field="evidence") for path in paths]
+            statuses[number] = entry
+        data["statuses"] = statuses
+    return data
+
+
+@group.command("fire", help="Fire TRIGGER on case ID. Exit code 0 on success; otherwise the reason on stderr. "
+               "Files by path: --set file=/path/report.pdf, --set appendices=/path/pl1.xlsx (repeatable), "
+               "--set evidence.2=/path/photo.jpg (evidence of finding 2, repeatable).")
 @click.argument("inspection_id", type=int)
 @click.argument("trigger")
-@click.option("--as", "as_email", help="Act as this user (their role applies). Default: the command line, as admin.")
-@click.option("--at", "at", help="The moment of the change (ISO time, local time zone). Default: now.")
+@as_option
+@at_option
 @click.option("--set", "values", multiple=True, help="Data of the trigger, key=value; repeatable. JSON for findings and statuses.")
 def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str | None, values: tuple[str, ...]) -> None:
     now = moment_option(at)
-    data = _pairs(values)
     with database().session() as session:
-        if as_email:
-            user = session.scalar(select(User).where(User.email == as_email.strip().lower(), User.active.is_(True)))
-            if user is None:
-                raise click.BadParameter(f"no active user {as_email}", param_hint="--as")
-            actor = Actor.for_user(user)
-        else:
-            actor = Actor.command_line(getpass.getuser())
+        actor = acting_as(session, as_email)
         try:
+            data = _upload_files(_pairs(values), file_store())
             result = fire(session, inspection_id, trigger, actor, now, **data)
         except WorkflowError as error:
             fail(error)
     say("Case #{id}: {before} → {after}.", id=result.inspection_id, before=State(result.from_state).label, after=State(result.to_state).label)
+    if "register" in result.extra:
+        say("Document number: {number}.", number=result.extra["register"]["number"])
+
+
+@group.command("outline", help="The outline sections of case ID with their items (numbered) and the team's review.")
+@click.argument("inspection_id", type=int)
+@as_option
+def outline_command(inspection_id: int, as_email: str | None) -> None:
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        inspection = session.get(Inspection, inspection_id)
+        if inspection is None or not actor.sees_unit(inspection.unit_id):
+            raise click.BadParameter(f"no case {inspection_id}", param_hint="ID")
+        for entry in review_sheet(session, inspection):
+            click.echo(f"{entry.section.code}  {entry.section.title}")
+            missing = {item.id for item in entry.missing}
+            for number, item in enumerate(entry.section.items, start=1):
+                click.echo(f"    {number:2d}. {'[' + gettext(N_('missing')) + '] ' if item.id in missing else ''}{item.text}")
+            if entry.review:
+                click.echo(f"    a) {entry.review.achieved or ''}")
+                click.echo(f"    b) {entry.review.shortcomings or ''}")
+
+
+@group.command("review-section", help="Record the team's review of one outline section (e.g. B.3) of the unit's report.")
+@click.argument("inspection_id", type=int)
+@click.argument("section")
+@click.option("--achieved", help="Results achieved (a).")
+@click.option("--shortcomings", help="Shortcomings and causes (b).")
+@click.option("--missing", "missing", type=int, multiple=True, help="Number of an item of the section the report leaves out (as `inspections outline` lists them); repeatable.")
+@as_option
+@at_option
+def review_section_command(inspection_id: int, section: str, achieved: str | None, shortcomings: str | None,
+                           missing: tuple[int, ...], as_email: str | None, at: str | None) -> None:
+    now = moment_option(at)
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        inspection = session.get(Inspection, inspection_id)
+        items = next((entry.section.items for entry in review_sheet(session, inspection) if entry.section.code == section), []) if inspection else []
+        unknown = [number for number in missing if not 1 <= number <= len(items)]
+        if unknown:
+            raise click.BadParameter(f"{unknown}: section {section} has items 1–{len(items)}", param_hint="--missing")
+        try:
+            review_section(session, inspection_id, section, achieved=achieved, shortcomings=shortcomings,
+                           missing_items=[items[number - 1].id for number in missing], actor=actor, now=now)
+        except WorkflowError as error:
+            fail(error)
+    say("Case #{id}: section {section} reviewed.", id=inspection_id, section=section)
+
+
+@group.command("review-finding", help="Accept (or not) the remediation of finding NUMBER of case ID.")
+@click.argument("inspection_id", type=int)
+@click.argument("number", type=int)
+@click.option("--accept/--reject", "accepted", required=True)
+@click.option("--note", help="What the team found; required with --reject.")
+@as_option
+@at_option
+def review_finding_command(inspection_id: int, number: int, accepted: bool, note: str | None, as_email: str | None, at: str | None) -> None:
+    now = moment_option(at)
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            review_finding(session, inspection_id, number, accepted=accepted, note=note, actor=actor, now=now)
+        except WorkflowError as error:
+            fail(error)
+    if accepted:
+        say("Case #{id}: finding no. {number} accepted.", id=inspection_id, number=number)
+    else:
+        say("Case #{id}: finding no. {number} not accepted.", id=inspection_id, number=number)

@@ -2,6 +2,7 @@
 from .audit import AuditEntry
 from .base import Audited, Base, GENESIS_HASH, UTCDateTime
 from .campaign import Campaign
+from .case_file import ATTACHMENT_KINDS, Attachment, RegisterCounter, RegisterEntry, SectionReview
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
 from .unit import Unit
@@ -10,7 +11,9 @@ from .user import User
 AUDITED_MODELS: tuple[type[Audited], ...] = (Inspection, Campaign, Unit, User)
 
 __all__ = [
+    "ATTACHMENT_KINDS",
     "AUDITED_MODELS",
+    "Attachment",
     "AuditEntry",
     "Audited",
     "Base",
@@ -22,6 +25,9 @@ __all__ = [
     "Outline",
     "OutlineItem",
     "OutlineSection",
+    "RegisterCounter",
+    "RegisterEntry",
+    "SectionReview",
     "Unit",
     "User",
     "UTCDateTime",

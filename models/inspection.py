@@ -131,5 +131,7 @@ class Finding(Base):
     accepted: Mapped[bool | None] = mapped_column(Boolean)
     review_note: Mapped[str | None] = mapped_column(Text)
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"))
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     inspection = relationship("Inspection", back_populates="findings", foreign_keys=[inspection_id])

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs when they are missing.
 #   scripts/system-deps.sh run    what `make run` needs: Graphviz (the state diagrams)
-#   scripts/system-deps.sh test   what the whole suite needs: PostgreSQL (the tests start their own
-#                                 cluster), Chromium (browser tests), Graphviz, fonts
+#   scripts/system-deps.sh test   what the whole suite needs besides: PostgreSQL (the tests start
+#                                 their own cluster), Chromium (browser tests), LibreOffice Writer
+#                                 and Calc with poppler-utils (generated documents to PDF and PNG),
+#                                 and the DejaVu and Liberation fonts (Liberation Serif is metric-
+#                                 compatible with Times New Roman)
 # As root it uses apt-get; otherwise it only says what is missing (STRICT=1 then fails the tests).
 set -euo pipefail
 
@@ -15,6 +18,8 @@ have_command dot || need+=(graphviz)
 if [ "$profile" = test ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
   have_command chromium || need+=(chromium)
+  have_command soffice || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  have_command pdftoppm || need+=(poppler-utils)
   have_package fonts-dejavu-core || need+=(fonts-dejavu-core)
   have_package fonts-liberation || need+=(fonts-liberation)
 fi

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Inspection, Unit
 from models.db import Database
+from workflow.errors import ConcurrentUpdate, TransitionNotAllowed
 from workflow.permissions import Actor
+from workflow.review import review_section, review_sheet
 from workflow.service import FireResult, fire
 from tests.conftest import VN
 
@@ -57,15 +59,55 @@ FINDINGS = [
 
 
 def direct_path(visit: date, *, findings: list[dict] | None = None) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """The steps of a direct case from planned to concluded, each on time."""
+    """The steps of a direct case from planned to concluded, each on time; the register numbers
+    the notice, the minutes and the conclusion."""
     return [
-        ("notify", at(visit - 12 * DAY), {"notice_number": "01/TB-UBND", "notice_date": (visit - 12 * DAY).isoformat(), "visit_date": visit.isoformat()}),
-        ("receive_report", at(visit - 7 * DAY), {"received_date": (visit - 7 * DAY).isoformat(), "file": "bao-cao.pdf"}),
+        ("notify", at(visit - 12 * DAY), {"notice_date": (visit - 12 * DAY).isoformat(), "visit_date": visit.isoformat()}),
+        ("receive_report", at(visit - 7 * DAY), {"received_date": (visit - 7 * DAY).isoformat()}),
         ("visit", at(visit, 16), {"visit_date": visit.isoformat(), "team": "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND"}),
-        ("sign_minutes", at(visit, 17), {"minutes_number": "01/BB-ĐKT", "minutes_date": visit.isoformat(), "participants": "Lãnh đạo đơn vị; Đoàn kiểm tra"}),
-        ("conclude", at(visit + 10 * DAY), {"conclusion_number": "02/TB-UBND", "conclusion_date": (visit + 10 * DAY).isoformat(), "findings": FINDINGS if findings is None else findings}),
+        ("sign_minutes", at(visit, 17), {"minutes_date": visit.isoformat(), "participants": "Lãnh đạo đơn vị; Đoàn kiểm tra"}),
+        ("conclude", at(visit + 10 * DAY), {"conclusion_date": (visit + 10 * DAY).isoformat(), "findings": FINDINGS if findings is None else findings}),
     ]
 
 
 def run_path(db: Database, inspection_id: int, steps: list[tuple[str, datetime, dict[str, Any]]]) -> list[FireResult]:
     return [fire_in(db, inspection_id, trigger, now, **data) for trigger, now, data in steps]
+
+
+REVIEWS = {
+    "B.1": ("Đã ban hành Kế hoạch CCHC năm 2023 và các văn bản chỉ đạo, đôn đốc.", "Chưa có sáng kiến trong thực hiện công tác CCHC.", [5]),
+    "B.3": ("Công khai đầy đủ thủ tục hành chính tại Bộ phận một cửa.", "Còn 3 hồ sơ giải quyết quá hạn do thiếu phối hợp.", []),
+}
+
+
+def reviewed_and_concluded(db: Database, unit_kind: str = "office") -> Inspection:
+    """A direct case taken to its conclusion, with the team's review of two outline sections
+    (B.1 noting its 5th item missing from the report) and the two FINDINGS."""
+    inspection = first_case(db, "direct", unit_kind)
+    visit = inspection.visit_date
+    steps = direct_path(visit)
+    run_path(db, inspection.id, steps[:3])
+    for code, (achieved, shortcomings, missing) in REVIEWS.items():
+        with db.session() as session:
+            sheet = {entry.section.code: entry.section for entry in review_sheet(session, session.get(Inspection, inspection.id))}
+            items = [sheet[code].items[number - 1].id for number in missing]
+            session.rollback()
+            review_section(session, inspection.id, code, achieved=achieved, shortcomings=shortcomings,
+                           missing_items=items, actor=COORDINATOR, now=at(visit, 16))
+    run_path(db, inspection.id, steps[3:])
+    return case(db, inspection.id)
+
+
+def notify_at_once(url: str, inspection_id: int, visit_iso: str, barrier) -> str:
+    """For the concurrency tests (threads and processes): wait for the others at ``barrier``, fire
+    ``notify`` on time, and return the notice's number or the name of the refusal."""
+    database = Database(url)
+    visit = date.fromisoformat(visit_iso)
+    try:
+        barrier.wait(timeout=60)
+        with database.session() as session:
+            return fire(session, inspection_id, "notify", COORDINATOR, at(visit - 10 * DAY)).extra["register"]["number"]
+    except (TransitionNotAllowed, ConcurrentUpdate) as refused:
+        return type(refused).__name__
+    finally:
+        database.dispose()

@@ -111,14 +111,19 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page):
     page.wait_for_load_state()
     assert page.inner_text("#case-state") == "Dự kiến"
 
-    act(page, "notify", notice_number="07/TB-UBND", notice_date="17/07/2023")
+    page.click("#case-actions a[data-trigger=notify]")
+    page.wait_for_load_state()
+    assert page.input_value("#notice_number") == "01/TB-UBND"  # proposed by the register
+    page.click("a:text('Thôi, quay lại')")
+    page.wait_for_load_state()
+    act(page, "notify", notice_date="17/07/2023")
     assert "Dự kiến → Đã thông báo lịch" in page.inner_text(".alert-success")
     act(page, "receive_report", received_date="21/07/2023")
     act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
-    act(page, "sign_minutes", minutes_number="03/BB-ĐKT", minutes_date="27/07/2023", participants="Lãnh đạo phòng")
+    act(page, "sign_minutes", minutes_date="27/07/2023", participants="Lãnh đạo phòng")
     page.click("#case-actions a[data-trigger=conclude]")
     page.wait_for_load_state()
-    fill_dates(page, conclusion_number="09/TB-UBND", conclusion_date="03/08/2023")
+    fill_dates(page, conclusion_date="03/08/2023")
     page.select_option("#findings-0-section", "B.3")
     page.fill("#findings-0-text", "Chưa niêm yết đầy đủ thủ tục hành chính")
     fill_dates(page, **{"findings-0-due_date": "30/09/2023"})
@@ -132,10 +137,14 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page):
     assert page.locator("#findings tbody tr").count() == 2
     act(page, "start_remediation")
     act(page, "report_remediation", reported_date="25/09/2023")
+    for number in (1, 2):  # the team accepts the remediation of each finding
+        page.click(f"form.decide-finding[data-finding='{number}'] button[value='1']")
+        page.wait_for_load_state()
+    assert page.locator("#findings [data-accepted='1']").count() == 2
     act(page, "accept")
     assert page.inner_text("#case-state") == "Hoàn thành"
     timeline = page.inner_text("#timeline")
-    assert timeline.count("coordinator@tuky.local") == 8 and "Chấp nhận và hoàn thành" in timeline
+    assert timeline.count("coordinator@tuky.local") == 10 and "Chấp nhận và hoàn thành" in timeline
     assert page.locator("#diagram svg").count() == 1
     snap(page, "04-case-closed")
 

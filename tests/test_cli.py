@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import samples
 from workflow.config import PROJECT_DIR
 
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -21,7 +22,7 @@ def cli(tmp_path: Path, sqlite_templates):
     """Run a CLI command against a fresh migrated, seeded SQLite file."""
     path = tmp_path / "cchc.db"
     path.write_bytes(sqlite_templates["seeded"].read_bytes())
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "FILES_DIR": str(tmp_path / "files")}
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run([*FLASK, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
@@ -50,7 +51,7 @@ def test_list_json_has_the_documented_fields(cli):
     assert "Phòng Tài nguyên và Môi trường" in table and "27/07/2023" in table and "Dự kiến" in table
 
 
-def test_a_direct_case_from_planned_to_closed_and_the_audit_log(cli):
+def test_a_direct_case_from_planned_to_closed_and_the_audit_log(cli, tmp_path):
     case = cases(cli)[0]
     visit = date.fromisoformat(case["visit_date"])
     day = lambda offset: (visit + timedelta(days=offset)).isoformat()
@@ -62,13 +63,23 @@ def test_a_direct_case_from_planned_to_closed_and_the_audit_log(cli):
     assert cases(cli)[0]["state"] == "planned"
 
     cli("users", "create", "team@tuky.local", "--role", "inspector", "--password", "mat-khau-doan-kt")
-    fire("notify", day(-10), f"notice_date={day(-10)}", "notice_number=12/TB-UBND")
-    fire("receive_report", day(-6), "file=bao-cao-tnmt.pdf")
+    other_number = fire("notify", day(-10), f"notice_date={day(-10)}", "notice_number=12/TB-UBND", check=False)
+    assert other_number.returncode != 0 and "01/TB-UBND" in other_number.stderr and "lý do" in other_number.stderr
+    assert "12/TB-UBND" in fire("notify", day(-10), f"notice_date={day(-10)}", "notice_number=12/TB-UBND", "number_reason=Số đã cấp trên Voffice").stdout
+    fake = samples.write(tmp_path, "bao-cao.pdf", b"just text, not a PDF")
+    refused = fire("receive_report", day(-6), f"file={fake}", check=False)
+    assert refused.returncode != 0 and "bao-cao.pdf" in refused.stderr and "không phải PDF" in refused.stderr
+    report = samples.write(tmp_path, "Báo cáo TNMT.pdf", samples.PDF)
+    fire("receive_report", day(-6), f"file={report}", f"appendices={samples.write(tmp_path, 'pl.xlsx', samples.xlsx_bytes())}")
+    listed = cli("documents", "list", "--case", str(case["id"])).stdout
+    assert "Báo cáo TNMT.pdf" in listed and "pl.xlsx" in listed
     cli("inspections", "fire", str(case["id"]), "visit", "--as", "team@tuky.local", "--at", f"{day(0)}T15:00", "--set", "team=Đoàn kiểm tra huyện")
     fire("sign_minutes", day(0), "minutes_number=01/BB-ĐKT", "participants=Lãnh đạo phòng; Đoàn kiểm tra")
     fire("conclude", day(8), 'findings=[{"section": "B.3", "text": "Chưa cập nhật TTHC", "due_date": "' + day(40) + '"}]')
     fire("start_remediation", day(9))
-    fire("report_remediation", day(35), 'statuses={"1": "done"}')
+    fire("report_remediation", day(35), 'statuses={"1": "done"}', f"evidence.1={samples.write(tmp_path, 'anh.png', samples.png())}")
+    assert fire("accept", day(36), check=False).returncode != 0  # the team has not accepted finding 1 yet
+    cli("inspections", "review-finding", str(case["id"]), "1", "--accept", "--as", "team@tuky.local", "--at", f"{day(36)}T08:00")
     done = fire("accept", day(36), "comment=Đơn vị đã khắc phục")
     assert "Hoàn thành" in done.stdout
     assert cases(cli)[0]["state"] == "closed"
@@ -108,3 +119,25 @@ def test_users_create_prints_a_random_password_once(cli):
 def test_seed_twice_and_upgrade_are_idempotent(cli):
     assert "Không có gì để nạp" in cli("seed", "tuky-2023").stdout
     assert cli("db", "upgrade").returncode == 0
+
+
+def test_documents_are_rendered_listed_and_downloaded_from_the_command_line(cli, tmp_path):
+    case = cases(cli)[0]
+    visit = date.fromisoformat(case["visit_date"])
+    at = lambda offset: (visit + timedelta(days=offset)).isoformat() + "T09:00"
+    cli("inspections", "fire", str(case["id"]), "notify", "--at", at(-10))
+    notice = cli("documents", "render", "schedule-notice", "--at", at(-10), "--out", str(tmp_path / "tb.docx"))
+    assert "Thông báo lịch kiểm tra 02-TB-UBND.docx" in notice.stdout and (tmp_path / "tb.docx").read_bytes()[:2] == b"PK"
+    refused = cli("documents", "render", "minutes", "--case", str(case["id"]), "--at", at(-10), check=False)
+    assert refused.returncode != 0 and "kiểm tra trực tiếp chưa được ghi nhận" in refused.stderr
+    cli("documents", "render", "summary-xlsx", "--at", at(-9))
+    listed = cli("documents", "list").stdout
+    file_id = listed.split()[0].lstrip("#")
+    cli("users", "create", "vanthu@daison.local", "--role", "unit", "--unit", "UBND xã Đại Sơn", "--password", "mot-mat-khau-dai")
+    assert cli("documents", "get", file_id, "--out", str(tmp_path / "x.docx"), "--as", "vanthu@daison.local").returncode == 0
+    summary_id = listed.splitlines()[1].split()[0].lstrip("#")
+    hidden = cli("documents", "get", summary_id, "--out", str(tmp_path / "y.xlsx"), "--as", "vanthu@daison.local", check=False)
+    assert hidden.returncode != 0 and f"Không có tệp #{summary_id}" in hidden.stderr
+    register = cli("documents", "register", "--year", "2023").stdout
+    assert "01/TB-UBND" in register and "02/TB-UBND" in register
+    assert "Đã xóa 0 tệp" in cli("documents", "cleanup").stdout

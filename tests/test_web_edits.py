@@ -62,7 +62,7 @@ def test_correcting_a_case_is_audited_and_a_stale_form_is_refused(app):
     values.update(team="Trưởng đoàn: Phó Chủ tịch UBND huyện", visit_time="09:30", comment="Bổ sung thành phần đoàn")
     assert client.post("/admin/inspection/correct/1", data=values).status_code == 302
     entry = last_entry(app, "inspection", 1)
-    assert entry.trigger == "edit" and entry.comment == "Bổ sung thành phần đoàn"
+    assert entry.trigger == "correct" and entry.comment == "Bổ sung thành phần đoàn"
     assert json.loads(entry.data_json)["changes"] == {
         "team": {"old": None, "new": "Trưởng đoàn: Phó Chủ tịch UBND huyện"},
         "visit_time": {"old": "08:00:00", "new": "09:30:00"},

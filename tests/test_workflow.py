@@ -9,7 +9,12 @@ from models.db import write_transaction
 from tests.helpers import COORDINATOR, DAY, FINDINGS, at, audit_count, case, direct_path, fire_in, first_case, run_path
 from workflow.cases import open_case
 from workflow.errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted, TransitionNotAllowed
+from workflow.findings import review_finding
 from workflow.permissions import Actor
+
+
+def findings_of(session, inspection_id: int) -> list[Finding]:
+    return session.scalars(select(Finding).where(Finding.inspection_id == inspection_id).order_by(Finding.position)).all()
 
 
 def test_direct_case_from_planned_to_closed_without_findings(db):
@@ -38,6 +43,12 @@ def test_direct_case_with_findings_through_remediation(db):
     with db.session() as session:
         notes = session.scalars(select(Finding.unit_note).where(Finding.inspection_id == inspection.id).order_by(Finding.position)).all()
     assert notes == [None, "Đã số hoá"]
+    with pytest.raises(GuardRefused) as refused:  # reported done is not accepted yet: the team decides
+        fire_in(db, inspection.id, "accept", at(visit + 31 * DAY))
+    assert "số 1, 2" in str(refused.value)
+    for number in (1, 2):
+        with db.session() as session:
+            review_finding(session, inspection.id, number, accepted=True, note=None, actor=COORDINATOR, now=at(visit + 31 * DAY))
     assert fire_in(db, inspection.id, "accept", at(visit + 31 * DAY)).to_state == "closed"
     with db.session() as session:
         assert session.scalars(select(Finding.accepted).where(Finding.inspection_id == inspection.id)).all() == [True, True]
@@ -155,20 +166,31 @@ def test_unfinished_remediation_leads_to_a_reinspection_case(db):
     run_path(db, inspection.id, direct_path(visit))
     fire_in(db, inspection.id, "start_remediation", at(visit + 11 * DAY))
     fire_in(db, inspection.id, "report_remediation", at(visit + 30 * DAY), statuses=["done", "in_progress"])
+    with db.session() as session:
+        review_finding(session, inspection.id, 1, accepted=True, note=None, actor=COORDINATOR, now=at(visit + 31 * DAY))
+    with db.session() as session:
+        review_finding(session, inspection.id, 2, accepted=False, note="Chưa số hoá xong", actor=COORDINATOR, now=at(visit + 31 * DAY))
     with pytest.raises(GuardRefused) as refused:
         fire_in(db, inspection.id, "accept", at(visit + 31 * DAY))
-    assert "số 2" in str(refused.value)
+    assert "số 2 chưa" in str(refused.value)
     ordered = fire_in(db, inspection.id, "order_reinspection", at(visit + 31 * DAY), reason="Kiến nghị 2 chưa xong", planned_date=(visit + 60 * DAY).isoformat())
     assert ordered.to_state == "reinspection"
     child = case(db, ordered.extra["reinspection_case"])
     assert (child.kind, child.state, child.reinspection_of_id, child.visit_date) == ("reinspection", "planned", inspection.id, visit + 60 * DAY)
     assert child.notice_due is not None  # announced: runs on the direct table
+    with db.session() as session:  # the finding not accepted is carried over, linked to its original
+        carried = session.scalars(select(Finding).where(Finding.inspection_id == child.id)).all()
+        assert [(f.position, f.section_code, f.status, f.carried_from_id) for f in carried] == [(1, "B.7", "open", findings_of(session, inspection.id)[1].id)]
     run_path(db, child.id, direct_path(child.visit_date, findings=[]))
+    with pytest.raises(GuardRefused):  # the carried finding is still open
+        fire_in(db, child.id, "accept", at(child.visit_date + 11 * DAY))
+    with db.session() as session:  # checked on site during the phúc tra
+        review_finding(session, child.id, 1, accepted=True, note="Đã số hoá 100% hồ sơ", actor=COORDINATOR, now=at(child.visit_date + 11 * DAY))
     fire_in(db, child.id, "accept", at(child.visit_date + 11 * DAY))
     # Closing the phúc tra completes the re-inspection of the original, in the same transaction.
     assert case(db, inspection.id).state == "closed"
     with db.session() as session:
-        assert audit_count(session, inspection.id) == 1 + 9
+        assert audit_count(session, inspection.id) == 1 + 9 + 2  # and the two decisions on findings
 
 
 def test_unannounced_reinspection_runs_on_the_surprise_table(db):

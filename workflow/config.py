@@ -16,8 +16,15 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
+DEFAULT_MAX_UPLOAD_MB = 20
+
+
 def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_DIR / 'instance' / 'cchc.db'}"
+
+
+def _default_files_dir() -> Path:
+    return PROJECT_DIR / "instance" / "files"
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,9 @@ class Settings:
     secret_key: str | None = None
     smtp_url: str | None = None
     timezone: str = DEFAULT_TIMEZONE
+    # Where uploaded and generated files are kept (never under a static folder), and how big one may be.
+    files_dir: Path = field(default_factory=_default_files_dir)
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> "Settings":
@@ -35,6 +45,8 @@ class Settings:
             secret_key=env.get("SECRET_KEY") or None,
             smtp_url=env.get("SMTP_URL") or None,
             timezone=env.get("TIMEZONE") or DEFAULT_TIMEZONE,
+            files_dir=Path(env["FILES_DIR"]) if env.get("FILES_DIR") else _default_files_dir(),
+            max_upload_bytes=int(float(env.get("MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024),
         )
 
 

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
-from models import Campaign, Inspection
+from models import Attachment, Campaign, Inspection
 
 from .config import local_date
 from .deadlines import DayCounting
@@ -31,6 +31,8 @@ class CaseContext:
     actor: Actor
     data: TriggerData | None = None
     refusals: list[Problem] = field(default_factory=list)
+    # Files the effects recorded, linked to the change's audit entry by the service.
+    attachments: list[Attachment] = field(default_factory=list)
 
     # ``transitions`` reads and writes the state through this attribute.
     @property

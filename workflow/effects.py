@@ -9,26 +9,62 @@ from typing import Any, Callable
 
 from models import Finding, Inspection
 
+from . import register
+from .attachments import new_attachment
 from .cases import open_case
 from .context import CaseContext
-from .due_dates import late_steps
+from .due_dates import late_steps, refresh_due_dates
+from .files import StoredFile
 from .states import Kind, State
 
 Effect = Callable[[CaseContext], dict[str, Any] | None]
 
 
-def notify(case: CaseContext) -> None:
+def _attach(case: CaseContext, stored: StoredFile | None, kind: str, trigger: str, finding: Finding | None = None) -> str | None:
+    """Record a file the trigger took; returns its name for the case's own column."""
+    if stored is None:
+        return None
+    case.attachments.append(new_attachment(
+        case.session, stored, kind=kind, trigger=trigger, actor=case.actor, now=case.now,
+        inspection=case.inspection, campaign=case.campaign, finding=finding,
+    ))
+    return stored.original_name
+
+
+def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
+    """Take the document's number from the register (or check the one given) and write it on the
+    case. A notice may be the campaign's schedule notice, already in the register."""
+    doc_type, number_field, date_field, purpose = register.NUMBERED_TRIGGERS[trigger]
+    data = case.data
+    given, doc_date = getattr(data, number_field), getattr(data, date_field)
+    if trigger == "notify" and given:
+        notice = register.campaign_schedule_notice(case.session, case.campaign, given)
+        if notice is not None:
+            setattr(case.inspection, number_field, notice.symbol)
+            return {"register": {**register.recorded(notice), "schedule_notice": True}}
+    entry = register.issue(
+        case.session, campaign=case.campaign, doc_type=doc_type, purpose=purpose, doc_date=doc_date,
+        actor=case.actor, now=case.now, inspection=case.inspection, given=given, reason=data.number_reason,
+        field=number_field,
+    )
+    setattr(case.inspection, number_field, entry.symbol)
+    return {"register": register.recorded(entry)}
+
+
+def notify(case: CaseContext) -> dict[str, Any]:
     inspection, data = case.inspection, case.data
-    inspection.notice_number = data.notice_number
     inspection.notice_date = data.notice_date
     inspection.visit_date = data.visit_date
     inspection.visit_time = data.visit_time
+    return _number(case, "notify")
 
 
 def receive_report(case: CaseContext) -> dict[str, Any]:
     inspection, data = case.inspection, case.data
     inspection.received_date = data.received_date
-    inspection.report_file = data.file
+    inspection.report_file = _attach(case, data.file, "report", "receive_report")
+    for appendix in data.appendices:
+        _attach(case, appendix, "appendix", "receive_report")
     return {"late": "report" in late_steps(inspection, case.campaign)}
 
 
@@ -40,33 +76,37 @@ def visit(case: CaseContext) -> None:
     inspection.radio = data.radio
 
 
-def sign_minutes(case: CaseContext) -> None:
+def sign_minutes(case: CaseContext) -> dict[str, Any]:
     inspection, data = case.inspection, case.data
-    inspection.minutes_number = data.minutes_number
     inspection.minutes_date = data.minutes_date
     inspection.participants = data.participants
-    inspection.minutes_file = data.file
+    inspection.minutes_file = _attach(case, data.file, "minutes", "sign_minutes")
+    return _number(case, "sign_minutes")
 
 
-def conclude(case: CaseContext) -> None:
+def conclude(case: CaseContext) -> dict[str, Any]:
     inspection, data = case.inspection, case.data
-    inspection.conclusion_number = data.conclusion_number
     inspection.conclusion_date = data.conclusion_date
     start = len(inspection.findings)
     for position, finding in enumerate(data.findings, start=start + 1):
         inspection.findings.append(
             Finding(position=position, section_code=finding.section, text=finding.text, due_date=finding.due_date, status="open")
         )
+    return _number(case, "conclude")
 
 
 def report_remediation(case: CaseContext) -> None:
+    """The unit's report on each finding; a finding reported again waits for a new decision."""
     inspection, data = case.inspection, case.data
     inspection.remediation_reported_date = data.reported_date
-    inspection.remediation_file = data.file
+    inspection.remediation_file = _attach(case, data.file, "remediation_report", "report_remediation")
     for report in data.statuses:
         finding = inspection.findings[report.finding - 1]
         finding.status = report.status
         finding.unit_note = report.note
+        finding.accepted = None
+        for evidence in report.evidence:
+            _attach(case, evidence, "evidence", "report_remediation", finding)
 
 
 def _close(case: CaseContext) -> None:
@@ -80,7 +120,8 @@ def accept(case: CaseContext) -> None:
 
 
 def order_reinspection(case: CaseContext) -> dict[str, Any]:
-    """Open the re-inspection (phúc tra) as its own case, linked to this one."""
+    """Open the re-inspection (phúc tra) as its own case, linked to this one, carrying over the
+    findings not accepted yet."""
     inspection, data = case.inspection, case.data
     inspection.reinspection_reason = data.reason
     child = open_case(
@@ -95,7 +136,14 @@ def order_reinspection(case: CaseContext) -> dict[str, Any]:
         unannounced=data.unannounced,
         comment=data.reason,
     )
-    return {"reinspection_case": child.id}
+    carried = [finding for finding in inspection.findings if finding.accepted is not True]
+    for position, finding in enumerate(carried, start=1):
+        child.findings.append(Finding(
+            position=position, section_code=finding.section_code, text=finding.text, due_date=finding.due_date,
+            status="open", carried_from_id=finding.id,
+        ))
+    refresh_due_dates(child, case.campaign)
+    return {"reinspection_case": child.id, "carried_findings": [finding.position for finding in carried]}
 
 
 def complete_reinspection(case: CaseContext) -> None:

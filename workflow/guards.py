@@ -88,24 +88,30 @@ def visit_not_in_past(case: CaseContext) -> Problem | None:
     return case.data.field_problem("visit_date", _("{value} has already passed; choose today or a later date.", value=case.data.visit_date))
 
 
+def _open_findings(case: CaseContext) -> list[int]:
+    """Numbers of the findings not accepted yet (a phúc tra starts with those it carried over)."""
+    return [number for number, finding in enumerate(case.inspection.findings, start=1) if finding.accepted is not True]
+
+
 def has_findings(case: CaseContext) -> Problem | None:
-    if case.inspection.findings:
+    if _open_findings(case):
         return None
     return Problem(_("The conclusion has no findings, so there is nothing to remediate: accept and close the case instead."))
 
 
 def has_no_findings(case: CaseContext) -> Problem | None:
-    count = len(case.inspection.findings)
+    count = len(_open_findings(case))
     if not count:
         return None
     return Problem(_("The conclusion has {count} finding(s): start the remediation and wait for the unit's report first.", count=count))
 
 
-def remediation_done(case: CaseContext) -> Problem | None:
-    pending = [str(number) for number, finding in enumerate(case.inspection.findings, start=1) if finding.status != "done"]
+def all_findings_accepted(case: CaseContext) -> Problem | None:
+    """The team has accepted the remediation of every finding (``workflow.findings``)."""
+    pending = _open_findings(case)
     if not pending:
         return None
-    return Problem(_("Findings no. {numbers} are not reported as done: order a re-inspection instead of closing the case.", numbers=", ".join(pending)))
+    return Problem(_("Findings no. {numbers} are not accepted by the team: accept the remediation of each finding, or order a re-inspection instead of closing the case.", numbers=", ".join(map(str, pending))))
 
 
 def _section_codes(case: CaseContext) -> set[str]:

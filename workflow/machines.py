@@ -17,6 +17,7 @@ from transitions.core import EventData
 from .context import CaseContext
 from .guards import (
     Guard,
+    all_findings_accepted,
     findings_valid,
     has_findings,
     has_no_findings,
@@ -25,7 +26,6 @@ from .guards import (
     not_in_future,
     notice_in_time,
     reason_for_early_visit,
-    remediation_done,
     result_is,
     visit_not_in_past,
 )
@@ -53,7 +53,7 @@ FROM_THE_VISIT_ON = [
     row("start_remediation",     S.CONCLUDED,               S.REMEDIATION,          has_findings),
     row("accept",                S.CONCLUDED,               S.CLOSED,               has_no_findings),
     row("report_remediation",    S.REMEDIATION,             S.REMEDIATION_REPORTED, not_in_future("reported_date"), not_before("reported_date", "conclusion_date")),
-    row("accept",                S.REMEDIATION_REPORTED,    S.CLOSED,               remediation_done),
+    row("accept",                S.REMEDIATION_REPORTED,    S.CLOSED,               all_findings_accepted),
     row("order_reinspection",    [S.REMEDIATION, S.REMEDIATION_REPORTED], S.REINSPECTION),
     row("complete_reinspection", S.REINSPECTION,            S.CLOSED,               result_is("resolved")),
     row("complete_reinspection", S.REINSPECTION,            S.REMEDIATION,          result_is("not_resolved")),

@@ -47,8 +47,15 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 }
 
 
-# Correcting a case's data outside a transition (see workflow.service.edit).
-EDIT_ROLES = frozenset({"admin", "coordinator"})
+# Changes of a case that are not transitions (workflow.case_edits): correcting its own data is
+# the office's; reviewing the report and the findings is the team's; units add files to their own
+# cases; documents are rendered by the office and the team (which documents: workflow.rendering).
+EDITS_BY_ROLE: dict[str, frozenset[str]] = {
+    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document"}),
+    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document"}),
+    "inspector": frozenset({"review_section", "review_finding", "attach", "render_document"}),
+    "unit": frozenset({"attach"}),
+}
 
 
 def role_label(role: str) -> str:
@@ -82,6 +89,7 @@ class Actor:
     def may_fire(self, trigger: str, unit_id: int) -> bool:
         return trigger in TRIGGERS_BY_ROLE.get(self.role, frozenset()) and self.sees_unit(unit_id)
 
-    @property
-    def may_edit(self) -> bool:
-        return self.role in EDIT_ROLES
+    def may_edit(self, action: str, unit_id: int | None = None) -> bool:
+        """``unit_id`` None: a campaign-wide change, never a unit's."""
+        allowed = action in EDITS_BY_ROLE.get(self.role, frozenset())
+        return allowed and (self.sees_unit(unit_id) if unit_id is not None else self.role != "unit")

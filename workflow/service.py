@@ -7,26 +7,21 @@ and commits. A refusal raises one of the errors of :mod:`workflow.errors` and ch
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session
 
 from models import Inspection
-from models.db import is_conflict, write_transaction
 
 from . import audit, trigger_data
 from .context import CaseContext
 from .due_dates import refresh_due_dates
-from .editing import record_edit
 from .effects import EFFECTS, closes_a_reinspection
 from .errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted, TransitionNotAllowed
 from .i18n import _
+from .locking import change_transaction, lock_case
 from .machines import workflow_for
 from .permissions import Actor
 from .states import State, trigger_label
@@ -60,40 +55,14 @@ def fire(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    with _case_transaction(session):
-        inspection = _lock(session, inspection_id)
+    with change_transaction(session):
+        inspection = lock_case(session, inspection_id)
         if expected_version is not None and inspection.version != expected_version:
             raise ConcurrentUpdate()
         result = _fire_locked(session, inspection, trigger, actor, now, data)
         if closes_a_reinspection(inspection):
             _complete_original(session, inspection, actor, now)
     return result
-
-
-@contextmanager
-def _case_transaction(session: Session) -> Iterator[None]:
-    """The write transaction of one change, with "someone wrote first" as ConcurrentUpdate."""
-    try:
-        with write_transaction(session):
-            yield
-    except (StaleDataError, DBAPIError) as error:
-        if is_conflict(error):
-            raise ConcurrentUpdate() from error
-        raise
-
-
-def _lock(session: Session, inspection_id: int) -> Inspection:
-    query = (
-        select(Inspection)
-        .where(Inspection.id == inspection_id)
-        .options(joinedload(Inspection.campaign, innerjoin=True), joinedload(Inspection.findings))
-        .with_for_update(of=Inspection)  # the case only, not its campaign
-        .execution_options(populate_existing=True)
-    )
-    inspection = session.scalars(query).unique().one_or_none()
-    if inspection is None:
-        raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
-    return inspection
 
 
 def _fire_locked(
@@ -140,45 +109,15 @@ def _fire_locked(
         comment=parsed.comment,
         data={**parsed.recorded(), **extra},
     )
+    for attachment in case.attachments:  # issue #5: files are tied to the change that took them
+        attachment.audit_entry = entry
     session.flush()
     return FireResult(inspection.id, trigger, from_state, inspection.state, inspection.version, entry.id, extra)
 
 
-def edit(
-    session: Session,
-    inspection_id: int,
-    actor: Actor,
-    now: datetime,
-    *,
-    expected_version: int | None = None,
-    **data: Any,
-) -> int:
-    """Correct a case's own data (``trigger_data.CaseEdit``: numbers, names, the visit time).
-
-    Only the keys given are changed (an empty value clears a field). Returns the new version;
-    the audit entry records every old and new value."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    parsed = trigger_data.parse("edit", data, trigger_data.CaseEdit)
-    with _case_transaction(session):
-        inspection = _lock(session, inspection_id)
-        if not actor.sees_unit(inspection.unit_id):
-            raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
-        if not actor.may_edit:
-            raise NotPermitted(_("Your role may not correct a case's data."))
-        if expected_version is not None and inspection.version != expected_version:
-            raise ConcurrentUpdate()
-        for name in parsed.model_fields_set - {"comment"}:
-            setattr(inspection, name, getattr(parsed, name))
-        record_edit(session, inspection, actor=actor.name, now=now, comment=parsed.comment)
-        session.flush()
-        version = inspection.version
-    return version
-
-
 def _complete_original(session: Session, reinspection: Inspection, actor: Actor, now: datetime) -> None:
     """A closed phúc tra completes the re-inspection of its original, in the same transaction."""
-    original = _lock(session, reinspection.reinspection_of_id)
+    original = lock_case(session, reinspection.reinspection_of_id)
     if original.state != State.REINSPECTION:
         return
     comment = str(_("Re-inspection case #{id} was closed.", id=reinspection.id))

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, time
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import register
 
 from .errors import BadData, Problem
+from .files import StoredFile
 from .i18n import N_, Text, _, gettext
 
 if TYPE_CHECKING:
@@ -63,13 +66,35 @@ def _json_text(value: Any) -> Any:
     return value
 
 
-class Notify(TriggerData):
+def _uploaded(value: Any) -> Any:
+    """A file must be a :class:`StoredFile` the entry point has already put in the store: a
+    bare name or a dict naming a hash is refused, so nobody can claim a file they did not send."""
+    if value is None or isinstance(value, StoredFile):
+        return value
+    raise ValueError("file_not_uploaded")
+
+
+UploadedFile = Annotated[StoredFile, BeforeValidator(_uploaded)]
+
+
+class Numbered(TriggerData):
+    """A trigger that issues a numbered document: the register proposes the number, and another
+    one needs a reason (see ``workflow.register``)."""
+
+    number_reason: str | None = Field(None, title=N_("Reason for another number"), max_length=4000)
+
+
+class Notify(Numbered):
     notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
     notice_date: date | None = Field(None, title=N_("Notice date"))
     visit_date: date | None = Field(None, title=N_("Inspection date"))
     visit_time: time | None = Field(None, title=N_("Inspection time"))
 
     def resolve(self, case: "CaseContext") -> None:
+        if self.notice_number is None and self.notice_date is None:
+            notice = register.schedule_notice_for(case.session, case.inspection)
+            if notice is not None:  # the campaign's schedule notice already lists this case
+                self.notice_number, self.notice_date = notice.symbol, notice.doc_date
         self.notice_date = self.notice_date or case.today
         self.visit_date = self.visit_date or case.inspection.visit_date
         self.visit_time = self.visit_time or case.inspection.visit_time
@@ -82,7 +107,8 @@ class Notify(TriggerData):
 
 class ReceiveReport(TriggerData):
     received_date: date | None = Field(None, title=N_("Date received"))
-    file: str | None = Field(None, title=N_("File"), max_length=500)
+    file: UploadedFile | None = Field(None, title=N_("Report file"))
+    appendices: list[UploadedFile] = Field(default_factory=list, title=N_("Appendices"))
 
     def resolve(self, case: "CaseContext") -> None:
         self.received_date = self.received_date or case.today
@@ -98,11 +124,11 @@ class Visit(TriggerData):
         self.visit_date = self.visit_date or case.today
 
 
-class SignMinutes(TriggerData):
+class SignMinutes(Numbered):
     minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
     minutes_date: date | None = Field(None, title=N_("Minutes date"))
     participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
-    file: str | None = Field(None, title=N_("File"), max_length=500)
+    file: UploadedFile | None = Field(None, title=N_("Signed minutes (scan)"))
 
     def resolve(self, case: "CaseContext") -> None:
         self.minutes_date = self.minutes_date or case.today
@@ -116,7 +142,7 @@ class FindingIn(BaseModel):
     due_date: date | None = Field(None, title=N_("Remediation deadline"))
 
 
-class Conclude(TriggerData):
+class Conclude(Numbered):
     conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
     conclusion_date: date | None = Field(None, title=N_("Conclusion date"))
     findings: list[FindingIn] = Field(default_factory=list, title=N_("Findings"))
@@ -148,13 +174,15 @@ class FindingReport(BaseModel):
     finding: int = Field(title=N_("Finding number"), ge=1)
     status: FindingStatus = Field(title=N_("Status"))
     note: str | None = Field(None, title=N_("Note"), max_length=4000)
+    evidence: list[UploadedFile] = Field(default_factory=list, title=N_("Evidence"))
 
 
 class ReportRemediation(TriggerData):
     reported_date: date | None = Field(None, title=N_("Date of the remediation report"))
-    file: str | None = Field(None, title=N_("File"), max_length=500)
-    # Keyed by the finding's number in the conclusion (1, 2, …). Left out: every finding done.
-    statuses: list[FindingReport] | None = Field(None, title=N_("Status of each finding"))
+    file: UploadedFile | None = Field(None, title=N_("Remediation report file"))
+    # Keyed by the finding's number in the conclusion (1, 2, …); every finding not yet accepted
+    # must be reported.
+    statuses: list[FindingReport] = Field(default_factory=list, title=N_("Status of each finding"))
 
     @field_validator("statuses", mode="before")
     @classmethod
@@ -162,6 +190,8 @@ class ReportRemediation(TriggerData):
         """Accept ``{"1": "done"}``, ``{"1": {"status": …, "note": …}}``, or a list of either
         objects with ``finding`` or bare statuses in the findings' order."""
         value = _json_text(value)
+        if value is None:
+            return []
         if isinstance(value, dict):
             return [
                 {"finding": key, **(item if isinstance(item, dict) else {"status": item})}
@@ -176,19 +206,19 @@ class ReportRemediation(TriggerData):
 
     def resolve(self, case: "CaseContext") -> None:
         self.reported_date = self.reported_date or case.today
-        given = {report.finding: report for report in self.statuses or []}
-        self.statuses = [
-            given.pop(number, None) or FindingReport(finding=number, status="done")
-            for number in range(1, len(case.inspection.findings) + 1)
-        ] + list(given.values())  # numbers that match no finding, for problems() to name
 
     def problems(self, case: "CaseContext") -> list[Problem]:
-        count = len(case.inspection.findings)
-        return [
-            self.field_problem("statuses", _("finding no. {number} does not exist (the conclusion has {count})", number=report.finding, count=count))
-            for report in self.statuses or []
-            if report.finding > count
+        findings = case.inspection.findings
+        given = {report.finding for report in self.statuses}
+        unknown = [
+            self.field_problem("statuses", _("finding no. {number} does not exist (the conclusion has {count})", number=report.finding, count=len(findings)))
+            for report in self.statuses
+            if report.finding > len(findings)
         ]
+        unreported = [str(number) for number, finding in enumerate(findings, start=1) if finding.accepted is not True and number not in given]
+        if unreported:
+            unknown.append(self.field_problem("statuses", _("findings no. {numbers} are not reported: give the status of each finding (done, in progress, not done)", numbers=", ".join(unreported))))
+        return unknown
 
 
 class Accept(TriggerData):
@@ -291,6 +321,8 @@ def _problem(schema: type[BaseModel], error: Any) -> Problem:
     kind = error["type"]
     if kind == "value_error" and "json_invalid" in error.get("msg", ""):
         reason: Text = _("is not valid JSON")
+    elif kind == "value_error" and "file_not_uploaded" in error.get("msg", ""):
+        reason = _("must be the file itself, uploaded (a file name alone is not a file)")
     else:
         context = error.get("ctx") or {}
         reason = Text(_REASONS.get(kind, N_("is invalid")), {key: str(value) for key, value in context.items()})

@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from models import AuditEntry, Campaign, Inspection, Outline, OutlineSection, Unit
 from web.database import db_session
-from workflow import service
+from web.files import file_store
+from workflow import case_edits, service
 from workflow.due_dates import late_steps, next_due, next_due_sql
 from workflow.errors import WorkflowError
 from workflow.i18n import N_, format_date, format_datetime, gettext
@@ -26,6 +27,7 @@ from .. import trigger_forms
 from ..access import EVERYONE, MANAGERS, current_actor, has_role
 from ..diagram import dot_source, render_svg
 from .base import SecureModelView, now, today
+from .case_file import CaseFileViews
 
 STATE_COLOURS = {
     "planned": "secondary", "notified": "info", "report_received": "info", "visited": "primary",
@@ -119,7 +121,7 @@ def _choices(labels: dict) -> list[tuple[str, object]]:
     return [(str(key), lazy_gettext(label)) for key, label in labels.items()]
 
 
-class CaseView(SecureModelView):
+class CaseView(CaseFileViews, SecureModelView):
     allowed_roles = EVERYONE
     can_create = can_edit = can_delete = False
     can_view_details = True
@@ -190,7 +192,7 @@ class CaseView(SecureModelView):
             entries=entries,
             diagram=render_svg(dot_source(workflow, path, inspection.state)),
             buttons=trigger_buttons(inspection, small=False),
-            can_correct=current_actor().may_edit,
+            can_correct=current_actor().may_edit("correct", inspection.unit_id),
             state_badge=state_badge,
             due_cell=due_cell,
             late_cell=late_cell,
@@ -201,6 +203,7 @@ class CaseView(SecureModelView):
             kind_label=lambda kind: Kind(kind).label,
             finding_status=lambda status: gettext(FINDING_STATUS_LABELS.get(status, status)),
             return_url=self.get_url(".index_view"),
+            **self.case_file_context(inspection),
         )
 
     # --- firing a trigger ---------------------------------------------------------------
@@ -221,7 +224,7 @@ class CaseView(SecureModelView):
         if not current_actor().may_fire(trigger, inspection.unit_id):
             abort(403)
         form = trigger_forms.form_class(SCHEMAS[trigger])()
-        trigger_forms.prepare(form, trigger, inspection, self._sections(inspection), today())
+        trigger_forms.prepare(form, trigger, inspection, self._sections(inspection), today(), db_session())
 
         def change(data, version):
             result = service.fire(db_session(), case_id, trigger, current_actor(), now(), expected_version=version, **data)
@@ -235,7 +238,7 @@ class CaseView(SecureModelView):
         inspection = self.get_one(case_id)
         if inspection is None:
             abort(404)
-        if not current_actor().may_edit:
+        if not current_actor().may_edit("correct", inspection.unit_id):
             abort(403)
         form = trigger_forms.form_class(CaseEdit)(obj=inspection)
         if not form.is_submitted():
@@ -244,8 +247,8 @@ class CaseView(SecureModelView):
         def change(data, version):
             # Every correctable field is sent: one left empty is cleared.
             given = {name: data.get(name, "") for name in CaseEdit.model_fields if name != "comment"}
-            service.edit(db_session(), case_id, current_actor(), now(), expected_version=version,
-                         comment=data.get("comment"), **given)
+            case_edits.correct(db_session(), case_id, current_actor(), now(), expected_version=version,
+                               comment=data.get("comment"), **given)
             return gettext("Case #{id}: the corrections were saved.").format(id=case_id)
 
         return self._form_page(inspection, form, gettext("Correct the case's data"), change)
@@ -257,7 +260,7 @@ class CaseView(SecureModelView):
         status = 200
         if form.validate_on_submit():
             try:
-                message = change(trigger_forms.data_of(form), int(form.expected_version.data or 0) or None)
+                message = change(trigger_forms.data_of(form, file_store()), int(form.expected_version.data or 0) or None)
             except WorkflowError as error:
                 general, status = trigger_forms.show_problems(form, error.problems), error.http_status
             else:

@@ -1,0 +1,55 @@
+"""The campaign's documents: the schedule notice sent to all units, the summary report to the
+Chairman and the summary spreadsheet, drawn up from the cases and kept in the register."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from sqlalchemy import select
+
+from models import Campaign
+from web.database import db_session
+from web.files import file_store
+from workflow import attachments, rendering
+from workflow.errors import WorkflowError
+from workflow.i18n import format_date, format_datetime, gettext
+
+from ..access import STAFF, current_actor
+from .base import SecureView, now
+
+CAMPAIGN_DOCUMENTS = {kind: spec for kind, spec in rendering.DOCUMENT_KINDS.items() if spec.scope == "campaign"}
+
+
+class DocumentsView(SecureView):
+    allowed_roles = STAFF
+
+    def _campaign(self) -> Campaign | None:
+        code = request.values.get("campaign")
+        query = select(Campaign).where(Campaign.code == code) if code else select(Campaign).order_by(Campaign.year.desc()).limit(1)
+        return db_session().scalar(query)
+
+    @expose("/")
+    def index(self):
+        campaign = self._campaign()
+        actor = current_actor()
+        return self.render(
+            "admin/documents.html", campaign=campaign,
+            campaigns=db_session().scalars(select(Campaign).order_by(Campaign.year.desc())).all(),
+            files=attachments.campaign_attachments(db_session(), campaign.id, actor) if campaign else [],
+            documents=[(kind, gettext(spec.label)) for kind, spec in CAMPAIGN_DOCUMENTS.items() if actor.role in spec.roles],
+            attachment_label=attachments.kind_label, format_date=format_date, format_datetime=format_datetime,
+        )
+
+    @expose("/render/<kind>", methods=("POST",))
+    def render_view(self, kind: str):
+        campaign = self._campaign()
+        if campaign is None or kind not in CAMPAIGN_DOCUMENTS:
+            return redirect(url_for(".index"))
+        try:
+            rendering.render_document(db_session(), file_store(), kind, actor=current_actor(), now=now(),
+                                      campaign_id=campaign.id, number=request.form.get("number") or None,
+                                      number_reason=request.form.get("number_reason") or None)
+        except WorkflowError as error:
+            flash(str(error), "error")
+        else:
+            flash(gettext("The {document} was drawn up.").format(document=gettext(CAMPAIGN_DOCUMENTS[kind].label).lower()), "success")
+        return redirect(url_for(".index", campaign=campaign.code))

@@ -1,0 +1,142 @@
+"""``documents …``: render, list, download and add the files of a case or a campaign, the
+register of outgoing documents, and the cleanup of orphan files."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from models import Campaign, RegisterEntry
+from workflow.attachments import campaign_attachments, case_attachments, get_attachment
+from workflow.errors import WorkflowError
+from workflow.files import DEFAULT_GRACE
+from workflow.i18n import format_date, format_datetime
+from workflow.rendering import DOCUMENT_KINDS, render_document
+from workflow.uploads import UPLOAD_KINDS, attach
+
+from .common import acting_as, as_option, at_option, database, fail, file_store, moment_option, say
+
+
+@click.group("documents", help="The case file: generated documents, uploaded files, the register.")
+def group() -> None:
+    pass
+
+
+def _campaign_id(session, code: str) -> int:
+    campaign_id = session.scalar(select(Campaign.id).where(Campaign.code == code))
+    if campaign_id is None:
+        raise click.BadParameter(f"no campaign {code}", param_hint="--campaign")
+    return campaign_id
+
+
+def _save(content: bytes, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+
+
+@group.command("render", help="Produce a document and keep it as a file of the case (minutes, conclusion-notice) "
+               "or of the campaign (schedule-notice, summary-report, summary-xlsx).")
+@click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
+@click.option("--case", "inspection_id", type=int, help="The case (minutes, conclusion-notice).")
+@click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True, help="The campaign (campaign documents).")
+@click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
+@click.option("--reason", help="Why another number is used.")
+@click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the document (default: today).")
+@click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
+@as_option
+@at_option
+def render_command(kind: str, inspection_id: int | None, campaign_code: str, number: str | None, reason: str | None,
+                   doc_date, out: Path | None, as_email: str | None, at: str | None) -> None:
+    now = moment_option(at)
+    kind = kind.replace("-", "_")
+    store = file_store()
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        campaign_id = _campaign_id(session, campaign_code) if DOCUMENT_KINDS[kind].scope == "campaign" else None
+        try:
+            attachment = render_document(
+                session, store, kind, actor=actor, now=now, inspection_id=inspection_id, campaign_id=campaign_id,
+                number=number, doc_date=doc_date.date() if doc_date else None, number_reason=reason,
+            )
+        except WorkflowError as error:
+            fail(error)
+        say("File #{id}: {name} ({size} bytes).", id=attachment.id, name=attachment.original_name, size=attachment.size)
+        if out:
+            _save(store.read(attachment.sha256), out)
+
+
+@group.command("list", help="The files of a case (--case) or of a campaign.")
+@click.option("--case", "inspection_id", type=int)
+@click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True)
+@as_option
+def list_command(inspection_id: int | None, campaign_code: str, as_email: str | None) -> None:
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            files = (case_attachments(session, inspection_id, actor) if inspection_id
+                     else campaign_attachments(session, _campaign_id(session, campaign_code), actor))
+        except WorkflowError as error:
+            fail(error)
+        for item in files:
+            click.echo(f"#{item.id}  {item.kind}  {item.original_name}  {item.size}  {format_datetime(item.uploaded_at)}  {item.uploaded_by}")
+
+
+@group.command("get", help="Download file ATTACHMENT_ID to --out (only for users who may see it).")
+@click.argument("attachment_id", type=int)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@as_option
+def get_command(attachment_id: int, out: Path, as_email: str | None) -> None:
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            attachment = get_attachment(session, attachment_id, actor)
+        except WorkflowError as error:
+            fail(error)
+        _save(file_store().read(attachment.sha256), out)
+        say("Saved {name} to {path}.", name=attachment.original_name, path=str(out))
+
+
+@group.command("attach", help="Add a file (PDF, DOCX, XLSX, JPEG, PNG) to case ID outside a transition.")
+@click.argument("inspection_id", type=int)
+@click.argument("kind", type=click.Choice(UPLOAD_KINDS))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--finding", "finding_number", type=int, help="The finding this evidence belongs to.")
+@click.option("--comment")
+@as_option
+@at_option
+def attach_command(inspection_id: int, kind: str, path: Path, finding_number: int | None, comment: str | None,
+                   as_email: str | None, at: str | None) -> None:
+    now = moment_option(at)
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            stored = file_store().store_path(path)
+            attachment = attach(session, inspection_id, stored, kind=kind, actor=actor, now=now,
+                                finding_number=finding_number, comment=comment)
+        except WorkflowError as error:
+            fail(error)
+        say("File #{id}: {name} ({size} bytes).", id=attachment.id, name=attachment.original_name, size=attachment.size)
+
+
+@group.command("register", help="The register of outgoing documents of a year.")
+@click.option("--year", type=int, default=lambda: date.today().year)
+def register_command(year: int) -> None:
+    with database().session() as session:
+        entries = session.scalars(select(RegisterEntry).where(RegisterEntry.year == year)
+                                  .order_by(RegisterEntry.doc_type, RegisterEntry.number))
+        for entry in entries:
+            case = f"#{entry.inspection_id}" if entry.inspection_id else ""
+            reason = f"  ({entry.override_reason})" if entry.override_reason else ""
+            click.echo(f"{entry.symbol}  {format_date(entry.doc_date)}  {entry.purpose}  {case}  {entry.issued_by}{reason}")
+
+
+@group.command("cleanup", help="Delete stored files no record refers to, older than the grace period.")
+@click.option("--grace-hours", type=float, default=DEFAULT_GRACE.total_seconds() / 3600, show_default=True)
+@at_option
+def cleanup_command(grace_hours: float, at: str | None) -> None:
+    now = moment_option(at)
+    with database().session() as session:
+        removed = file_store().cleanup_orphans(session, now, timedelta(hours=grace_hours))
+    say("Removed {count} orphan file(s).", count=len(removed))

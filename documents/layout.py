@@ -1,0 +1,235 @@
+"""The page and the fixed parts of an administrative document, as Nghị định 30/2020/NĐ-CP
+(Phụ lục I) lays them out: A4, margins 20/20/30/15 mm, Times New Roman, body 14 pt; the agency
+block and the national heading side by side, the number under the agency, place and date in
+italics, type and subject centred in bold, the body justified, then "Nơi nhận" and the
+signature block side by side."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Sequence
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+FONT = "Times New Roman"
+BODY_PT = 14
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+TEXT_WIDTH = Mm(210 - MARGINS_MM["left"] - MARGINS_MM["right"])
+LEFT_COLUMN = Cm(6.5)  # agency block, "Nơi nhận"
+
+
+def place_and_date(place: str, day: date) -> str:
+    """"Tứ Kỳ, ngày 05 tháng 02 năm 2023": a day below 10 and the months 1 and 2 get a zero."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The top of a document: who issues it, its number and its date."""
+
+    agency: Sequence[str]  # e.g. ("ỦY BAN NHÂN DÂN", "HUYỆN TỨ KỲ")
+    number: str  # "05/TB-UBND", or "     /BC-NV" for a draft numbered when issued
+    place: str
+    day: date
+    parent_agency: str | None = None  # the governing body, in capitals but not bold
+
+
+@dataclass(frozen=True)
+class Signature:
+    title: str  # "CHỦ TỊCH"; a line break where a long title must wrap
+    name: str
+    on_behalf: str | None = None  # "TM. ỦY BAN NHÂN DÂN"
+
+
+def _font(run, size: float, *, bold: bool = False, italic: bool = False) -> None:
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+
+
+def _rule_below(paragraph: Paragraph, width_cm: float) -> None:
+    """A thin centred line of ``width_cm`` under a line of the heading: an empty paragraph with a
+    top border, narrowed by equal indents (the text above keeps its full width)."""
+    cell_or_body = paragraph._parent
+    rule = cell_or_body.add_paragraph()
+    properties = rule._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        top.set(qn(key), value)
+    borders.append(top)
+    properties.append(borders)
+    available = paragraph._parent.width if isinstance(paragraph._parent, _Cell) else TEXT_WIDTH
+    side = Emu(max(0, (available - Cm(width_cm)) // 2))
+    rule.paragraph_format.left_indent = side
+    rule.paragraph_format.right_indent = side
+    rule.paragraph_format.space_before = Pt(3)
+    _font(rule.add_run(""), 2)
+
+
+def _no_borders(table: Table) -> None:
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    properties.append(borders)
+
+
+class OfficialDocument:
+    """A python-docx document with the Nghị định 30 page; add the parts in their order."""
+
+    def __init__(self) -> None:
+        self.document = Document()
+        section = self.document.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+        normal = self.document.styles["Normal"]
+        normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+        normal.paragraph_format.space_before = Pt(0)
+        normal.paragraph_format.space_after = Pt(0)
+        normal.paragraph_format.line_spacing = 1.0
+
+    # -- small pieces -------------------------------------------------------------------------
+
+    def _line(self, where, text: str, size: float, *, bold: bool = False, italic: bool = False,
+              align=WD_ALIGN_PARAGRAPH.CENTER) -> Paragraph:
+        paragraph = where.add_paragraph() if not isinstance(where, _Cell) or where.paragraphs[0].text or where.paragraphs[0].runs else where.paragraphs[0]
+        paragraph.alignment = align
+        _font(paragraph.add_run(text), size, bold=bold, italic=italic)
+        return paragraph
+
+    def _side_by_side(self, left_width=LEFT_COLUMN) -> tuple[_Cell, _Cell]:
+        table = self.document.add_table(rows=1, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        _no_borders(table)
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # never half a block on a page
+        widths = (left_width, Emu(TEXT_WIDTH - left_width))
+        for column, cell, width in zip(table.columns, table.rows[0].cells, widths):
+            column.width = cell.width = width
+        return table.rows[0].cells[0], table.rows[0].cells[1]
+
+    # -- the parts, in order ------------------------------------------------------------------
+
+    def heading(self, heading: Heading) -> None:
+        left, right = self._side_by_side()
+        if heading.parent_agency:
+            self._line(left, heading.parent_agency, 13)
+        for line in heading.agency:
+            paragraph = self._line(left, line, 13, bold=True)
+        _rule_below(paragraph, 2.2)
+        self._line(left, f"Số: {heading.number}", 13)
+        self._line(right, NATIONAL_NAME, 12, bold=True)
+        _rule_below(self._line(right, MOTTO, 13, bold=True), 6.0)
+        self._line(right, place_and_date(heading.place, heading.day), 14, italic=True)
+        self.blank()
+
+    def title(self, kind: str, subject: Sequence[str]) -> None:
+        """The type in capitals ("THÔNG BÁO") and the subject under it, both bold and centred."""
+        self._line(self.document, kind, 14, bold=True)
+        last = None
+        for line in subject:
+            last = self._line(self.document, line, 14, bold=True)
+        if last is not None:
+            _rule_below(last, 3.0)
+        self.blank()
+
+    def addressee(self, text: str) -> None:
+        self._line(self.document, text, BODY_PT)
+        self.blank()
+
+    def blank(self, size: float = 6) -> None:
+        self._line(self.document, "", size)
+
+    def paragraph(self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True) -> Paragraph:
+        paragraph = self._line(self.document, text, BODY_PT, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        paragraph.paragraph_format.first_line_indent = Cm(1) if indent else None
+        paragraph.paragraph_format.space_after = Pt(6)
+        return paragraph
+
+    def labelled(self, label: str, text: str) -> Paragraph:
+        """"a) Kết quả đạt được: …" with the label in bold."""
+        paragraph = self.paragraph("")
+        _font(paragraph.runs[0], BODY_PT, bold=True)
+        paragraph.runs[0].text = label
+        _font(paragraph.add_run(" " + text), BODY_PT)
+        return paragraph
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths_cm: Sequence[float], size: float = 13) -> Table:
+        table = self.document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm):  # LibreOffice reads the grid, Word the cells
+            column.width = Cm(width)
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page
+        for cell, text, width in zip(table.rows[0].cells, headers, widths_cm):
+            cell.width = Cm(width)
+            self._line(cell, text, size, bold=True)
+        for values in rows:
+            cells = table.add_row().cells
+            for column, (cell, text, width) in enumerate(zip(cells, values, widths_cm)):
+                cell.width = Cm(width)
+                align = WD_ALIGN_PARAGRAPH.LEFT if column == 1 else WD_ALIGN_PARAGRAPH.CENTER
+                self._line(cell, text, size, align=align)
+        self.blank()
+        return table
+
+    def _keep_last_paragraph_with_the_block(self) -> None:
+        """The last line of the body goes to the next page with the signatures rather than leave
+        them alone on a page."""
+        self.document.paragraphs[-1].paragraph_format.keep_with_next = True
+        self.blank()
+        self.document.paragraphs[-1].paragraph_format.keep_with_next = True
+
+    def closing(self, recipients: Sequence[str], signature: Signature) -> None:
+        """"Nơi nhận:" (bold italic, 12 pt, each recipient 11 pt) beside the signature block."""
+        self._keep_last_paragraph_with_the_block()
+        left, right = self._side_by_side()
+        self._line(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+        for recipient in recipients:
+            self._line(left, recipient, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        self._signature(right, signature)
+
+    def _signature(self, cell: _Cell, signature: Signature, size: float = 14) -> None:
+        if signature.on_behalf:
+            self._line(cell, signature.on_behalf, size, bold=True)
+        for line in signature.title.split("\n"):
+            self._line(cell, line, size, bold=True)
+        for _ in range(4 if signature.name else 3):  # room for the handwritten signature
+            self._line(cell, "", size)
+        if signature.name:
+            self._line(cell, signature.name, size, bold=True)
+
+    def signatures_side_by_side(self, left: Signature, right: Signature) -> None:
+        """Two signatures of equal rank (the minutes: the unit and the team)."""
+        self._keep_last_paragraph_with_the_block()
+        left_cell, right_cell = self._side_by_side(Emu(TEXT_WIDTH // 2))
+        self._signature(left_cell, left, 13)
+        self._signature(right_cell, right, 13)
+
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()

@@ -1,0 +1,112 @@
+"""The case file: attached files, the outline review, and the register of outgoing documents."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, one_of
+
+ATTACHMENT_KINDS = (
+    "report",  # the unit's report against the outline
+    "appendix",  # its appendices
+    "minutes",  # the signed minutes (scan)
+    "conclusion",  # the signed conclusion notice (scan)
+    "remediation_report",
+    "evidence",  # evidence of one finding's remediation
+    "schedule_notice",  # generated documents from here on
+    "minutes_draft",
+    "conclusion_notice",
+    "summary_report",
+    "summary_xlsx",
+    "other",
+)
+DOCUMENT_TYPES = ("TB", "BB", "BC")
+
+
+class Attachment(Base):
+    """A file of a case (or, for campaign documents, of a campaign).
+
+    The bytes live outside the database and any static folder, under their SHA-256
+    (``workflow.files``); the row says whose it is, which change took it and under which name.
+    """
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        one_of("kind", ATTACHMENT_KINDS, "kind"),
+        CheckConstraint("inspection_id IS NOT NULL OR campaign_id IS NOT NULL", name="owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("finding.id"), index=True)
+    audit_entry_id: Mapped[int | None] = mapped_column(ForeignKey("audit_entry.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    trigger: Mapped[str] = mapped_column(String(50))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    original_name: Mapped[str] = mapped_column(String(255))
+    generated: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    inspection = relationship("Inspection")
+    campaign = relationship("Campaign")
+    finding = relationship("Finding")
+    audit_entry = relationship("AuditEntry")
+
+
+class SectionReview(Base):
+    """What the team found in the unit's report for one outline section (B.1, B.2 …)."""
+
+    __tablename__ = "section_review"
+    __table_args__ = (UniqueConstraint("inspection_id", "section_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    section_code: Mapped[str] = mapped_column(String(20))
+    achieved: Mapped[str | None] = mapped_column(Text)
+    shortcomings: Mapped[str | None] = mapped_column(Text)
+    # Ids of the section's outline items the report does not cover.
+    missing_items: Mapped[list[int]] = mapped_column(JSON, default=list)
+    reviewed_by: Mapped[str] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RegisterCounter(Base):
+    """The last number given in one year to one type of outgoing document; the row each
+    allocation locks, so that two coordinators never get the same number."""
+
+    __tablename__ = "register_counter"
+    __table_args__ = (UniqueConstraint("year", "doc_type"), one_of("doc_type", DOCUMENT_TYPES, "doc_type"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    doc_type: Mapped[str] = mapped_column(String(10))
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RegisterEntry(Base):
+    """One outgoing document in the register (sổ đăng ký văn bản đi): "05/TB-UBND"."""
+
+    __tablename__ = "register_entry"
+    __table_args__ = (UniqueConstraint("year", "doc_type", "number"), one_of("doc_type", DOCUMENT_TYPES, "doc_type"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    doc_type: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(50))
+    doc_date: Mapped[date] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(String(30))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    # For a schedule notice: the cases it lists, {case id: "visit date"}.
+    covers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
