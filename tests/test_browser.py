@@ -12,8 +12,11 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
+import docx
+import openpyxl
 import pytest
 
+from tests import samples
 from tests.conftest import PASSWORD, ROLE_USERS, missing
 from workflow.config import PROJECT_DIR
 
@@ -194,3 +197,88 @@ def test_an_auditor_reads_and_verifies_the_log(server, page):
         page.click("text=Kết xuất")
         page.click("a:text('Kết xuất XLSX')")
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp_path):
+    """The unit hands in its report; the team reviews it against the outline, concludes with a
+    finding, draws up the minutes and the conclusion notice; the office downloads the campaign's
+    summary report and spreadsheet."""
+    report = samples.write(tmp_path, "Báo cáo CCHC 2023.docx", samples.docx_bytes())
+    appendix = samples.write(tmp_path, "Phụ lục 1.pdf", samples.PDF)
+    disguised = samples.write(tmp_path, "bao-cao.pdf", "chỉ là văn bản".encode())
+
+    log_in(page, server, "coordinator")
+    page.goto(server + "/admin/inspection/details/?id=1")
+    act(page, "notify", notice_date="17/07/2023")
+    page.click("#logout")
+    page.wait_for_load_state()
+
+    log_in(page, server, "unit")
+    page.goto(server + "/admin/inspection/details/?id=1")
+    page.click("#case-actions a[data-trigger=receive_report]")
+    page.wait_for_load_state()
+    page.set_input_files("#file", str(disguised))
+    page.click("#submit")
+    page.wait_for_load_state()
+    assert "nội dung tệp không phải PDF, DOCX, XLSX, JPEG hay PNG" in page.inner_text(".field-refusal[data-field=file]")
+    fill_dates(page, received_date="21/07/2023")
+    page.set_input_files("#file", str(report))
+    page.set_input_files("#appendices", str(appendix))
+    page.click("#submit")
+    page.wait_for_load_state()
+    assert page.inner_text("#case-state") == "Đã nhận báo cáo"
+    assert page.locator("#case-files a[data-file]").all_inner_texts() == ["Báo cáo CCHC 2023.docx", "Phụ lục 1.pdf"]
+    page.click("#logout")
+    page.wait_for_load_state()
+
+    log_in(page, server, "coordinator")
+    page.goto(server + "/admin/inspection/details/?id=1")
+    page.click("#review-link")
+    page.wait_for_load_state()
+    section = page.locator("form[data-section='B.3']")
+    section.locator("textarea[name=achieved]").fill("Đã công khai TTHC tại Bộ phận một cửa.")
+    section.locator("textarea[name=shortcomings]").fill("Chưa cập nhật TTHC mới ban hành.")
+    section.locator("input[name=missing]").first.check()
+    section.locator("button").click()
+    page.wait_for_load_state()
+    assert "Mục B.3: đã lưu phần đánh giá." in page.inner_text(".alert-success")
+    snap(page, "09-review")
+    page.goto(server + "/admin/inspection/details/?id=1")
+    act(page, "visit", visit_date="27/07/2023")
+    act(page, "sign_minutes", minutes_date="27/07/2023", participants="Lãnh đạo phòng; Đoàn kiểm tra")
+    page.click("#case-actions a[data-trigger=conclude]")
+    page.wait_for_load_state()
+    fill_dates(page, conclusion_date="03/08/2023")
+    page.select_option("#findings-0-section", "B.3")
+    page.fill("#findings-0-text", "Cập nhật, công khai đầy đủ TTHC mới ban hành")
+    page.click("#submit")
+    page.wait_for_load_state()
+    for kind in ("minutes", "conclusion_notice"):
+        page.click(f"button[data-render={kind}]")
+        page.wait_for_load_state()
+    documents = page.locator("#case-files a[data-file]").all_inner_texts()
+    assert "Biên bản kiểm tra Phòng Tài nguyên và Môi trường.docx" in documents
+    assert "Thông báo kết luận kiểm tra Phòng Tài nguyên và Môi trường.docx" in documents
+    with page.expect_download() as download:
+        page.click("#case-files a:text('Thông báo kết luận kiểm tra Phòng Tài nguyên và Môi trường.docx')")
+    saved = tmp_path / "conclusion.docx"
+    download.value.save_as(saved)
+    assert "Cập nhật, công khai đầy đủ TTHC mới ban hành" in "\n".join(p.text for p in docx.Document(saved).paragraphs)
+    snap(page, "10-case-file")
+
+    page.click("text=Văn bản")
+    page.wait_for_load_state()
+    for kind in ("summary_report", "summary_xlsx"):
+        page.click(f"button[data-render={kind}]")
+        page.wait_for_load_state()
+    names = page.locator("#campaign-files a[data-file]").all_inner_texts()
+    assert any(name.startswith("Báo cáo tổng hợp kết quả kiểm tra") for name in names)
+    xlsx_name = next(name for name in names if name.endswith(".xlsx"))
+    with page.expect_download() as download:
+        page.click(f"#campaign-files a:text('{xlsx_name}')")
+    spreadsheet = tmp_path / "summary.xlsx"
+    download.value.save_as(spreadsheet)
+    workbook = openpyxl.load_workbook(spreadsheet)
+    rows = [[cell for cell in row] for row in workbook.active.iter_rows(values_only=True)]
+    assert any("Phòng Tài nguyên và Môi trường" in [str(c) for c in row] for row in rows)
+    snap(page, "11-campaign-documents")

@@ -92,3 +92,27 @@ TRIGGER_LABELS = {
 
 def trigger_label(trigger: str) -> str:
     return gettext(TRIGGER_LABELS.get(trigger, trigger))
+
+
+# Every action the audit log records: the triggers and the changes that are not transitions.
+ACTION_LABELS = {
+    **TRIGGER_LABELS,
+    "create": N_("Created"),
+    "edit": N_("Edited"),
+    "delete": N_("Deleted"),
+    "correct": N_("Data corrected"),
+    "review_section": N_("Report reviewed"),
+    "review_finding": N_("Finding reviewed"),
+    "attach": N_("File added"),
+    "render_document": N_("Document produced"),
+    "load_outline": N_("Outline loaded"),
+    "login": N_("Logged in"),
+    "login_failed": N_("Failed login"),
+    "account_locked": N_("Account locked"),
+    "reset_password": N_("Password reset"),
+    "issue_api_token": N_("API token issued"),
+}
+
+
+def action_label(action: str) -> str:
+    return gettext(ACTION_LABELS.get(action, action))

@@ -13,33 +13,11 @@ from web.database import db_session
 from models import AuditEntry, Inspection
 from workflow.audit import subject_text, verify
 from workflow.i18n import N_, format_datetime
-from workflow.states import STATE_LABELS, State, TRIGGER_LABELS, trigger_label
+from workflow.states import ACTION_LABELS, STATE_LABELS, State, action_label
 
 from ..access import AUDIT_READERS
 from .base import SecureModelView
 
-AUDIT_TRIGGERS = {
-    **TRIGGER_LABELS,
-    "create": N_("Created"),
-    "edit": N_("Edited"),
-    "correct": N_("Data corrected"),
-    "review_section": N_("Report reviewed"),
-    "review_finding": N_("Finding reviewed"),
-    "attach": N_("File added"),
-    "render_document": N_("Document produced"),
-    "delete": N_("Deleted"),
-    "load_outline": N_("Outline loaded"),
-    "login": N_("Logged in"),
-    "login_failed": N_("Failed login"),
-    "account_locked": N_("Account locked"),
-    "reset_password": N_("Password reset"),
-    "issue_api_token": N_("API token issued"),
-}
-
-
-def _trigger(entry: AuditEntry) -> str:
-    label = AUDIT_TRIGGERS.get(entry.trigger)
-    return str(lazy_gettext(label)) if label else entry.trigger
 
 
 def _subject(entry: AuditEntry) -> str:
@@ -48,8 +26,11 @@ def _subject(entry: AuditEntry) -> str:
 
 
 def _move(entry: AuditEntry) -> str:
+    """"Planned → Notified"; nothing for a change that did not move the case."""
+    if not entry.to_state or entry.from_state == entry.to_state:
+        return ""
     label = lambda state: State(state).label if state else "—"
-    return f"{label(entry.from_state)} → {label(entry.to_state)}" if entry.to_state else ""
+    return f"{label(entry.from_state)} → {label(entry.to_state)}"
 
 
 def _data(entry: AuditEntry) -> str:
@@ -77,14 +58,14 @@ class AuditView(SecureModelView):
     column_formatters = {
         "at": lambda v, c, m, n: format_datetime(m.at),
         "entity": lambda v, c, m, n: _subject(m),
-        "trigger": lambda v, c, m, n: _trigger(m),
+        "trigger": lambda v, c, m, n: action_label(m.trigger),
         "to_state": lambda v, c, m, n: _move(m),
         "data_json": lambda v, c, m, n: Markup("<pre class='mb-0'>{}</pre>").format(_data(m)),
     }
     column_formatters_export = {
         "at": lambda v, c, m, n: format_datetime(m.at),
         "entity": lambda v, c, m, n: _subject(m),
-        "trigger": lambda v, c, m, n: _trigger(m),
+        "trigger": lambda v, c, m, n: action_label(m.trigger),
         "from_state": lambda v, c, m, n: State(m.from_state).label if m.from_state else "",
         "to_state": lambda v, c, m, n: State(m.to_state).label if m.to_state else "",
     }
@@ -93,7 +74,7 @@ class AuditView(SecureModelView):
         FilterLike(AuditEntry.actor, lazy_gettext(N_("Who"))),
         FilterLike(Inspection.unit_name, lazy_gettext(N_("Unit"))),
         FilterEqual(AuditEntry.trigger, lazy_gettext(N_("Action")),
-                    options=[(key, lazy_gettext(label)) for key, label in AUDIT_TRIGGERS.items()]),
+                    options=[(key, lazy_gettext(label)) for key, label in ACTION_LABELS.items()]),
         FilterEqual(AuditEntry.to_state, lazy_gettext(N_("New state")),
                     options=[(str(key), lazy_gettext(label)) for key, label in STATE_LABELS.items()]),
         FilterEqual(AuditEntry.from_state, lazy_gettext(N_("Previous state")),

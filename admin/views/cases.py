@@ -20,7 +20,7 @@ from workflow.due_dates import late_steps, next_due, next_due_sql
 from workflow.errors import WorkflowError
 from workflow.i18n import N_, format_date, format_datetime, gettext
 from workflow.machines import workflow_for
-from workflow.states import KIND_LABELS, STATE_LABELS, TRIGGER_LABELS, Kind, State, UnitKind, trigger_label
+from workflow.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, trigger_label
 from workflow.trigger_data import SCHEMAS, CaseEdit
 
 from .. import trigger_forms
@@ -198,7 +198,7 @@ class CaseView(CaseFileViews, SecureModelView):
             late_cell=late_cell,
             format_date=format_date,
             format_datetime=format_datetime,
-            trigger_label=trigger_label,
+            action_label=action_label,
             state_label=lambda state: State(state).label if state else "",
             kind_label=lambda kind: Kind(kind).label,
             finding_status=lambda status: gettext(FINDING_STATUS_LABELS.get(status, status)),
