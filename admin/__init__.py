@@ -52,22 +52,23 @@ def init_admin(app: Flask) -> None:
     app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
     app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale})
 
-    @app.errorhandler(403)
-    def forbidden(_error):
-        return render_template("error.html", code=403, message=lazy_gettext(N_("Your role may not open this page."))), 403
+    for error, (code, message) in ERROR_PAGES.items():
+        app.register_error_handler(error, _error_page(code, message))
 
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("error.html", code=404, message=lazy_gettext(N_("There is no such page or record."))), 404
 
-    @app.errorhandler(CSRFError)
-    def csrf_refused(_error):
-        return render_template("error.html", code=400, message=lazy_gettext(N_("The form has expired or did not come from this site: reload the page and try again."))), 400
+# What a user reads instead of an error: the code, and what happened in words.
+ERROR_PAGES = {
+    403: (403, N_("Your role may not open this page.")),
+    404: (404, N_("There is no such page or record.")),
+    CSRFError: (400, N_("The form has expired or did not come from this site: reload the page and try again.")),
+    413: (413, N_("The files sent are too large together; send fewer or smaller files.")),
+    429: (429, N_("Too many attempts: wait a minute and try again.")),
+    500: (500, N_("Something went wrong on our side and nothing was changed. Try again; if it happens again, tell the administrator.")),
+}
 
-    @app.errorhandler(413)
-    def too_large(_error):
-        return render_template("error.html", code=413, message=lazy_gettext(N_("The files sent are too large together; send fewer or smaller files."))), 413
 
-    @app.errorhandler(429)
-    def too_many(_error):
-        return render_template("error.html", code=429, message=lazy_gettext(N_("Too many attempts: wait a minute and try again."))), 429
+def _error_page(code: int, message: str):
+    def handler(_error):
+        return render_template("error.html", code=code, message=lazy_gettext(message)), code
+
+    return handler

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import AuditEntry, Campaign, Inspection, RegisterEntry
 from models.db import Database, write_transaction
-from tests.helpers import COORDINATOR, DAY, at, fire_in, first_case, notify_at_once
+from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, notify_at_once, run_path
 from workflow import register
 from workflow.errors import BadData, GuardRefused
 
@@ -121,3 +121,10 @@ def test_four_processes_at_once_get_four_consecutive_numbers(db, database_url):
     with context.Pool(4) as pool:
         numbers = pool.starmap(notify_at_once, [(database_url, *c, barrier) for c in _direct_cases(db, 4)])
     _assert_consecutive(db, numbers, 4)
+
+
+def test_the_issuer_part_of_a_given_number_is_the_users_to_write(db):
+    inspection = first_case(db, "direct")
+    run_path(db, inspection.id, direct_path(inspection.visit_date)[:3])
+    result = fire_in(db, inspection.id, "sign_minutes", at(inspection.visit_date, 17), minutes_number="1/BB-UBND")
+    assert case(db, inspection.id).minutes_number == "01/BB-UBND" and result.to_state == "minutes_signed"

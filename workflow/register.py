@@ -131,9 +131,11 @@ def issue(
     issuer = suffix(campaign, doc_type)
     number, override = following, None
     if given:
-        number, given_type, given_issuer = _symbol_parts(given, field)
-        if given_type != doc_type or given_issuer != issuer:
-            raise BadData(_("{value}: this document is numbered …/{doc_type}-{issuer}.", value=given, doc_type=doc_type, issuer=issuer), field=field)
+        # The type must be this document's; the issuer part is the user's to write (the team's
+        # minutes may be "BB-ĐKT" or "BB-UBND"): the sequence is per year and type either way.
+        number, given_type, issuer = _symbol_parts(given, field)
+        if given_type != doc_type:
+            raise BadData(_("{value}: this document is numbered …/{doc_type}-{issuer}.", value=given, doc_type=doc_type, issuer=suffix(campaign, doc_type)), field=field)
         if number != following:
             holder = session.scalar(select(RegisterEntry).where(
                 RegisterEntry.year == year, RegisterEntry.doc_type == doc_type, RegisterEntry.number == number))
