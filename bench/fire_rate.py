@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 import psycopg
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
 from models import AuditEntry, Inspection
@@ -49,10 +49,27 @@ def service_step(database: Database, case_ids: list[int]) -> Callable[[int], Non
         case_id = case_ids[i % len(case_ids)]
         with database.session() as session:
             if (i // len(case_ids)) % 2 == 0:
-                fire(session, case_id, "notify", ACTOR, NOW, notice_date="2023-07-10", notice_number="01/TB-UBND")
+                fire(session, case_id, "notify", ACTOR, NOW, notice_date="2023-07-10")  # numbered by the register
             else:
                 fire(session, case_id, "reschedule", ACTOR, NOW, visit_date=FAR_VISIT.isoformat())
     return step
+
+
+def register_writes(execute: Callable[..., object], fetch_one: Callable[..., tuple], fetch_all: Callable[..., list],
+                    p: str, case_id: int, at: datetime) -> str:
+    """What the register does for a notice: create and lock the (year, type) counter, look for
+    numbers taken above it, move it, enter the document. Returns the number given."""
+    lock = " FOR UPDATE" if p == "%s" else ""
+    execute("INSERT INTO register_counter (year, doc_type, last_number) VALUES (2023, 'TB', 0) ON CONFLICT DO NOTHING", ())
+    last = fetch_one(f"SELECT last_number FROM register_counter WHERE year = 2023 AND doc_type = 'TB'{lock}", ())[0]
+    fetch_all(f"SELECT number FROM register_entry WHERE year = 2023 AND doc_type = 'TB' AND number > {p}", (last,))
+    number = last + 1
+    execute(f"UPDATE register_counter SET last_number = {p} WHERE year = 2023 AND doc_type = 'TB'", (number,))
+    symbol = f"{number:02d}/TB-UBND"
+    execute("INSERT INTO register_entry (year, doc_type, number, symbol, doc_date, purpose, campaign_id, inspection_id, covers, issued_by, issued_at) "
+            f"VALUES (2023, 'TB', {p}, {p}, {p}, 'notice', 1, {p}, '{{}}', {p}, {p})",
+            (number, symbol, date(2023, 7, 10), case_id, ACTOR.name, at.replace(tzinfo=None)))
+    return symbol
 
 
 def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], None]:
@@ -73,7 +90,11 @@ def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], N
                                    actor=ACTOR.name, trigger=payload[5], from_state=case.state, to_state=payload[7],
                                    data_json="{}", prev_hash=case.audit_head, hash=digest))
             case.state, case.notice_date = payload[7], date(2023, 7, 10) if notify else None
-            case.notice_number = "01/TB-UBND" if notify else None
+            case.notice_number = None
+            if notify:
+                run = lambda sql, params: session.execute(text(_named(sql)), _bind(params))
+                case.notice_number = register_writes(run, lambda sql, params: run(sql, params).one(),
+                                                     lambda sql, params: run(sql, params).all(), "?", case_id, at)
             case.updated_at, case.audit_seq, case.audit_head = at, case.audit_seq + 1, digest
     return step
 
@@ -93,15 +114,19 @@ def baseline_step(connect: Callable[[], object], placeholder: str, begin: str, c
         notify = (i // len(case_ids)) % 2 == 0
         cursor = connection.cursor()
         cursor.execute(begin)
-        state, version, seq, head = cursor.execute(lock, (case_id,)).fetchone() if p == "?" else _fetch(cursor, lock, case_id)
+        state, version, seq, head = _fetch(cursor, lock, (case_id,))
         new_state = "notified" if notify else "planned"
         at = datetime.now(timezone.utc).replace(tzinfo=None)
         payload = ["inspection", case_id, seq + 1, at.isoformat(), ACTOR.name, "notify" if notify else "reschedule", state, new_state, None, "{}"]
         digest = _audit_hash(head, payload)
+        number = None
+        if notify:
+            number = register_writes(cursor.execute, lambda sql, args: _fetch(cursor, sql, args), lambda sql, args: _fetch_all(cursor, sql, args),
+                                     p, case_id, at)
         cursor.execute(
             f"UPDATE inspection SET state = {p}, version = {p}, notice_date = {p}, notice_number = {p}, visit_date = {p}, "
             f"notice_due = {p}, report_due = {p}, updated_at = {p}, audit_seq = {p}, audit_head = {p} WHERE id = {p} AND version = {p}",
-            (new_state, version + 1, date(2023, 7, 10) if notify else None, "01/TB-UBND" if notify else None, FAR_VISIT,
+            (new_state, version + 1, date(2023, 7, 10) if notify else None, number, FAR_VISIT,
              date(2023, 8, 18), date(2023, 8, 25), at, seq + 1, digest, case_id, version),
         )
         cursor.execute(
@@ -113,9 +138,24 @@ def baseline_step(connect: Callable[[], object], placeholder: str, begin: str, c
     return step
 
 
-def _fetch(cursor, query: str, case_id: int):
-    cursor.execute(query, (case_id,))
+def _fetch(cursor, query: str, args: tuple):
+    cursor.execute(query, args)
     return cursor.fetchone()
+
+
+def _fetch_all(cursor, query: str, args: tuple) -> list:
+    cursor.execute(query, args)
+    return cursor.fetchall()
+
+
+def _named(sql: str) -> str:
+    """DB-API "?" placeholders as SQLAlchemy's ":p0, :p1, …"."""
+    parts = sql.split("?")
+    return "".join(part + (f":p{i}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+
+
+def _bind(params: tuple) -> dict:
+    return {f"p{i}": value for i, value in enumerate(params)}
 
 
 def rate(step: Callable[[int], None], count: int) -> float:
