@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import audit, db, inspections, seed, users
+from . import alerts, audit, db, inspections, jobs, outbox, seed, users
 
 
 def register(app: Flask) -> None:
-    for module in (db, seed, users, inspections, audit):
+    for module in (db, seed, users, inspections, audit, jobs, alerts, outbox):
         app.cli.add_command(module.group)

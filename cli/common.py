@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import getpass
 from datetime import datetime, timezone
+from typing import Sequence
 
 import click
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from models import User
 from models.db import Database
 from workflow.config import parse_moment
 from workflow.errors import WorkflowError
-from workflow.i18n import _
+from workflow.i18n import _, gettext
+from workflow.permissions import Actor
 
 
 def say(msgid: str, *, err: bool = False, **params: object) -> None:
@@ -38,3 +44,21 @@ def fail(error: WorkflowError) -> None:
     """Print a refusal's reason on stderr and leave with a non-zero exit code."""
     click.echo(str(error), err=True)
     raise SystemExit(2 if error.http_status in (400, 422) else 1)
+
+
+def acting_as(session: Session, as_email: str | None) -> Actor:
+    """``--as EMAIL``: that active user, with their role; without it the command line, as admin."""
+    if not as_email:
+        return Actor.command_line(getpass.getuser())
+    user = session.scalar(select(User).where(User.email == as_email.strip().lower(), User.active.is_(True)))
+    if user is None:
+        raise click.BadParameter(f"no active user {as_email}", param_hint="--as")
+    return Actor.for_user(user)
+
+
+def print_table(header_ids: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Columns padded to their widest cell; the headers are message ids, shown translated."""
+    headers = [gettext(h) for h in header_ids]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    for line in [headers, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())

@@ -1,20 +1,17 @@
-import getpass
 import json
 from datetime import date
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from models import User
 from workflow.errors import WorkflowError
-from workflow.i18n import N_, format_date, gettext
+from workflow.i18n import N_, format_date
 from workflow.permissions import Actor
 from workflow.queries import case_summary, list_cases
 from workflow.service import fire
 from workflow.states import Kind, State, UnitKind
 
-from .common import database, fail, moment_option, say
+from .common import acting_as, database, fail, moment_option, print_table, say
 
 
 @click.group("inspections", help="Inspection cases.")
@@ -33,15 +30,12 @@ def list_command(state: str | None, kind: str | None, unit_kind: str | None, as_
     if as_json:
         click.echo(json.dumps(cases, ensure_ascii=False, indent=2))
         return
-    headers = [gettext(h) for h in (N_("ID"), N_("Unit"), N_("Kind"), N_("State"), N_("Inspection date"), N_("Next deadline"))]
     rows = [
         [str(c["id"]), c["unit"], Kind(c["kind"]).label, c["state_label"], _date(c["visit_date"]),
          _date(c["next_due"]["date"]) if c["next_due"] else ""]
         for c in cases
     ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-    for line in [headers, *rows]:
-        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())
+    print_table((N_("ID"), N_("Unit"), N_("Kind"), N_("State"), N_("Inspection date"), N_("Next deadline")), rows)
 
 
 def _date(iso: str | None) -> str:
@@ -68,13 +62,7 @@ def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str
     now = moment_option(at)
     data = _pairs(values)
     with database().session() as session:
-        if as_email:
-            user = session.scalar(select(User).where(User.email == as_email.strip().lower(), User.active.is_(True)))
-            if user is None:
-                raise click.BadParameter(f"no active user {as_email}", param_hint="--as")
-            actor = Actor.for_user(user)
-        else:
-            actor = Actor.command_line(getpass.getuser())
+        actor = acting_as(session, as_email)
         try:
             result = fire(session, inspection_id, trigger, actor, now, **data)
         except WorkflowError as error:

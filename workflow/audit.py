@@ -27,6 +27,7 @@ ENTITY_LABELS = {
     "campaign": N_("campaign #{id}"),
     "unit": N_("unit #{id}"),
     "user": N_("user #{id}"),
+    "alert": N_("alert #{id}"),
 }
 
 

@@ -20,6 +20,7 @@ from models import Inspection
 from models.db import is_conflict, write_transaction
 
 from . import audit, trigger_data
+from .alert_plan import replan_alerts
 from .context import CaseContext
 from .due_dates import refresh_due_dates
 from .effects import EFFECTS, closes_a_reinspection
@@ -132,6 +133,7 @@ def _fire_locked(
         data={**parsed.recorded(), **extra},
         inspection_id=inspection.id,
     )
+    replan_alerts(session, inspection, now)
     session.flush()
     return FireResult(inspection.id, trigger, from_state, inspection.state, inspection.version, entry.id, extra)
 
