@@ -41,7 +41,7 @@ bench: install system-deps
 ## make messages: extract the messages and update the Vietnamese catalog (then translate the new ones)
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot --no-location --sort-output --ignore-dirs='.venv tests bench' .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi --ignore-obsolete --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -22,7 +22,7 @@ from email.utils import format_datetime
 from typing import Iterator, Protocol
 from urllib.parse import parse_qs, unquote, urlparse
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage
@@ -100,7 +100,7 @@ class SendReport:
     failed: list[int] = field(default_factory=list)
 
 
-def email_message(row: OutboxMessage, mail_from: str) -> EmailMessage:
+def email_message(row: Row, mail_from: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = row.recipient
@@ -115,20 +115,23 @@ def email_message(row: OutboxMessage, mail_from: str) -> EmailMessage:
     return message
 
 
-def _claim(session: Session, now: datetime, settings: JobSettings) -> list[OutboxMessage]:
+_CLAIMED = (OutboxMessage.id, OutboxMessage.alert_id, OutboxMessage.digest_on, OutboxMessage.recipient, OutboxMessage.subject,
+            OutboxMessage.body, OutboxMessage.message_id, OutboxMessage.attempts, OutboxMessage.created_at)
+
+
+def _claim(session: Session, now: datetime, settings: JobSettings) -> list[Row]:
     with write_transaction(session):
-        rows = session.scalars(
-            select(OutboxMessage)
+        rows = session.execute(
+            select(*_CLAIMED)
             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
                    or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(CLAIM_BATCH)
             .with_for_update(skip_locked=True)
         ).all()
-        for row in rows:
-            row.claimed_until = now + timedelta(seconds=settings.mail_claim_seconds)
-    for row in rows:
-        session.expunge(row)
+        if rows:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([row.id for row in rows]))
+                            .values(claimed_until=now + timedelta(seconds=settings.mail_claim_seconds)))
     return list(rows)
 
 
@@ -139,13 +142,13 @@ def _is_permanent(error: Exception) -> bool:
     return isinstance(code, int) and code >= 500
 
 
-def _mark_sent(session: Session, row: OutboxMessage, now: datetime) -> None:
+def _mark_sent(session: Session, row: Row, now: datetime) -> None:
     with write_transaction(session):
         session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(
             status="sent", sent_at=now, attempts=row.attempts + 1, claimed_until=None, last_error=None))
 
 
-def _mark_failed_attempt(session: Session, row: OutboxMessage, now: datetime, error: Exception, settings: JobSettings) -> bool:
+def _mark_failed_attempt(session: Session, row: Row, now: datetime, error: Exception, settings: JobSettings) -> bool:
     """Record a failed attempt; True if the row is given up (failed) rather than retried."""
     attempts = row.attempts + 1
     give_up = _is_permanent(error) or attempts >= settings.mail_max_attempts

@@ -162,6 +162,7 @@ class Scheduler:
 
 def run_scheduler(database: Database, settings: JobSettings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = Scheduler(database, settings)
     signal.signal(signal.SIGTERM, scheduler.stop)
     signal.signal(signal.SIGINT, scheduler.stop)
