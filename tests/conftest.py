@@ -114,3 +114,12 @@ def db(database_url: str) -> Iterator[Database]:
 def session(db: Database):
     with db.session() as session:
         yield session
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that records what it accepted."""
+    from tests.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        yield server
