@@ -72,9 +72,11 @@ class Scheduler:
         return f"{len(report.sent)} sent, {len(report.retried)} retried, {len(report.failed)} failed"
 
     def run_heartbeat(self) -> None:
-        if not self.election.renew(wall_clock()):
+        if self.stopping.is_set():
+            self._shutdown()
+        elif not self.election.renew(wall_clock()):
             log.warning("scheduler %s: lost the lease, standing by", self.election.holder)
-            self._scheduler.shutdown(wait=False)
+            self._shutdown()
 
     # -- being active --------------------------------------------------------------------------
 
@@ -140,10 +142,17 @@ class Scheduler:
             scheduler.start()  # blocks until shutdown()
         self._scheduler = None
 
+    def _shutdown(self) -> None:
+        scheduler = self._scheduler
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+
     def stop(self, *_args: object) -> None:
+        """SIGTERM / SIGINT. The handler runs in the main thread, which may be inside the
+        scheduler holding one of its locks: shut it down from another thread (and the heartbeat
+        job does it too, should the signal come just before the scheduler started)."""
         self.stopping.set()
-        if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+        threading.Thread(target=self._shutdown, daemon=True).start()
 
     def run(self) -> None:
         """Stand by until active, run while active, until stopped."""
