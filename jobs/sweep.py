@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, func, select, update
@@ -41,7 +41,7 @@ class AlertEvent:
     unit: str
     rule: str
     level: int
-    due_on: Any
+    due_on: date
     resolution: str | None = None
 
 

@@ -172,3 +172,18 @@ def test_the_daily_digest_goes_once_a_day_to_each_coordinator(db):
         assert "[CCHC] Tổng hợp ngày 18/07/2023: 2 đến hạn hôm nay, 2 quá hạn, 0 đã báo cáo lãnh đạo" == digest.subject
         assert "hồ sơ #1, Phòng Tài nguyên và Môi trường: thông báo lịch kiểm tra, hạn 17/07/2023" in digest.body
         assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.digest_on.is_not(None))) == 1
+
+
+def test_a_timed_transition_waits_when_the_case_changed_but_still_waits_for_its_report(db):
+    """Another change of the case (its version moved, it is still in remediation) between
+    raising the alert and firing: the scheduler does not act on what it saw, but on the next sweep."""
+    inspection = _to_remediation(db)
+    with db.session() as session:
+        while _raise_batch(session, at(date(2023, 9, 28), 8), 500, "localhost", SweepReport()):
+            pass
+        with write_transaction(session):  # e.g. a finding's note edited: the case is saved again
+            session.get(Inspection, inspection.id).updated_at = at(date(2023, 9, 28), 9)
+    first = do_sweep(db, at(date(2023, 9, 28), 10))
+    assert first.fired == [] and alerts_of(db, inspection.id)[("remediation", 2)].case_version == inspection.version + 1
+    second = do_sweep(db, at(date(2023, 9, 28), 11))
+    assert [(f.case_id, f.trigger) for f in second.fired] == [(inspection.id, "order_reinspection")]
