@@ -107,8 +107,9 @@ class PostgresElection(Election):
             self._connection = None
 
 
-def election_for(database: Database, seconds: float) -> Election:
-    return PostgresElection(database, seconds) if database.dialect == "postgresql" else Election(database, seconds)
+def election_for(database: Database, seconds: float, holder: str | None = None) -> Election:
+    kind = PostgresElection if database.dialect == "postgresql" else Election
+    return kind(database, seconds, holder)
 
 
 def current_lease(session: Session) -> SchedulerLease | None:
