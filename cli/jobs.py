@@ -8,6 +8,7 @@ from workflow.alert_plan import replan_campaign
 from workflow.alert_rules import LEVEL_LABELS, RULES_BY_NAME
 from workflow.alerts import RESOLUTION_LABELS
 from workflow.i18n import format_datetime, gettext
+from workflow.states import trigger_label
 
 from .common import database, moment_option, say
 
@@ -27,10 +28,10 @@ def print_report(report: SweepReport) -> None:
             level=gettext(LEVEL_LABELS[event.level]), what=gettext(RULES_BY_NAME[event.rule].label), unit=event.unit,
             case=event.case_id, why=gettext(RESOLUTION_LABELS[event.resolution]))
     for fired in report.fired:
-        say("fired    {trigger} on case #{case} ({unit}) as the scheduler: re-inspection case #{new}", trigger=fired.trigger,
+        say("fired    {trigger} on case #{case} ({unit}) as the scheduler: re-inspection case #{new}", trigger=trigger_label(fired.trigger),
             case=fired.case_id, unit=fired.unit, new=fired.new_case_id)
     for failed in report.failed:
-        say("FAILED   {trigger} on case #{case}: {reason}", err=True, trigger=failed.trigger, case=failed.case_id, reason=failed.reason)
+        say("FAILED   {trigger} on case #{case}: {reason}", err=True, trigger=trigger_label(failed.trigger), case=failed.case_id, reason=failed.reason)
 
 
 @group.command("sweep", help="One deadline sweep as of --now (ISO time, local time zone; default: now). Prints what it did.")
