@@ -31,7 +31,7 @@ class Alert(Audited, Base):
     __table_args__ = (
         UniqueConstraint("inspection_id", "rule", "level"),
         one_of("status", ALERT_STATUSES, "status"),
-        Index("ix_alert_status_fire_at", "status", "fire_at"),
+        Index("ix_alert_status_fire_at", "status", "fire_at", "id"),  # the sweep's ORDER BY: reads exactly a batch
         Index("ix_alert_action_status", "action", "status"),
     )
     audit_entity = "alert"

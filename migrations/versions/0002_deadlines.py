@@ -57,7 +57,7 @@ def upgrade() -> None:
     with op.batch_alter_table('alert', schema=None) as batch_op:
         batch_op.create_index('ix_alert_action_status', ['action', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_alert_inspection_id'), ['inspection_id'], unique=False)
-        batch_op.create_index('ix_alert_status_fire_at', ['status', 'fire_at'], unique=False)
+        batch_op.create_index('ix_alert_status_fire_at', ['status', 'fire_at', 'id'], unique=False)
 
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
