@@ -22,6 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 
 from models import JobRun
 from models.db import Database, write_transaction
@@ -97,7 +98,7 @@ class Scheduler:
         missed: it runs at once, once); the sweep at once and the digest at its next time when
         they never ran; the others at once."""
         with self.database.session() as session:
-            kept = {row.name: row.next_run_at for row in session.query(JobRun).filter(JobRun.name.in_(KEPT_JOBS))}
+            kept = dict(session.execute(select(JobRun.name, JobRun.next_run_at).where(JobRun.name.in_(KEPT_JOBS))).tuples())
         first = {}
         for name, (_job, trigger) in triggers.items():
             if kept.get(name) is not None:
