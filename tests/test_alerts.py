@@ -12,6 +12,7 @@ from models.db import write_transaction
 from tests.conftest import VN
 from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, run_path
 from tests.people import COORDINATOR_EMAIL, LEADER_EMAIL, add_people, unit_email
+from workflow.alert_plan import replan_campaign
 from workflow.alerts import acknowledge
 from workflow.audit import verify
 from workflow.errors import NotPermitted, TransitionNotAllowed
@@ -187,3 +188,16 @@ def test_a_timed_transition_waits_when_the_case_changed_but_still_waits_for_its_
     assert first.fired == [] and alerts_of(db, inspection.id)[("remediation", 2)].case_version == inspection.version + 1
     second = do_sweep(db, at(date(2023, 9, 28), 11))
     assert [(f.case_id, f.trigger) for f in second.fired] == [(inspection.id, "order_reinspection")]
+
+
+def test_changed_campaign_settings_move_the_planned_moments_after_a_replan(db):
+    inspection = _to_remediation(db)
+    assert alerts_of(db, inspection.id)[("remediation", 2)].fire_at == moment(date(2023, 9, 28))
+    with db.session() as session:
+        with write_transaction(session):
+            campaign = session.get(Inspection, inspection.id).campaign
+            campaign.remediation_grace_days, campaign.alert_hour = 20, 8
+        assert replan_campaign(session, "tuky-2023", at(date(2023, 9, 1))) == 35
+    moved = alerts_of(db, inspection.id)
+    assert moved[("remediation", 2)].fire_at == moment(date(2023, 10, 9), 8)  # 20 d after Mon 18/09 = Sun 08/10 → Mon
+    assert moved[("remediation", 0)].fire_at == moment(date(2023, 9, 8), 8)
