@@ -98,7 +98,8 @@ class Scheduler:
         missed: it runs at once, once); the sweep at once and the digest at its next time when
         they never ran; the others at once."""
         with self.database.session() as session:
-            kept = dict(session.execute(select(JobRun.name, JobRun.next_run_at).where(JobRun.name.in_(KEPT_JOBS))).tuples())
+            rows = session.execute(select(JobRun.name, JobRun.next_run_at).where(JobRun.name.in_(KEPT_JOBS)))
+            kept = {name: next_run_at for name, next_run_at in rows}
         first = {}
         for name, (_job, trigger) in triggers.items():
             if kept.get(name) is not None:
