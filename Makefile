@@ -7,6 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 LOGIN ?= coordinator@tuky.local
+MAIL_PORT ?= 8025
 PYTEST_ARGS ?=
 
 .PHONY: run test install system-deps bench messages clean
@@ -18,7 +19,8 @@ $(BIN)/.installed: setup.cfg pyproject.toml
 
 install: $(BIN)/.installed
 
-## make run: install, migrate, load the 2023 plan, create a coordinator login, serve on 127.0.0.1
+## make run: install, migrate, load the 2023 plan, create a coordinator login, serve on 127.0.0.1,
+## with one scheduler process beside the web app (and, without SMTP_URL, a local mail sink)
 run: install
 	@scripts/system-deps.sh run
 	$(FLASK) db upgrade
@@ -26,6 +28,13 @@ run: install
 	@echo "Tài khoản điều phối / coordinator login:"
 	@$(FLASK) users create $(LOGIN) --role coordinator --reset
 	@echo "Mở / open: http://$(HOST):$(PORT)/admin/  (Ctrl+C để dừng / to stop)"
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	if [ -z "$$SMTP_URL" ]; then \
+	  export SMTP_URL=smtp://127.0.0.1:$(MAIL_PORT); \
+	  $(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
+	  echo "Thư gửi đi / mail sent: instance/mail/new/ (SMTP $$SMTP_URL)"; \
+	fi; \
+	SWEEP_INTERVAL_MINUTES=$${SWEEP_INTERVAL_MINUTES-0} $(FLASK) jobs run & \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:create_app()'
 
 ## make test: install (system packages too, as root) and run the whole suite
@@ -38,11 +47,12 @@ system-deps:
 ## make bench: the benchmarks in bench/, each printing its baseline measured in the same run
 bench: install system-deps
 	$(BIN)/python -m bench.fire_rate
+	$(BIN)/python -m bench.sweep
 
 ## make messages: extract the messages and update the Vietnamese catalog (then translate the new ones)
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k say -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs='.venv tests bench instance' .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi -D messages --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l vi -D messages --ignore-obsolete --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -31,7 +31,7 @@ from .forms import Form
 DATE_FORMAT = "%d/%m/%Y"
 LONG_TEXT = 500
 STATUS_CHOICES = [("done", N_("Done")), ("in_progress", N_("In progress")), ("not_done", N_("Not done"))]
-RESULT_CHOICES = {"resolved": N_("Resolved"), "not_resolved": N_("Not resolved")}
+RESULT_CHOICES = {"resolved": N_("Findings resolved"), "not_resolved": N_("Findings not resolved")}
 
 
 class VietnameseDatePicker(DatePickerWidget):

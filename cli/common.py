@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import getpass
+from datetime import datetime, timezone
+from typing import Sequence
 
 import click
 from flask import current_app
@@ -14,7 +14,7 @@ from models.db import Database
 from workflow.config import parse_moment
 from workflow.errors import WorkflowError
 from workflow.files import FileStore
-from workflow.i18n import _
+from workflow.i18n import _, gettext
 from workflow.permissions import Actor
 
 
@@ -48,11 +48,11 @@ def fail(error: WorkflowError) -> None:
 
 
 def file_store() -> FileStore:
-    return FileStore.from_settings(current_app.config["SETTINGS"])
+    return current_app.extensions["file_store"]
 
 
 def acting_as(session: Session, as_email: str | None) -> Actor:
-    """``--as EMAIL``: that user's role applies; without it the command line acts as admin."""
+    """``--as EMAIL``: that active user, with their role; without it the command line, as admin."""
     if not as_email:
         return Actor.command_line(getpass.getuser())
     user = session.scalar(select(User).where(User.email == as_email.strip().lower(), User.active.is_(True)))
@@ -63,3 +63,11 @@ def acting_as(session: Session, as_email: str | None) -> Actor:
 
 as_option = click.option("--as", "as_email", help="Act as this user (their role applies). Default: the command line, as admin.")
 at_option = click.option("--at", "at", help="The moment of the change (ISO time, local time zone). Default: now.")
+
+
+def print_table(header_ids: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Columns padded to their widest cell; the headers are message ids, shown translated."""
+    headers = [gettext(h) for h in header_ids]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    for line in [headers, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())

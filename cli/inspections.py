@@ -16,7 +16,7 @@ from workflow.review import review_section, review_sheet
 from workflow.service import fire
 from workflow.states import Kind, State, UnitKind
 
-from .common import acting_as, as_option, at_option, database, fail, file_store, moment_option, say
+from .common import acting_as, as_option, at_option, database, fail, file_store, moment_option, print_table, say
 
 
 @click.group("inspections", help="Inspection cases.")
@@ -35,15 +35,12 @@ def list_command(state: str | None, kind: str | None, unit_kind: str | None, as_
     if as_json:
         click.echo(json.dumps(cases, ensure_ascii=False, indent=2))
         return
-    headers = [gettext(h) for h in (N_("ID"), N_("Unit"), N_("Kind"), N_("State"), N_("Inspection date"), N_("Next deadline"))]
     rows = [
         [str(c["id"]), c["unit"], Kind(c["kind"]).label, c["state_label"], _date(c["visit_date"]),
          _date(c["next_due"]["date"]) if c["next_due"] else ""]
         for c in cases
     ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-    for line in [headers, *rows]:
-        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())
+    print_table((N_("ID"), N_("Unit"), N_("Kind"), N_("State"), N_("Inspection date"), N_("Next deadline")), rows)
 
 
 def _date(iso: str | None) -> str:

@@ -1,16 +1,25 @@
 """SQLAlchemy 2 models. The schema is created and changed only by the Alembic migrations."""
+from .alert import ALERT_STATUSES, OUTBOX_STATUSES, RAISED_STATUSES, Alert, OutboxMessage
 from .audit import AuditEntry
 from .base import Audited, Base, GENESIS_HASH, UTCDateTime
 from .campaign import Campaign
 from .case_file import ATTACHMENT_KINDS, Attachment, RegisterCounter, RegisterEntry, SectionReview
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
+from .scheduler import JobRun, SchedulerLease
 from .unit import Unit
 from .user import User
 
-AUDITED_MODELS: tuple[type[Audited], ...] = (Inspection, Campaign, Unit, User)
+AUDITED_MODELS: tuple[type[Audited], ...] = (Inspection, Campaign, Unit, User, Alert)
 
 __all__ = [
+    "ALERT_STATUSES",
+    "Alert",
+    "JobRun",
+    "OUTBOX_STATUSES",
+    "OutboxMessage",
+    "RAISED_STATUSES",
+    "SchedulerLease",
     "ATTACHMENT_KINDS",
     "AUDITED_MODELS",
     "Attachment",

@@ -50,6 +50,20 @@ class Campaign(Audited, Base):
     self_check_by: Mapped[date | None] = mapped_column(Date)
     self_report_due: Mapped[date | None] = mapped_column(Date)
 
+    # Timed rules (DESIGN.md "Timed rules"): days before a due date for the reminder, days after
+    # a missed one for the next level, the grace period before the timed re-inspection, and the
+    # local hour at which a day's alerts come due. Counted the campaign's way (day_counting).
+    notice_reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    notice_escalation_lead_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    report_reminder_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    report_escalation_lead_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    conclusion_escalation_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    remediation_reminder_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    remediation_grace_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    self_reminder_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    self_escalation_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    alert_hour: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+
     day_counting: Mapped[str] = mapped_column(String(20), default="calendar")
     # Lists of {"date": "YYYY-MM-DD", "note": "..."}.
     extra_days_off: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

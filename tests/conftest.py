@@ -116,6 +116,15 @@ def session(db: Database):
         yield session
 
 
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 that records what it accepted."""
+    from tests.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        yield server
+
+
 # --- the web app ------------------------------------------------------------------------------
 
 PASSWORD = "mat-khau-thu-nghiem"

@@ -27,6 +27,7 @@ ENTITY_LABELS = {
     "campaign": N_("campaign #{id}"),
     "unit": N_("unit #{id}"),
     "user": N_("user #{id}"),
+    "alert": N_("alert #{id}"),
 }
 
 
@@ -130,8 +131,9 @@ def append(
         data_json=canonical_json(data or {}),
     )
     fields["hash"] = entry_hash(**fields)
-    # Entries of a case also carry its id, so the log can be filtered by case and unit.
-    inspection_id = fields["entity_id"] if subject.audit_entity == "inspection" else None
+    # Entries of a case (or of something of a case, like its alerts) carry the case's id, so the
+    # log can be filtered by case and unit.
+    inspection_id = fields["entity_id"] if subject.audit_entity == "inspection" else getattr(subject, "inspection_id", None)
     entry = AuditEntry(inspection_id=inspection_id, **fields)
     session.add(entry)
     subject.audit_seq = fields["seq"]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models import Campaign, Inspection, Unit
 
 from . import audit
+from .alert_plan import replan_alerts
 from .due_dates import refresh_due_dates
 from .permissions import Actor
 from .states import Kind, State
@@ -53,4 +54,5 @@ def open_case(
         comment=comment,
         data=audit.snapshot(inspection),
     )
+    replan_alerts(session, inspection, now)
     return inspection

@@ -88,7 +88,7 @@ def progress(session: Session, case_ids: list[int], until: date) -> list[tuple[d
         return []
     moves = session.execute(
         select(AuditEntry.inspection_id, AuditEntry.at, AuditEntry.to_state)
-        .where(AuditEntry.inspection_id.in_(case_ids), AuditEntry.to_state.is_not(None))
+        .where(AuditEntry.entity == "inspection", AuditEntry.inspection_id.in_(case_ids), AuditEntry.to_state.is_not(None))
         .order_by(AuditEntry.at, AuditEntry.id)
     ).all()
     if not moves:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import Inspection
 
 from . import audit, trigger_data
+from .alert_plan import replan_alerts
 from .context import CaseContext
 from .due_dates import refresh_due_dates
 from .effects import EFFECTS, closes_a_reinspection
@@ -111,6 +112,7 @@ def _fire_locked(
     )
     for attachment in case.attachments:  # issue #5: files are tied to the change that took them
         attachment.audit_entry = entry
+    replan_alerts(session, inspection, now)
     session.flush()
     return FireResult(inspection.id, trigger, from_state, inspection.state, inspection.version, entry.id, extra)
 

@@ -111,8 +111,25 @@ ACTION_LABELS = {
     "account_locked": N_("Account locked"),
     "reset_password": N_("Password reset"),
     "issue_api_token": N_("API token issued"),
+    "acknowledge": N_("Alert acknowledged"),
 }
 
 
 def action_label(action: str) -> str:
     return gettext(ACTION_LABELS.get(action, action))
+
+
+ALERT_STATUS_LABELS = {
+    "planned": N_("Scheduled"),
+    "open": N_("Open"),
+    "acknowledged": N_("Acknowledged"),
+    "resolved": N_("Resolved"),
+}
+
+
+def status_label(entity: str, value: str | None) -> str:
+    """The label of a state (a case's) or a status (an alert's) as the audit log records it."""
+    if not value:
+        return ""
+    labels = ALERT_STATUS_LABELS if entity == "alert" else STATE_LABELS
+    return gettext(labels.get(value, value))

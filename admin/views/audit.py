@@ -13,7 +13,7 @@ from web.database import db_session
 from models import AuditEntry, Inspection
 from workflow.audit import subject_text, verify
 from workflow.i18n import N_, format_datetime
-from workflow.states import ACTION_LABELS, STATE_LABELS, State, action_label
+from workflow.states import ACTION_LABELS, STATE_LABELS, action_label, status_label
 
 from ..access import AUDIT_READERS
 from .base import SecureModelView
@@ -29,8 +29,7 @@ def _move(entry: AuditEntry) -> str:
     """"Planned → Notified"; nothing for a change that did not move the case."""
     if not entry.to_state or entry.from_state == entry.to_state:
         return ""
-    label = lambda state: State(state).label if state else "—"
-    return f"{label(entry.from_state)} → {label(entry.to_state)}"
+    return f"{status_label(entry.entity, entry.from_state) or '—'} → {status_label(entry.entity, entry.to_state)}"
 
 
 def _data(entry: AuditEntry) -> str:
@@ -66,8 +65,8 @@ class AuditView(SecureModelView):
         "at": lambda v, c, m, n: format_datetime(m.at),
         "entity": lambda v, c, m, n: _subject(m),
         "trigger": lambda v, c, m, n: action_label(m.trigger),
-        "from_state": lambda v, c, m, n: State(m.from_state).label if m.from_state else "",
-        "to_state": lambda v, c, m, n: State(m.to_state).label if m.to_state else "",
+        "from_state": lambda v, c, m, n: status_label(m.entity, m.from_state),
+        "to_state": lambda v, c, m, n: status_label(m.entity, m.to_state),
     }
     column_filters = [
         DateTimeBetweenFilter(AuditEntry.at, lazy_gettext(N_("Time"))),

@@ -20,7 +20,7 @@ from workflow.due_dates import late_steps, next_due, next_due_sql
 from workflow.errors import WorkflowError
 from workflow.i18n import N_, format_date, format_datetime, gettext
 from workflow.machines import workflow_for
-from workflow.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, trigger_label
+from workflow.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
 from workflow.trigger_data import SCHEMAS, CaseEdit
 
 from .. import trigger_forms
@@ -39,7 +39,7 @@ WHAT_IS_DUE = {
     "minutes": N_("minutes"), "conclusion": N_("conclusion"), "remediation": N_("remediation report"),
     "self_report": N_("self-inspection report"),
 }
-FINDING_STATUS_LABELS = {"open": N_("Open"), "done": N_("Done"), "in_progress": N_("In progress"), "not_done": N_("Not done")}
+FINDING_STATUS_LABELS = {"open": N_("Not yet remediated"), "done": N_("Done"), "in_progress": N_("In progress"), "not_done": N_("Not done")}
 LATE_LABELS = {"report": N_("late report"), "minutes": N_("late minutes"), "conclusion": N_("late conclusion"),
                "remediation": N_("late remediation")}
 
@@ -183,8 +183,9 @@ class CaseView(CaseFileViews, SecureModelView):
         if inspection is None:
             abort(404)
         entries = db_session().scalars(
-            select(AuditEntry).where(AuditEntry.inspection_id == inspection.id).order_by(AuditEntry.seq)).all()
-        path = tuple((e.from_state, e.trigger, e.to_state) for e in entries if e.from_state and e.to_state)
+            select(AuditEntry).where(AuditEntry.inspection_id == inspection.id).order_by(AuditEntry.at, AuditEntry.id)).all()
+        path = tuple((e.from_state, e.trigger, e.to_state) for e in entries
+                     if e.entity == "inspection" and e.from_state and e.to_state)
         workflow = workflow_for(inspection.kind, inspection.unannounced)
         return self.render(
             self.details_template,
@@ -199,7 +200,7 @@ class CaseView(CaseFileViews, SecureModelView):
             format_date=format_date,
             format_datetime=format_datetime,
             action_label=action_label,
-            state_label=lambda state: State(state).label if state else "",
+            state_label=status_label,
             kind_label=lambda kind: Kind(kind).label,
             finding_status=lambda status: gettext(FINDING_STATUS_LABELS.get(status, status)),
             return_url=self.get_url(".index_view"),

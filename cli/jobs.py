@@ -1,0 +1,71 @@
+import click
+
+from jobs.digest import queue_digest
+from jobs.scheduler import run_scheduler
+from jobs.settings import JobSettings
+from jobs.sweep import SweepReport, sweep
+from workflow.alert_plan import replan_campaign
+from workflow.alert_rules import LEVEL_LABELS, RULES_BY_NAME
+from workflow.alerts import RESOLUTION_LABELS
+from workflow.i18n import format_datetime, gettext
+from workflow.states import trigger_label
+
+from .common import database, moment_option, say
+
+
+@click.group("jobs", help="The deadline engine: sweeps, digests and the scheduler process.")
+def group() -> None:
+    pass
+
+
+def print_report(report: SweepReport) -> None:
+    for event in report.raised:
+        say("raised   alert #{id}: {level} — {what} — {unit} (case #{case}), due {due}", id=event.alert_id,
+            level=gettext(LEVEL_LABELS[event.level]), what=gettext(RULES_BY_NAME[event.rule].label), unit=event.unit,
+            case=event.case_id, due=event.due_on)
+    for event in report.resolved:
+        say("resolved alert #{id}: {level} — {what} — {unit} (case #{case}): {why}", id=event.alert_id,
+            level=gettext(LEVEL_LABELS[event.level]), what=gettext(RULES_BY_NAME[event.rule].label), unit=event.unit,
+            case=event.case_id, why=gettext(RESOLUTION_LABELS[event.resolution]))
+    for fired in report.fired:
+        say("fired    {trigger} on case #{case} ({unit}) as the scheduler: re-inspection case #{new}", trigger=trigger_label(fired.trigger),
+            case=fired.case_id, unit=fired.unit, new=fired.new_case_id)
+    for failed in report.failed:
+        say("FAILED   {trigger} on case #{case}: {reason}", err=True, trigger=trigger_label(failed.trigger), case=failed.case_id, reason=failed.reason)
+
+
+@group.command("sweep", help="One deadline sweep as of --now (ISO time, local time zone; default: now). Prints what it did.")
+@click.option("--now", "now_text", help="The moment of the sweep, e.g. 2023-07-14T08:00.")
+def sweep_command(now_text: str | None) -> None:
+    now = moment_option(now_text)
+    settings = JobSettings.from_env()
+    with database().session() as session:
+        report = sweep(session, now, batch_size=settings.sweep_batch, mail_domain=settings.mail_domain)
+    print_report(report)
+    say("Sweep as of {now}: {raised} raised, {resolved} resolved, {fired} fired, {mails} e-mails queued.", now=format_datetime(now),
+        raised=len(report.raised), resolved=len(report.resolved), fired=len(report.fired), mails=report.mails)
+    if report.failed:
+        raise SystemExit(1)
+
+
+@group.command("digest", help="Queue the daily digest for coordinators as of --now (once a day).")
+@click.option("--now", "now_text", help="The moment, ISO time; default: now.")
+def digest_command(now_text: str | None) -> None:
+    now = moment_option(now_text)
+    with database().session() as session:
+        count = queue_digest(session, now, JobSettings.from_env().mail_domain)
+    say("Daily digest queued for {count} coordinator(s).", count=count)
+
+
+@group.command("replan", help="Re-plan the alerts of every open case, after a campaign's timed-rule settings changed.")
+@click.option("--campaign", help="Only this campaign (its code, e.g. tuky-2023).")
+@click.option("--now", "now_text", help="The moment, ISO time; default: now.")
+def replan_command(campaign: str | None, now_text: str | None) -> None:
+    with database().session() as session:
+        count = replan_campaign(session, campaign, moment_option(now_text))
+    say("Alerts re-planned for {count} open case(s).", count=count)
+
+
+@group.command("run", help="The scheduler process: sweeps, the daily digest and the outbox. Run exactly one per site; a second one waits as a hot standby.")
+def run_command() -> None:
+    run_scheduler(database(), JobSettings.from_env())

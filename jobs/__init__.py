@@ -1,0 +1,1 @@
+"""The deadline engine: the sweep, the e-mail outbox and the scheduler process that runs them."""

@@ -1,0 +1,53 @@
+"""The daily digest for coordinators: what is due today, what is overdue, what was escalated.
+
+Read with the indexed (state, due date) queries of each rule, and written to the outbox once per
+(day, coordinator): running it again the same day changes nothing.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import RAISED_STATUSES, Alert, Inspection, OutboxMessage
+from models.db import write_transaction
+from workflow.alert_rules import ESCALATION, RULES, RULES_BY_NAME
+from workflow.config import local_date
+from workflow.i18n import gettext
+
+from .mail_text import DigestLine, Mail, digest_mail
+from .outbox import message_row, queue
+from .recipients import active_emails
+
+
+def digest_for(session: Session, today: date) -> Mail:
+    due_today: list[DigestLine] = []
+    overdue: list[DigestLine] = []
+    for rule in RULES:
+        due = getattr(Inspection, rule.due_field)
+        query = select(Inspection).where(Inspection.state.in_(rule.states), due <= today).order_by(due, Inspection.id)
+        for inspection in session.scalars(query):
+            if rule.applies(inspection):
+                line = DigestLine(inspection.id, inspection.unit_name, gettext(rule.label), getattr(inspection, rule.due_field))
+                (due_today if line.due == today else overdue).append(line)
+    escalated = [
+        DigestLine(alert.inspection_id, alert.inspection.unit_name, gettext(RULES_BY_NAME[alert.rule].label), alert.due_on, alert.level)
+        for alert in session.scalars(
+            select(Alert).where(Alert.level == ESCALATION, Alert.status.in_(RAISED_STATUSES)).order_by(Alert.due_on, Alert.id)
+        )
+    ]
+    overdue.sort(key=lambda line: (line.due, line.case_id))
+    return digest_mail(today, due_today, overdue, escalated)
+
+
+def queue_digest(session: Session, now: datetime, mail_domain: str) -> int:
+    """Write today's digest for every active coordinator who has not had it; returns how many."""
+    today = local_date(now)
+    with write_transaction(session):
+        had = set(session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.digest_on == today)))
+        recipients = [email for email in active_emails(session, "coordinator") if email not in had]
+        if not recipients:
+            return 0
+        mail = digest_for(session, today)
+        return queue(session, [message_row(mail, email, now, mail_domain, digest_on=today) for email in recipients])

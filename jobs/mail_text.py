@@ -1,0 +1,82 @@
+"""The words of the e-mails: Vietnamese (the catalog in ``translations/vi``), English as fallback.
+
+Plain text, one message id per sentence so that translators see whole sentences; dates are
+dd/mm/yyyy and times are in the configured time zone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from workflow.alert_rules import ESCALATION, OVERDUE, REMINDER, Rule
+from workflow.i18n import N_, Text, _, gettext
+from workflow.states import Kind, State
+
+SUBJECTS = {
+    REMINDER: N_("[CCHC] Reminder: {what} of {unit} is due on {due}"),
+    OVERDUE: N_("[CCHC] Overdue: {what} of {unit} was due on {due}"),
+    ESCALATION: N_("[CCHC] Escalation: {what} of {unit} (due {due}) is still missing"),
+}
+OPENINGS = {
+    REMINDER: N_("This is a reminder that {what} of {unit} is due on {due}."),
+    OVERDUE: N_("{what} of {unit} was due on {due} and has not been recorded."),
+    ESCALATION: N_("{what} of {unit} was due on {due} and is still missing; this is escalated to the leaders of the District People's Committee."),
+}
+FOOTER = N_("This message was sent automatically by the CCHC inspection system of the Home Affairs office. Please do not reply to it.")
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+
+
+def _sentence(msgid: str, **params: object) -> str:
+    """A translated sentence, capitalised (a label such as "báo cáo …" may start it)."""
+    text = str(Text(msgid, params))
+    return text[:1].upper() + text[1:]
+
+
+def alert_mail(rule: Rule, level: int, *, case_id: int, unit: str, kind: str, state: str, due: date,
+               action: str | None, grace_days: int) -> Mail:
+    what = gettext(rule.label)
+    lines = [
+        _sentence(OPENINGS[level], what=what, unit=unit, due=due),
+        "",
+        str(_("Case: #{id}, {unit} ({kind})", id=case_id, unit=unit, kind=Kind(kind).label)),
+        str(_("Current step: {state}", state=State(state).label)),
+        str(_("Due date: {due}", due=due)),
+    ]
+    if action == "order_reinspection":
+        lines += ["", str(_("No remediation report came in within {days} days after the deadline: the system orders a re-inspection of this unit.", days=grace_days))]
+    lines += ["", gettext(FOOTER)]
+    return Mail(_sentence(SUBJECTS[level], what=what, unit=unit, due=due), "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    case_id: int
+    unit: str
+    what: str
+    due: date
+    level: int | None = None
+
+
+DIGEST_SECTION_LIMIT = 50
+
+
+def digest_mail(today: date, due_today: list[DigestLine], overdue: list[DigestLine], escalated: list[DigestLine]) -> Mail:
+    subject = _sentence(N_("[CCHC] Daily digest for {date}: {due} due today, {overdue} overdue, {escalated} escalated"),
+                       date=today, due=len(due_today), overdue=len(overdue), escalated=len(escalated))
+    lines = [str(_("Deadlines of the inspection campaign as of {date}.", date=today)), ""]
+    for title, entries in ((_("Due today"), due_today), (_("Overdue"), overdue), (_("Escalated to the leaders (level 2)"), escalated)):
+        lines.append(f"{title} ({len(entries)}):")
+        for entry in entries[:DIGEST_SECTION_LIMIT]:
+            lines.append(str(_("  - case #{id}, {unit}: {what}, due {due}", id=entry.case_id, unit=entry.unit, what=entry.what, due=entry.due)))
+        if len(entries) > DIGEST_SECTION_LIMIT:
+            lines.append(str(_("  … and {count} more (see the list of alerts).", count=len(entries) - DIGEST_SECTION_LIMIT)))
+        if not entries:
+            lines.append(str(_("  (none)")))
+        lines.append("")
+    lines.append(gettext(FOOTER))
+    return Mail(subject, "\n".join(lines))

@@ -1,0 +1,102 @@
+"""The outbox sent to a real SMTP server on 127.0.0.1: delivered once, retried with backoff,
+given up on a permanent refusal, and re-sent with the same Message-ID after a crash."""
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from jobs.mailer import SmtpServer, _claim, email_message, retry, send_pending
+from jobs.outbox import list_messages
+from jobs.settings import JobSettings
+from jobs.sweep import sweep
+from models import OutboxMessage
+from tests.helpers import at
+from tests.people import COORDINATOR_EMAIL, add_people
+
+SWEPT = at(date(2023, 7, 18), 8)
+
+
+def queued(db) -> int:
+    add_people(db)
+    with db.session() as session:
+        return sweep(session, SWEPT, mail_domain="tuky.local").mails
+
+
+def settings_for(smtp_server, **changes) -> JobSettings:
+    return replace(JobSettings(smtp_url=smtp_server.url, mail_from="Phòng Nội vụ <cchc@tuky.local>", mail_retry_seconds=60), **changes)
+
+
+def test_pending_mail_is_delivered_once_in_vietnamese(db, smtp_server):
+    count = queued(db)
+    settings = settings_for(smtp_server)
+    with db.session() as session:
+        report = send_pending(session, SWEPT, settings)
+        assert len(report.sent) == count == 10
+        assert send_pending(session, SWEPT + timedelta(hours=1), settings).sent == []
+        sent = list_messages(session, status="sent")
+    received = smtp_server.sink.wait_for(count)
+    assert len(received) == count and set(smtp_server.sink.copies().values()) == {1}
+    assert {m.message_id for m in received} == {m.message_id for m in sent}
+    overdue = next(m for m in received if m.subject.startswith("[CCHC] Quá hạn"))
+    assert overdue.to == COORDINATOR_EMAIL and overdue.message_id.endswith("@tuky.local>")
+    assert overdue.subject == "[CCHC] Quá hạn: thông báo lịch kiểm tra của Phòng Tài nguyên và Môi trường (hạn 17/07/2023)"
+    assert "Hạn: 17/07/2023" in overdue.body and "Bước hiện tại: Dự kiến" in overdue.body
+
+
+def test_a_temporary_refusal_is_retried_later_with_backoff(db, smtp_server):
+    queued(db)
+    settings = settings_for(smtp_server)
+    smtp_server.sink.temporary_failures = 100
+    with db.session() as session:
+        first = send_pending(session, SWEPT, settings)
+        assert len(first.retried) == 10 and first.sent == []
+        waits = {m.next_attempt_at - SWEPT for m in session.scalars(select(OutboxMessage))}
+        assert waits == {timedelta(seconds=60)}
+        assert send_pending(session, SWEPT + timedelta(seconds=30), settings).retried == []  # not due yet
+        second = send_pending(session, SWEPT + timedelta(seconds=60), settings)
+        assert len(second.retried) == 10
+        waits = {m.next_attempt_at - (SWEPT + timedelta(seconds=60)) for m in session.scalars(select(OutboxMessage))}
+        assert waits == {timedelta(seconds=120)}  # doubled
+        smtp_server.sink.temporary_failures = 0
+        third = send_pending(session, SWEPT + timedelta(minutes=5), settings)
+        assert len(third.sent) == 10
+        assert {m.attempts for m in list_messages(session, status="sent")} == {3}
+    assert len(smtp_server.sink.snapshot()) == 10
+
+
+def test_a_permanent_refusal_fails_the_message_for_coordinators_to_see(db, smtp_server):
+    queued(db)
+    smtp_server.sink.refuse = {COORDINATOR_EMAIL}
+    with db.session() as session:
+        report = send_pending(session, SWEPT, settings_for(smtp_server))
+        assert len(report.failed) == 10
+        failed = list_messages(session, status="failed")
+        assert len(failed) == 10 and "550" in failed[0].last_error
+        smtp_server.sink.refuse = set()
+        assert retry(session, failed[0].id, SWEPT) and not retry(session, failed[0].id, SWEPT)
+        assert len(send_pending(session, SWEPT, settings_for(smtp_server)).sent) == 1
+
+
+def test_no_server_means_the_mail_waits(db):
+    queued(db)
+    settings = JobSettings(smtp_url="smtp://127.0.0.1:9", mail_retry_seconds=60, mail_max_attempts=2)
+    with db.session() as session:
+        assert len(send_pending(session, SWEPT, settings).retried) == 10
+        assert len(send_pending(session, SWEPT + timedelta(minutes=1), settings).failed) == 10  # second attempt: given up
+        assert "ConnectionRefusedError" in list_messages(session, status="failed")[0].last_error
+
+
+def test_accepted_but_not_marked_sent_is_resent_with_the_same_message_id(db, smtp_server):
+    """The one window: the server accepted, the process died before the row was marked sent.
+    The row is sent again when its claim expires, and the receiver sees the same Message-ID."""
+    queued(db)
+    settings = settings_for(smtp_server, mail_claim_seconds=120)
+    with db.session() as session:
+        claimed = _claim(session, SWEPT, settings)
+        with SmtpServer.from_url(settings.smtp_url).connect() as transport:
+            transport.send(email_message(claimed[0], settings.mail_from))  # ... and then the crash
+        assert send_pending(session, SWEPT + timedelta(seconds=60), settings).sent == []  # still claimed
+        resent = send_pending(session, SWEPT + timedelta(seconds=121), settings)
+        assert len(resent.sent) == 10
+    copies = smtp_server.sink.copies()
+    assert len(copies) == 10 and copies[claimed[0].message_id] == 2 and sum(copies.values()) == 11

@@ -1,0 +1,167 @@
+"""The scheduler as real processes: killed with SIGKILL in the middle of its sweeps and restarted,
+two of them at once on PostgreSQL, and stopped over the moment of a run."""
+from __future__ import annotations
+
+import random
+import shutil
+import time
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from jobs.sweep import sweep
+from models import Alert, AuditEntry, Inspection, JobRun, OutboxMessage
+from models.db import Database
+from tests.people import COORDINATOR_EMAIL
+from tests.scheduler_process import (REMEDIATION_CASES, SchedulerProcess, active_pid, fast_settings, make_busy, open_reinspection,
+                                     settled, wait_until)
+from jobs.settings import JobSettings
+from web.health import scheduler_state
+from workflow.audit import verify
+from workflow.config import zone
+
+pytestmark = pytest.mark.slow
+
+
+def copy_database(db: Database, database_url: str, postgres_server=None) -> Database:
+    """A copy of the database as it is now (all connections closed first)."""
+    db.dispose()
+    if database_url.startswith("sqlite"):
+        path = make_url(database_url).database
+        shutil.copy(path, path + ".reference")
+        return Database(f"sqlite:///{path}.reference")
+    name = f"r_{uuid.uuid4().hex[:12]}"
+    postgres_server.execute(f"CREATE DATABASE {name} TEMPLATE {make_url(database_url).database}")
+    return Database(postgres_server.url(name))
+
+
+def alert_keys(db: Database) -> dict[tuple, tuple]:
+    with db.session() as session:
+        return {(a.inspection_id, a.rule, a.level): (a.status, a.resolution) for a in session.scalars(select(Alert))}
+
+
+def mail_keys(db: Database) -> dict[tuple, tuple[str, str]]:
+    """(case, rule, level, recipient) → (status, Message-ID) of each alert e-mail."""
+    with db.session() as session:
+        rows = session.execute(select(Alert.inspection_id, Alert.rule, Alert.level, OutboxMessage.recipient, OutboxMessage.status,
+                                      OutboxMessage.message_id).join(Alert, OutboxMessage.alert_id == Alert.id)).all()
+    keys = {tuple(row[:4]): (row.status, row.message_id) for row in rows}
+    assert len(keys) == len(rows)
+    return keys
+
+
+def assert_received_once(smtp_server, mails: dict[tuple, tuple[str, str]], db: Database) -> int:
+    """Every e-mail reached the server, and per (alert, recipient) only one Message-ID ever did.
+    Returns how many second copies (same Message-ID) the receiver had to drop."""
+    with db.session() as session:
+        key_of = {a.id: (a.inspection_id, a.rule, a.level) for a in session.scalars(select(Alert))}
+    ids_per_mail = defaultdict(set)
+    for message in smtp_server.sink.snapshot():
+        ids_per_mail[(*key_of[int(message.alert)], message.to)].add(message.message_id)
+    assert set(ids_per_mail) == set(mails)
+    assert all(ids == {mails[key][1]} for key, ids in ids_per_mail.items())
+    copies = smtp_server.sink.copies()
+    return sum(copies.values()) - len(copies)
+
+
+def assert_one_timed_transition_each(db: Database) -> None:
+    with db.session() as session:
+        fired = session.scalars(select(AuditEntry.inspection_id).where(AuditEntry.actor == "system", AuditEntry.trigger == "order_reinspection")).all()
+        assert sorted(fired) == list(REMEDIATION_CASES)
+        assert {session.get(Inspection, case_id).state for case_id in REMEDIATION_CASES} == {"reinspection"}
+        assert verify(session).ok
+
+
+def test_killed_at_random_points_of_its_sweeps_nothing_is_lost_or_doubled(db, database_url, smtp_server, tmp_path, request):
+    make_busy(db)
+    reference = copy_database(db, database_url, request.getfixturevalue("postgres_server") if "postgresql" in database_url else None)
+    settings = fast_settings(smtp_server.url)
+    chance = random.Random(4)
+    kills = 0
+    for _round in range(10):
+        process = SchedulerProcess(database_url, settings, tmp_path / "scheduler.log")
+        wait_until(lambda: active_pid(db) == process.pid, 60, "the new scheduler to become active")
+        time.sleep(chance.uniform(0.0, 1.2))
+        if process.process.poll() is None:
+            process.kill()
+            kills += 1
+    last = SchedulerProcess(database_url, settings, tmp_path / "scheduler.log")
+    wait_until(lambda: active_pid(db) == last.pid, 60, "the last scheduler to become active")
+    wait_until(lambda: settled(db), 120, "every alert raised and every e-mail sent")
+    assert last.stop() == 0
+    assert kills >= 8
+
+    with db.session() as session:
+        swept_at = session.get(JobRun, "sweep").last_run_at
+    with reference.session() as session:  # the same data swept once, with no crash
+        sweep(session, swept_at)
+    assert alert_keys(db) == alert_keys(reference)
+    mails = mail_keys(db)
+    assert {key: status for key, (status, _id) in mails.items()} == {key: "sent" for key in mail_keys(reference)}
+    dropped = assert_received_once(smtp_server, mails, db)
+    print(f"{kills} kills, {len(mails)} e-mails, {dropped} second copies dropped by Message-ID")
+    assert_one_timed_transition_each(db)
+    reference.dispose()
+
+
+@pytest.mark.postgres
+def test_two_schedulers_on_postgresql_do_everything_once_and_the_standby_takes_over(postgres_server, smtp_server, tmp_path, request):
+    request.getfixturevalue("postgres_templates")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    postgres_server.execute(f"CREATE DATABASE {name} TEMPLATE cchc_template_seeded")
+    url = postgres_server.url(name)
+    db = Database(url)
+    make_busy(db)
+    settings = fast_settings(smtp_server.url)
+    first = SchedulerProcess(url, settings, tmp_path / "first.log")
+    second = SchedulerProcess(url, settings, tmp_path / "second.log")
+    active = wait_until(lambda: active_pid(db), 60, "one scheduler to become active")
+    assert active in (first.pid, second.pid)
+    wait_until(lambda: settled(db), 120, "every alert raised and every e-mail sent")
+    mails = mail_keys(db)
+    assert assert_received_once(smtp_server, mails, db) == 0  # no crash, so not even a second copy
+    assert_one_timed_transition_each(db)
+    with db.session() as session:
+        health = scheduler_state(session, datetime.now(timezone.utc), JobSettings(lease_seconds=1.5))
+    assert health["ok"] and health["active"].endswith(f":{active}")
+
+    # The active one dies; the standby takes over well within a minute and works on.
+    dying, standby = (first, second) if active == first.pid else (second, first)
+    dying.kill()
+    wait_until(lambda: active_pid(db) == standby.pid, 60, "the standby to take over")
+    late = open_reinspection(db, visit_in_days=3)  # notice due a week ago: escalated at once
+    wait_until(lambda: alert_keys(db).get((late, "notice", 2)) == ("open", None), 30, "the standby to raise the new case's alert")
+    wait_until(lambda: settled(db), 60, "its e-mail sent")
+    assert standby.stop() == 0
+    assert_received_once(smtp_server, mail_keys(db), db)
+    db.dispose()
+    postgres_server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_a_run_missed_while_stopped_happens_once_on_restart(db, database_url, smtp_server, tmp_path):
+    make_busy(db, cases=0)
+    if (datetime.now(zone()) + timedelta(seconds=30)).date() != datetime.now(zone()).date():
+        time.sleep(31)  # the digest's moment must fall on the same day
+    digest_at = (datetime.now(zone()) + timedelta(seconds=12)).time().replace(microsecond=0)
+    settings = fast_settings(smtp_server.url, SWEEP_INTERVAL_MINUTES="60", DIGEST_TIME=digest_at.isoformat())
+    first = SchedulerProcess(database_url, settings, tmp_path / "first.log")
+    wait_until(lambda: active_pid(db) == first.pid, 60, "the scheduler to become active")
+    assert first.stop() == 0  # stopped before 07:00 — here, before digest_at
+    wait_until(lambda: datetime.now(zone()).time() > digest_at, 30, "the digest's moment to pass")
+    with db.session() as session:
+        assert session.get(JobRun, "digest").runs == 0
+        assert session.get(JobRun, "digest").next_run_at <= datetime.now(timezone.utc)
+    second = SchedulerProcess(database_url, settings, tmp_path / "second.log")
+    wait_until(lambda: len([m for m in smtp_server.sink.snapshot() if m.digest]) == 1, 60, "the missed digest")
+    time.sleep(2)
+    assert second.stop() == 0
+    digests = [m for m in smtp_server.sink.snapshot() if m.digest]
+    assert len(digests) == 1 and digests[0].to == COORDINATOR_EMAIL
+    with db.session() as session:
+        digest, swept = session.get(JobRun, "digest"), session.get(JobRun, "sweep")
+        assert digest.runs == 1 and digest.next_run_at > datetime.now(timezone.utc) + timedelta(hours=20)
+        assert swept.runs == 1  # ran when the first started; its next moment (in an hour) was kept
