@@ -7,7 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from models import AuditEntry, Campaign, Inspection, OutlineItem, OutlineSection, Unit, User
+from models import Alert, AuditEntry, Campaign, Inspection, OutboxMessage, OutlineItem, OutlineSection, Unit, User
 from web.database import db
 from workflow.i18n import N_
 from workflow.permissions import role_label
@@ -15,6 +15,7 @@ from workflow.permissions import role_label
 from .access import login_manager
 from .auth import blueprint as auth_blueprint
 from .auth import limiter
+from .views.alerts import AlertView, OutboxView
 from .views.audit import AuditView
 from .views.cases import CaseView
 from .views.dashboard import DashboardView
@@ -40,6 +41,7 @@ def init_admin(app: Flask) -> None:
             translations_path=str(app.extensions["compiled_translations"]),
         )
         admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
+        admin.add_view(AlertView(Alert, session, name=lazy_gettext(N_("Alerts")), endpoint="alert"))
         admin.add_view(DocumentsView(name=lazy_gettext(N_("Documents")), endpoint="documents"))
         admin.add_view(AuditView(AuditEntry, session, name=lazy_gettext(N_("Audit log")), endpoint="audit"))
         reference = lazy_gettext(N_("Reference data"))
@@ -48,6 +50,7 @@ def init_admin(app: Flask) -> None:
         admin.add_view(UserView(User, session, name=lazy_gettext(N_("Users")), category=reference, endpoint="user"))
         admin.add_view(OutlineSectionView(OutlineSection, session, name=lazy_gettext(N_("Outline sections")), category=reference, endpoint="outline_section"))
         admin.add_view(OutlineItemView(OutlineItem, session, name=lazy_gettext(N_("Outline items")), category=reference, endpoint="outline_item"))
+        admin.add_view(OutboxView(OutboxMessage, session, name=lazy_gettext(N_("Outgoing mail")), category=reference, endpoint="outbox"))
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
     app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale})

@@ -5,7 +5,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from models import AuditEntry, Campaign, Inspection, Unit
+from jobs.sweep import sweep
+from models import Alert, AuditEntry, Campaign, Inspection, Unit
+from tests.conftest import VN
 from tests.web import csrf_token, form_values, login
 from workflow.audit import verify
 from workflow.permissions import Actor
@@ -107,3 +109,34 @@ def test_users_are_created_with_a_password_and_their_unit(app):
     assert response.status_code == 302
     listing = contact.get("/admin/inspection/").get_data(as_text=True)
     assert "UBND xã Đại Sơn" in listing and "UBND xã Hưng Đạo" not in listing
+
+
+def test_coordinators_acknowledge_alerts_and_see_the_mail(app):
+    database = app.extensions["database"]
+    with database.session() as session:
+        sweep(session, datetime(2023, 7, 18, 8, tzinfo=VN), mail_domain="tuky.local")
+        overdue = session.scalars(select(Alert).where(Alert.status == "open", Alert.level == 1).order_by(Alert.id)).first()
+        overdue_id = overdue.id
+    leader = app.test_client()
+    login(leader, "leader")
+    assert "Phòng Tài nguyên và Môi trường" in leader.get("/admin/alert/").get_data(as_text=True)
+    leader.post("/admin/alert/action/", data={"action": "acknowledge", "rowid": [str(overdue_id)],
+                                              "csrf_token": csrf_token(leader, "/admin/alert/")})
+    with database.session() as session:
+        assert session.get(Alert, overdue_id).status == "open"  # a leader only reads
+    assert leader.get("/admin/outbox/").status_code == 403
+
+    coordinator = app.test_client()
+    login(coordinator, "coordinator")
+    page = coordinator.post("/admin/alert/action/", data={"action": "acknowledge", "rowid": [str(overdue_id)],
+                                                          "csrf_token": csrf_token(coordinator, "/admin/alert/")},
+                            follow_redirects=True).get_data(as_text=True)
+    assert f"Cảnh báo #{overdue_id}" in page
+    with database.session() as session:
+        alert = session.get(Alert, overdue_id)
+        assert (alert.status, alert.acknowledged_by) == ("acknowledged", "coordinator@tuky.local")
+        assert last_entry(app, "alert", overdue_id).trigger == "acknowledge"
+    outbox = coordinator.get("/admin/outbox/").get_data(as_text=True)
+    assert outbox.count("Chờ gửi") >= 10
+    dashboard = coordinator.get("/admin/?as_of=2023-07-18").get_data(as_text=True)
+    assert 'id="escalations"' in dashboard and "Quá hạn" in dashboard

@@ -9,8 +9,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, Campaign, Inspection
+from models import Alert, AuditEntry, Campaign, Inspection
 
+from .alerts import list_alerts
 from .config import zone
 from .due_dates import next_due
 from .permissions import Actor
@@ -45,6 +46,7 @@ class Dashboard:
     due_soon: list[Deadline] = field(default_factory=list)
     visits: dict[date, list[Inspection]] = field(default_factory=dict)
     progress: list[tuple[date, Counter]] = field(default_factory=list)
+    escalations: list[Alert] = field(default_factory=list)  # open alerts, the highest level first
 
     @property
     def kinds(self) -> list[str]:
@@ -79,6 +81,8 @@ def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None
     board.overdue.sort(key=lambda d: d.days)
     board.due_soon.sort(key=lambda d: d.days)
     board.progress = progress(session, [case.id for case in cases], as_of)
+    open_alerts = [alert for alert in list_alerts(session, status="open") if alert.inspection.campaign_id == campaign.id]
+    board.escalations = sorted(open_alerts, key=lambda alert: (-alert.level, alert.due_on))
     return board
 
 

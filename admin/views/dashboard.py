@@ -8,6 +8,7 @@ from flask_admin import AdminIndexView, expose
 
 from web.database import db_session
 from workflow import dashboard
+from workflow.alert_rules import LEVEL_LABELS, RULES_BY_NAME
 from workflow.i18n import N_, format_date, gettext
 from workflow.states import Kind, State
 
@@ -49,4 +50,5 @@ class DashboardView(Protected, AdminIndexView):
             "admin/dashboard.html", board=board, chart=chart, format_date=format_date,
             state_badge=state_badge, kind_label=lambda k: Kind(k).label, state_label=lambda s: State(s).label,
             what_label=lambda what: gettext(WHAT_IS_DUE[what]),
+            rule_label=lambda rule: gettext(RULES_BY_NAME[rule].label), level_label=lambda level: gettext(LEVEL_LABELS[level]),
         )
