@@ -36,7 +36,7 @@ class AlertView(SecureModelView):
     column_list = ("inspection", "rule", "level", "due_on", "raised_at", "status", "acknowledged_by")
     column_default_sort = ("raised_at", True)
     column_labels = {
-        "inspection": lazy_gettext(N_("Case")), "rule": lazy_gettext(N_("Deadline")), "level": lazy_gettext(N_("Level")),
+        "inspection": lazy_gettext(N_("Case")), "rule": lazy_gettext(N_("What is due")), "level": lazy_gettext(N_("Level")),
         "due_on": lazy_gettext(N_("Due on")), "raised_at": lazy_gettext(N_("Raised")), "status": lazy_gettext(N_("Status")),
         "acknowledged_by": lazy_gettext(N_("Acknowledged by")),
     }
@@ -53,7 +53,7 @@ class AlertView(SecureModelView):
         FilterEqual(Alert.status, lazy_gettext(N_("Status")),
                     options=[(k, v) for k, v in _options(ALERT_STATUS_LABELS) if k != "planned"]),
         FilterEqual(Alert.level, lazy_gettext(N_("Level")), options=_options(LEVEL_LABELS)),
-        FilterEqual(Alert.rule, lazy_gettext(N_("Deadline")),
+        FilterEqual(Alert.rule, lazy_gettext(N_("What is due")),
                     options=[(name, lazy_gettext(rule.label)) for name, rule in RULES_BY_NAME.items()]),
     ]
 
