@@ -3,8 +3,8 @@
 Both sides run one durable transaction per change: on SQLite a file in WAL mode with
 ``synchronous=FULL``; on PostgreSQL a server started here with ``fsync=on``. The service side goes
 through ``workflow.service.fire`` (lock, machine, guards, due dates, audit hash chain); the
-baseline locks, reads and updates the case row and inserts the hash-chained audit row with
-sqlite3 / psycopg directly. A third line does the baseline's writes through the SQLAlchemy ORM
+baseline locks, reads and updates the case row, re-plans its alerts, numbers the notice in the
+register and inserts the hash-chained audit row with sqlite3 / psycopg directly. A third line does the baseline's writes through the SQLAlchemy ORM
 with no domain logic, to show how much of the gap is the stack and how much is ours.
 
     python -m bench.fire_rate [--fires 3000] [--memory 100000] [--profile] [--no-postgres]
@@ -72,6 +72,19 @@ def register_writes(execute: Callable[..., object], fetch_one: Callable[..., tup
     return symbol
 
 
+def alert_plan_writes(execute: Callable[..., object], fetch_all: Callable[..., list], p: str, case_id: int,
+                      rule: str, due: date) -> None:
+    """What the alert plan does when a case changes state: lock the case's alerts, drop the planned
+    ones of the rule it left, plan the three levels of the rule it entered."""
+    lock = " FOR UPDATE" if p == "%s" else ""
+    fetch_all(f"SELECT id, rule, level, status FROM alert WHERE inspection_id = {p}{lock}", (case_id,))
+    execute(f"DELETE FROM alert WHERE inspection_id = {p} AND status = 'planned'", (case_id,))
+    for level in (0, 1, 2):
+        fire_at = datetime.combine(due, datetime.min.time()) + timedelta(days=level - 1, hours=7)
+        execute("INSERT INTO alert (inspection_id, rule, level, due_on, fire_at, status, audit_seq, audit_head) "
+                f"VALUES ({p}, {p}, {p}, {p}, {p}, 'planned', 0, {p})", (case_id, rule, level, due, fire_at, "0" * 64))
+
+
 def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], None]:
     """The same writes through the SQLAlchemy ORM with no domain logic at all: what the stack
     itself costs (lock and load the case with its campaign and findings, update it, add the entry)."""
@@ -91,10 +104,12 @@ def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], N
                                    data_json="{}", prev_hash=case.audit_head, hash=digest))
             case.state, case.notice_date = payload[7], date(2023, 7, 10) if notify else None
             case.notice_number = None
+            run = lambda sql, params: session.execute(text(_named(sql)), _bind(params))
             if notify:
-                run = lambda sql, params: session.execute(text(_named(sql)), _bind(params))
                 case.notice_number = register_writes(run, lambda sql, params: run(sql, params).one(),
                                                      lambda sql, params: run(sql, params).all(), "?", case_id, at)
+            alert_plan_writes(run, lambda sql, params: run(sql, params).all(), "?", case_id,
+                              "report" if notify else "notice", date(2023, 8, 25 if notify else 20))
             case.updated_at, case.audit_seq, case.audit_head = at, case.audit_seq + 1, digest
     return step
 
@@ -123,6 +138,8 @@ def baseline_step(connect: Callable[[], object], placeholder: str, begin: str, c
         if notify:
             number = register_writes(cursor.execute, lambda sql, args: _fetch(cursor, sql, args), lambda sql, args: _fetch_all(cursor, sql, args),
                                      p, case_id, at)
+        alert_plan_writes(cursor.execute, lambda sql, args: _fetch_all(cursor, sql, args), p, case_id,
+                          "report" if notify else "notice", date(2023, 8, 25 if notify else 20))
         cursor.execute(
             f"UPDATE inspection SET state = {p}, version = {p}, notice_date = {p}, notice_number = {p}, visit_date = {p}, "
             f"notice_due = {p}, report_due = {p}, updated_at = {p}, audit_seq = {p}, audit_head = {p} WHERE id = {p} AND version = {p}",
