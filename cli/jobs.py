@@ -10,7 +10,7 @@ from workflow.alerts import RESOLUTION_LABELS
 from workflow.i18n import format_datetime, gettext
 from workflow.states import trigger_label
 
-from .common import database, moment_option, say
+from .common import database, file_store, moment_option, say
 
 
 @click.group("jobs", help="The deadline engine: sweeps, digests and the scheduler process.")
@@ -68,4 +68,4 @@ def replan_command(campaign: str | None, now_text: str | None) -> None:
 
 @group.command("run", help="The scheduler process: sweeps, the daily digest and the outbox. Run exactly one per site; a second one waits as a hot standby.")
 def run_command() -> None:
-    run_scheduler(database(), JobSettings.from_env())
+    run_scheduler(database(), JobSettings.from_env(), file_store())

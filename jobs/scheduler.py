@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
@@ -27,6 +27,7 @@ from sqlalchemy import select
 from models import JobRun
 from models.db import Database, write_transaction
 from workflow.config import zone
+from workflow.files import FileStore
 
 from .digest import queue_digest
 from .lease import Election, election_for
@@ -36,7 +37,8 @@ from .sweep import sweep
 
 log = logging.getLogger("cchc.scheduler")
 
-SWEEP, DIGEST, OUTBOX, HEARTBEAT = "sweep", "digest", "outbox", "heartbeat"
+SWEEP, DIGEST, OUTBOX, HEARTBEAT, CLEANUP = "sweep", "digest", "outbox", "heartbeat", "cleanup"
+CLEANUP_EVERY = timedelta(hours=24)
 # The jobs whose missed runs are caught up after a restart.
 KEPT_JOBS = (SWEEP, DIGEST)
 
@@ -49,9 +51,11 @@ class Scheduler:
     """One ``jobs run`` process: waits to become active, then runs the jobs until it stops
     being active (lost lease) or is told to stop (SIGTERM / SIGINT)."""
 
-    def __init__(self, database: Database, settings: JobSettings, election: Election | None = None):
+    def __init__(self, database: Database, settings: JobSettings, election: Election | None = None,
+                 files: FileStore | None = None):
         self.database = database
         self.settings = settings
+        self.files = files
         self.election = election or election_for(database, settings.lease_seconds)
         self.stopping = threading.Event()
         self._scheduler: BlockingScheduler | None = None
@@ -72,6 +76,11 @@ class Scheduler:
             report = send_pending(session, wall_clock(), self.settings)
         return f"{len(report.sent)} sent, {len(report.retried)} retried, {len(report.failed)} failed"
 
+    def run_cleanup(self) -> str:
+        """Stored files no record refers to (left by failed changes), once past their grace period."""
+        with self.database.session() as session:
+            return f"{len(self.files.cleanup_orphans(session, wall_clock()))} orphan files removed"
+
     def run_heartbeat(self) -> None:
         if self.stopping.is_set():
             self._shutdown()
@@ -87,6 +96,8 @@ class Scheduler:
             OUTBOX: (self.run_outbox, IntervalTrigger(seconds=self.settings.outbox_interval_seconds, timezone=tz)),
             HEARTBEAT: (self.run_heartbeat, IntervalTrigger(seconds=self.settings.heartbeat_seconds, timezone=tz)),
         }
+        if self.files is not None:
+            jobs[CLEANUP] = (self.run_cleanup, IntervalTrigger(seconds=CLEANUP_EVERY.total_seconds(), timezone=tz))
         if self.settings.sweep_interval_minutes > 0:
             at = self.settings.digest_time
             jobs[SWEEP] = (self.run_sweep, IntervalTrigger(minutes=self.settings.sweep_interval_minutes, timezone=tz))
@@ -171,10 +182,10 @@ class Scheduler:
             log.info("scheduler %s: stopped", self.election.holder)
 
 
-def run_scheduler(database: Database, settings: JobSettings) -> None:
+def run_scheduler(database: Database, settings: JobSettings, files: FileStore | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    scheduler = Scheduler(database, settings)
+    scheduler = Scheduler(database, settings, files=files)
     signal.signal(signal.SIGTERM, scheduler.stop)
     signal.signal(signal.SIGINT, scheduler.stop)
     scheduler.run()

@@ -15,6 +15,8 @@ from tests import samples
 from tests.helpers import COORDINATOR, DAY, at, audit_count, fire_in, first_case
 from workflow.attachments import can_download, get_attachment
 from workflow.errors import BadData, GuardRefused, NotFound, NotPermitted
+from jobs.scheduler import CLEANUP, Scheduler
+from jobs.settings import JobSettings
 from workflow.files import FileStore, sanitise_name, DOCX
 from workflow.permissions import Actor
 from workflow.rendering import render_document
@@ -175,3 +177,14 @@ def test_orphans_from_failed_changes_are_cleaned_up_after_the_grace_period(db, s
     assert blobs(store) == [kept.sha256]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Attachment)) == 1
+
+
+def test_the_scheduler_cleans_up_orphans_once_a_day(db, tmp_path):
+    store = FileStore(tmp_path / "files", 10 * 2**20)
+    orphan = store.store_upload(io.BytesIO(samples.PDF), "bo-do.pdf")
+    two_days_ago = (datetime.now(timezone.utc) - timedelta(days=2)).timestamp()
+    os.utime(store.path(orphan.sha256), (two_days_ago, two_days_ago))
+    scheduler = Scheduler(db, JobSettings(sweep_interval_minutes=0), files=store)
+    assert CLEANUP in scheduler._triggers()
+    assert scheduler.run_cleanup() == "1 orphan files removed"
+    assert not store.path(orphan.sha256).exists()
