@@ -2,19 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
-from typing import Callable
-
 from flask import abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from models import User
 from web.database import db_session
-from workflow.permissions import Actor
+from workflow.permissions import AUDIT_READERS, Actor
 
 EVERYONE = ("admin", "coordinator", "inspector", "unit", "leader", "auditor")
-STAFF = ("admin", "coordinator", "inspector", "leader", "auditor")  # all but unit contacts
-AUDIT_READERS = STAFF
+STAFF = AUDIT_READERS  # all but unit contacts
 MANAGERS = ("admin", "coordinator")
 
 login_manager = LoginManager()
@@ -67,20 +63,3 @@ def has_role(*roles: str) -> bool:
 
 def current_actor() -> Actor:
     return current_user.actor
-
-
-def roles_required(*roles: str) -> Callable:
-    """Login first; then 403 for a role that may not see the page."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate

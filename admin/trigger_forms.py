@@ -21,7 +21,7 @@ from wtforms.widgets import TextInput
 from sqlalchemy.orm import Session
 
 from models import Inspection
-from workflow import register
+from workflow import register, review
 from workflow.files import FileStore, StoredFile
 from workflow.i18n import N_
 from workflow.trigger_data import TriggerData
@@ -109,10 +109,11 @@ def form_class(schema: type[TriggerData]) -> type[Form]:
 PLANNED_VISIT = {"notify", "reschedule"}
 
 
-def prepare(form: Form, trigger: str, inspection: Inspection, sections: list[tuple[str, str]], today: date,
-            session: Session) -> None:
-    """Choices and proposed values before the form is shown: the register's next number, today."""
+def prepare(form: Form, trigger: str, inspection: Inspection, today: date, session: Session) -> None:
+    """Choices and proposed values before the form is shown: the outline's sections, the
+    register's next number, today."""
     if "findings" in form:
+        sections = [(s.code, f"{s.code}. {s.title[:80]}") for s in review.reviewable_sections(session, inspection)]
         for row in form.findings:
             row.section.choices = sections
     if "statuses" in form:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from jobs.sweep import sweep
 from models import Alert, Campaign, Inspection, Unit
-from models.db import Database, write_transaction
+from models.db import Database
 from models.migrate import upgrade
 from plans import tuky_2023
 from tests import postgres

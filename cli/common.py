@@ -13,7 +13,6 @@ from models import User
 from models.db import Database
 from workflow.config import parse_moment
 from workflow.errors import WorkflowError
-from workflow.files import FileStore
 from workflow.i18n import _, gettext
 from workflow.permissions import Actor
 
@@ -45,10 +44,6 @@ def fail(error: WorkflowError) -> None:
     """Print a refusal's reason on stderr and leave with a non-zero exit code."""
     click.echo(str(error), err=True)
     raise SystemExit(2 if error.http_status in (400, 422) else 1)
-
-
-def file_store() -> FileStore:
-    return current_app.extensions["file_store"]
 
 
 def acting_as(session: Session, as_email: str | None) -> Actor:

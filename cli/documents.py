@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
+from web.files import file_store
 from workflow.attachments import campaign_attachments, case_attachments, get_attachment
 from workflow.errors import WorkflowError
 from workflow.files import DEFAULT_GRACE
@@ -16,7 +17,7 @@ from workflow.i18n import format_date, format_datetime
 from workflow.rendering import DOCUMENT_KINDS, render_document
 from workflow.uploads import UPLOAD_KINDS, attach
 
-from .common import acting_as, as_option, at_option, database, fail, file_store, moment_option, say
+from .common import acting_as, as_option, at_option, database, fail, moment_option, say
 
 
 @click.group("documents", help="The case file: generated documents, uploaded files, the register.")

@@ -6,6 +6,7 @@ from typing import Any
 import click
 
 from models import Inspection
+from web.files import file_store
 from workflow.errors import WorkflowError
 from workflow.files import FileStore
 from workflow.findings import review_finding
@@ -16,7 +17,16 @@ from workflow.review import review_section, review_sheet
 from workflow.service import fire
 from workflow.states import Kind, State, UnitKind
 
-from .common import acting_as, as_option, at_option, database, fail, file_store, moment_option, print_table, say
+from .common import (
+    acting_as,
+    as_option,
+    at_option,
+    database,
+    fail,
+    moment_option,
+    print_table,
+    say,
+)
 
 
 @click.group("inspections", help="Inspection cases.")

@@ -4,13 +4,14 @@ from jobs.digest import queue_digest
 from jobs.scheduler import run_scheduler
 from jobs.settings import JobSettings
 from jobs.sweep import SweepReport, sweep
+from web.files import file_store
 from workflow.alert_plan import replan_campaign
 from workflow.alert_rules import LEVEL_LABELS, RULES_BY_NAME
 from workflow.alerts import RESOLUTION_LABELS
 from workflow.i18n import format_datetime, gettext
 from workflow.states import trigger_label
 
-from .common import database, file_store, moment_option, say
+from .common import database, moment_option, say
 
 
 @click.group("jobs", help="The deadline engine: sweeps, digests and the scheduler process.")

@@ -9,7 +9,6 @@ transaction each, on the case version seen when their alert was raised.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any

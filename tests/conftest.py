@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ from models.db import Database
 from models.migrate import upgrade
 from plans import tuky_2023
 from tests import postgres
-from workflow.config import zone
+from workflow.config import PROJECT_DIR, zone
 from workflow.i18n import set_locale
 
 STRICT = os.environ.get("STRICT") == "1"
@@ -172,3 +174,25 @@ def app(web_db_url):
     application.config["TESTING"] = True
     yield application
     application.extensions["database"].dispose()
+
+
+# --- the command line -------------------------------------------------------------------------
+
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, sqlite_templates):
+    """Run a real ``flask --app wsgi`` command against a fresh migrated, seeded SQLite file."""
+    path = tmp_path / "cchc.db"
+    path.write_bytes(sqlite_templates["seeded"].read_bytes())
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "FILES_DIR": str(tmp_path / "files")}
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run([*FLASK, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{args} failed ({result.returncode}): {result.stderr}")
+        return result
+
+    run.path = path
+    return run

@@ -42,6 +42,9 @@ def test_list_matches_the_cli_objects_and_the_schema(app, document):
         conforms(document, "CaseSummary", case)
     planned_self = client.get("/api/v1/inspections?kind=self&unit_kind=commune", headers=bearer(app, "leader")).json
     assert len(planned_self) == 4 and {c["kind"] for c in planned_self} == {"self"}
+    unknown = client.get("/api/v1/inspections?state=done", headers=bearer(app, "leader"))
+    assert unknown.status_code == 422 and unknown.json["errors"][0]["field"] == "state"
+    assert "Trạng thái: “done” is not" not in unknown.json["detail"] and "không phải một trong" in unknown.json["detail"]
     overdue = client.get("/api/v1/inspections?overdue=true", headers=bearer(app, "leader")).json
     assert len(overdue) == 35  # the 2023 plan, seen from today
 

@@ -2,37 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
-from pathlib import Path
-
-import pytest
 
 from tests import samples
-from workflow.config import PROJECT_DIR
-
-FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
-
-
-@pytest.fixture
-def cli(tmp_path: Path, sqlite_templates):
-    """Run a CLI command against a fresh migrated, seeded SQLite file."""
-    path = tmp_path / "cchc.db"
-    path.write_bytes(sqlite_templates["seeded"].read_bytes())
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "FILES_DIR": str(tmp_path / "files")}
-
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = subprocess.run([*FLASK, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
-        if check and result.returncode != 0:
-            raise AssertionError(f"{args} failed ({result.returncode}): {result.stderr}")
-        return result
-
-    run.path = path
-    return run
-
 
 def cases(cli) -> list[dict]:
     return json.loads(cli("inspections", "list", "--json").stdout)

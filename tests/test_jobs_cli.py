@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-from tests.test_cli import cli  # noqa: F401  (the fixture: a fresh seeded SQLite file)
 
 
 def test_jobs_sweep_as_of_a_moment_prints_what_it_did(cli):

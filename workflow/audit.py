@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text

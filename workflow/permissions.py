@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from .i18n import N_, gettext
 
 ROLES = ("admin", "coordinator", "inspector", "unit", "leader", "auditor")
+# Everyone but unit contacts reads the audit log (and the other office-wide pages).
+AUDIT_READERS = ("admin", "coordinator", "inspector", "leader", "auditor")
 
 ROLE_LABELS = {
     "admin": N_("Administrator"),

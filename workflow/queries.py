@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session, joinedload
 from models import DUE_DATE_FIELDS, Campaign, Inspection, Unit
 
 from .due_dates import late_steps, next_due
+from .errors import BadData
+from .i18n import N_, Text, _
 from .permissions import Actor
 from .states import Kind, State, UnitKind
 
@@ -26,14 +29,23 @@ def cases_query(actor: Actor, *, state: str | None = None, kind: str | None = No
     if actor.role == "unit":
         query = query.where(Inspection.unit_id == actor.unit_id)
     if state:
-        query = query.where(Inspection.state == State(state).value)
+        query = query.where(Inspection.state == _one_of(State, state, "state", N_("State")))
     if kind:
-        query = query.where(Inspection.kind == Kind(kind).value)
+        query = query.where(Inspection.kind == _one_of(Kind, kind, "kind", N_("Kind")))
     if unit_kind:
-        query = query.where(Unit.kind == UnitKind(unit_kind).value)
+        query = query.where(Unit.kind == _one_of(UnitKind, unit_kind, "unit_kind", N_("Unit type")))
     if campaign:
         query = query.where(Campaign.code == campaign)
     return query
+
+
+def _one_of(vocabulary: type[StrEnum], value: str, field: str, label: str) -> str:
+    """A filter's value, or BadData naming the filter and what it may be."""
+    try:
+        return vocabulary(value).value
+    except ValueError:
+        raise BadData(_("{label}: \u201c{value}\u201d is not one of {choices}.", label=Text(label), value=value,
+                        choices=", ".join(member.value for member in vocabulary)), field=field) from None
 
 
 def list_cases(session: Session, actor: Actor, **filters: Any) -> list[Inspection]:

@@ -1,8 +1,7 @@
 """Deadlines missed or near, as the scheduler raised them, and the mail it sent about them."""
 from __future__ import annotations
 
-from flask import flash, redirect, request
-from flask_admin import expose
+from flask import flash, request
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext

@@ -8,11 +8,11 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_admin.model.template import BaseListRowAction
 from flask_babel import lazy_gettext
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import AuditEntry, Campaign, Inspection, Outline, OutlineSection, Unit
+from models import AuditEntry, Campaign, Inspection, Unit
 from web.database import db_session
 from web.files import file_store
 from workflow import case_edits, service
@@ -209,14 +209,6 @@ class CaseView(CaseFileViews, SecureModelView):
 
     # --- firing a trigger ---------------------------------------------------------------
 
-    def _sections(self, inspection: Inspection) -> list[tuple[str, str]]:
-        query = (select(OutlineSection.code, OutlineSection.title)
-                 .join(Outline, OutlineSection.outline_id == Outline.id)
-                 .where(Outline.campaign_id == inspection.campaign_id, Outline.unit_kind == inspection.unit.kind,
-                        OutlineSection.code.like("B.%"))
-                 .order_by(OutlineSection.position))
-        return [(code, f"{code}. {title[:80]}") for code, title in db_session().execute(query)]
-
     @expose("/fire/<int:case_id>/<trigger>", methods=("GET", "POST"))
     def fire_view(self, case_id: int, trigger: str):
         inspection = self.get_one(case_id)
@@ -225,7 +217,7 @@ class CaseView(CaseFileViews, SecureModelView):
         if not current_actor().may_fire(trigger, inspection.unit_id):
             abort(403)
         form = trigger_forms.form_class(SCHEMAS[trigger])()
-        trigger_forms.prepare(form, trigger, inspection, self._sections(inspection), today(), db_session())
+        trigger_forms.prepare(form, trigger, inspection, today(), db_session())
 
         def change(data, version):
             result = service.fire(db_session(), case_id, trigger, current_actor(), now(), expected_version=version, **data)

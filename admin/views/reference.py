@@ -2,7 +2,6 @@
 Every create, edit and delete is written to the audit log with the old and new values."""
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from flask import flash
@@ -12,7 +11,6 @@ from wtforms import PasswordField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from web.database import db_session
-from models import Campaign, OutlineItem, OutlineSection, Unit, User
 from workflow.accounts import MIN_PASSWORD_LENGTH, hash_password, issue_api_token
 from workflow.deadlines import CALENDAR, WORKING
 from workflow.editing import record_edit
