@@ -17,9 +17,17 @@ def _secret_key(settings: Settings, instance: Path) -> str:
         return settings.secret_key
     path = instance / "secret_key"
     if not path.exists():
+        # Workers starting together must agree: the first complete file to be linked in wins.
         instance.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
+        candidate = instance / f"secret_key.{os.getpid()}"
+        candidate.touch(mode=0o600)
+        candidate.write_text(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_text().strip()
 
 

@@ -7,6 +7,7 @@ from its ``.po`` — its shipped ``.mo`` lacks strings — plus our additions) a
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import flask_admin
@@ -32,7 +33,10 @@ def compile_web_catalogs(target: Path) -> None:
         for domain, paths in sources.items():
             existing = [path for path in paths if path.exists()]
             if existing:
-                (out / f"{domain}.mo").write_bytes(compile_po(*existing))
+                # Several workers start at once: each writes its own file and swaps it in whole.
+                temporary = out / f"{domain}.mo.{os.getpid()}"
+                temporary.write_bytes(compile_po(*existing))
+                os.replace(temporary, out / f"{domain}.mo")
 
 
 def select_locale() -> str:
