@@ -33,6 +33,7 @@ def list_alerts(
     level: int | None = None,
     rule: str | None = None,
     inspection_id: int | None = None,
+    campaign_id: int | None = None,
     include_planned: bool = False,
     limit: int | None = None,
 ) -> list[Alert]:
@@ -48,6 +49,8 @@ def list_alerts(
         query = query.where(Alert.rule == rule)
     if inspection_id is not None:
         query = query.where(Alert.inspection_id == inspection_id)
+    if campaign_id is not None:
+        query = query.where(Alert.inspection_id.in_(select(Inspection.id).where(Inspection.campaign_id == campaign_id)))
     if limit:
         query = query.limit(limit)
     return list(session.scalars(query))

@@ -81,7 +81,7 @@ def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None
     board.overdue.sort(key=lambda d: d.days)
     board.due_soon.sort(key=lambda d: d.days)
     board.progress = progress(session, [case.id for case in cases], as_of)
-    open_alerts = [alert for alert in list_alerts(session, status="open") if alert.inspection.campaign_id == campaign.id]
+    open_alerts = list_alerts(session, status="open", campaign_id=campaign.id)
     board.escalations = sorted(open_alerts, key=lambda alert: (-alert.level, alert.due_on))
     return board
 
