@@ -83,6 +83,13 @@ def log_in(page, base: str, role: str) -> None:
     page.wait_for_load_state()
 
 
+def switch_to(page, base: str, role: str) -> None:
+    """Log out (the button in the navigation bar) and log in as ``role``."""
+    page.click("#logout")
+    page.wait_for_load_state()
+    log_in(page, base, role)
+
+
 def snap(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -209,10 +216,7 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     log_in(page, server, "coordinator")
     page.goto(server + "/admin/inspection/details/?id=1")
     act(page, "notify", notice_date="17/07/2023")
-    page.click("#logout")
-    page.wait_for_load_state()
-
-    log_in(page, server, "unit")
+    switch_to(page, server, "unit")
     page.goto(server + "/admin/inspection/details/?id=1")
     page.click("#case-actions a[data-trigger=receive_report]")
     page.wait_for_load_state()
@@ -227,10 +231,7 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     page.wait_for_load_state()
     assert page.inner_text("#case-state") == "Đã nhận báo cáo"
     assert page.locator("#case-files a[data-file]").all_inner_texts() == ["Báo cáo CCHC 2023.docx", "Phụ lục 1.pdf"]
-    page.click("#logout")
-    page.wait_for_load_state()
-
-    log_in(page, server, "coordinator")
+    switch_to(page, server, "coordinator")
     page.goto(server + "/admin/inspection/details/?id=1")
     page.click("#review-link")
     page.wait_for_load_state()
