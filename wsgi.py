@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from workflow.config import PROJECT_DIR, Settings
-from workflow.files import FileStore
+from vocabulary.config import PROJECT_DIR, Settings
+from workflow.records.files import FileStore
 
 
 def _secret_key(settings: Settings, instance: Path) -> str:

@@ -8,9 +8,9 @@ from flask_babel import get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from models import Alert, AuditEntry, Campaign, Inspection, OutboxMessage, OutlineItem, OutlineSection, Unit, User
+from vocabulary.i18n import N_
 from web.database import db
-from workflow.i18n import N_
-from workflow.permissions import role_label
+from workflow.people.permissions import role_label
 
 from .access import login_manager
 from .auth import blueprint as auth_blueprint

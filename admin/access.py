@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from flask import abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from models import User
 from web.database import db_session
-from workflow.permissions import AUDIT_READERS, Actor
+from workflow.people.permissions import AUDIT_READERS, Actor
 
 EVERYONE = ("admin", "coordinator", "inspector", "unit", "leader", "auditor")
 STAFF = AUDIT_READERS  # all but unit contacts

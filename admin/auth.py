@@ -11,15 +11,15 @@ from flask_login import current_user, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from vocabulary.i18n import N_
 from web.database import db_session
-from workflow.accounts import LoginRefused, authenticate
-from workflow.i18n import N_
+from workflow.people.accounts import LoginRefused, authenticate
 
 from .access import LoggedIn
 from .forms import Form
 
 blueprint = Blueprint("auth", __name__)
-# Per address, on top of the per-account lockout in workflow.accounts (which works across workers).
+# Per address, on top of the per-account lockout in workflow.people.accounts (which works across workers).
 limiter = Limiter(get_remote_address, default_limits=[], storage_uri="memory://")
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from workflow.i18n import format_date
+from vocabulary.i18n import format_date
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 760, 230, 36, 28, 10, 10
 

@@ -1,5 +1,5 @@
 """Forms for the triggers, built from the same schemas the service validates with
-(``workflow.trigger_data``): one declaration of each trigger's data for CLI, API and UI.
+(``workflow.engine.trigger_data``): one declaration of each trigger's data for CLI, API and UI.
 
 The form only converts what the browser sends (dd/mm/yyyy dates, HH:MM times); the rules are the
 service's, whose refusals are shown next to the field they name.
@@ -13,18 +13,19 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from flask_admin.form.widgets import DatePickerWidget
 from flask_babel import lazy_gettext
-from wtforms import (BooleanField, DateField, FieldList, FileField, Form as PlainForm, FormField, HiddenField, MultipleFileField,
-                     SelectField, StringField, TextAreaField, TimeField)
+from sqlalchemy.orm import Session
+from wtforms import BooleanField, DateField, FieldList, FileField
+from wtforms import Form as PlainForm
+from wtforms import FormField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
-from sqlalchemy.orm import Session
-
 from models import Inspection
-from workflow import register, review
-from workflow.files import FileStore, StoredFile
-from workflow.i18n import N_
-from workflow.trigger_data import TriggerData
+from vocabulary.i18n import N_
+from workflow.casefile import review
+from workflow.engine.trigger_data import TriggerData
+from workflow.records import register
+from workflow.records.files import FileStore, StoredFile
 
 from .forms import Form
 

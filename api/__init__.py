@@ -15,15 +15,15 @@ from sqlalchemy import func, select
 
 from admin import csrf
 from models import AuditEntry, Inspection
+from vocabulary.config import zone
+from vocabulary.i18n import _
 from web.database import db_session
-from workflow import service
-from workflow.accounts import user_for_token
-from workflow.config import zone
+from workflow.deadlines.due_dates import next_due_sql
+from workflow.engine import service
 from workflow.errors import BadData, NotFound, NotPermitted, WorkflowError
-from workflow.i18n import _
-from workflow.permissions import AUDIT_READERS, Actor
-from workflow.due_dates import next_due_sql
-from workflow.queries import case_summary, cases_query
+from workflow.people.accounts import user_for_token
+from workflow.people.permissions import AUDIT_READERS, Actor
+from workflow.queries.case_list import case_summary, cases_query
 
 from .openapi import document
 from .schemas import FireRequest

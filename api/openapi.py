@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from workflow.trigger_data import SCHEMAS
+from workflow.engine.trigger_data import SCHEMAS
 
 from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, Problem
 

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from workflow.states import Kind, State, UnitKind
+from vocabulary.states import Kind, State, UnitKind
 
 StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
 KindName = Literal[tuple(k.value for k in Kind)]  # type: ignore[valid-type]

@@ -2,7 +2,7 @@
 
 Both sides run one durable transaction per change: on SQLite a file in WAL mode with
 ``synchronous=FULL``; on PostgreSQL a server started here with ``fsync=on``. The service side goes
-through ``workflow.service.fire`` (lock, machine, guards, due dates, audit hash chain); the
+through ``workflow.engine.service.fire`` (lock, machine, guards, due dates, audit hash chain); the
 baseline locks, reads and updates the case row, re-plans its alerts, numbers the notice in the
 register and inserts the hash-chained audit row with sqlite3 / psycopg directly. A third line does the baseline's writes through the SQLAlchemy ORM
 with no domain logic, to show how much of the gap is the stack and how much is ours.
@@ -33,9 +33,9 @@ from models.db import Database, write_transaction
 from models.migrate import upgrade
 from plans import tuky_2023
 from tests import postgres
-from workflow.config import zone
-from workflow.permissions import Actor
-from workflow.service import fire
+from vocabulary.config import zone
+from workflow.engine.service import fire
+from workflow.people.permissions import Actor
 
 VN = zone("Asia/Ho_Chi_Minh")
 NOW = datetime(2023, 7, 10, 9, tzinfo=VN)

@@ -34,9 +34,9 @@ from models.db import Database
 from models.migrate import upgrade
 from plans import tuky_2023
 from tests import postgres
-from workflow.accounts import save_user
-from workflow.config import zone
-from workflow.permissions import Actor
+from vocabulary.config import zone
+from workflow.people.accounts import save_user
+from workflow.people.permissions import Actor
 
 VN = zone("Asia/Ho_Chi_Minh")
 SEEDED = datetime(2023, 7, 1, 8, tzinfo=VN)

@@ -4,10 +4,10 @@ from datetime import date
 import click
 
 from models import ALERT_STATUSES
-from workflow.alert_rules import RULES_BY_NAME
-from workflow.alerts import acknowledge, alert_summary, list_alerts
+from vocabulary.i18n import N_, format_date
+from workflow.alerts.actions import acknowledge, alert_summary, list_alerts
+from workflow.alerts.rules import RULES_BY_NAME
 from workflow.errors import WorkflowError
-from workflow.i18n import N_, format_date
 
 from .common import acting_as, database, fail, moment_option, print_table, say
 

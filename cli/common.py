@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from models import User
 from models.db import Database
-from workflow.config import parse_moment
+from vocabulary.config import parse_moment
+from vocabulary.i18n import _, gettext
 from workflow.errors import WorkflowError
-from workflow.i18n import _, gettext
-from workflow.permissions import Actor
+from workflow.people.permissions import Actor
 
 
 def say(msgid: str, *, err: bool = False, **params: object) -> None:

@@ -9,13 +9,13 @@ import click
 from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
+from vocabulary.i18n import format_date, format_datetime
 from web.files import file_store
-from workflow.attachments import campaign_attachments, case_attachments, get_attachment
+from workflow.casefile.rendering import DOCUMENT_KINDS, render_document
+from workflow.casefile.uploads import UPLOAD_KINDS, attach
 from workflow.errors import WorkflowError
-from workflow.files import DEFAULT_GRACE
-from workflow.i18n import format_date, format_datetime
-from workflow.rendering import DOCUMENT_KINDS, render_document
-from workflow.uploads import UPLOAD_KINDS, attach
+from workflow.records.attachments import campaign_attachments, case_attachments, get_attachment
+from workflow.records.files import DEFAULT_GRACE
 
 from .common import acting_as, as_option, at_option, database, fail, moment_option, say
 

@@ -6,16 +6,16 @@ from typing import Any
 import click
 
 from models import Inspection
+from vocabulary.i18n import N_, format_date, gettext
+from vocabulary.states import Kind, State, UnitKind
 from web.files import file_store
+from workflow.casefile.findings import review_finding
+from workflow.casefile.review import review_section, review_sheet
+from workflow.engine.service import fire
 from workflow.errors import WorkflowError
-from workflow.files import FileStore
-from workflow.findings import review_finding
-from workflow.i18n import N_, format_date, gettext
-from workflow.permissions import Actor
-from workflow.queries import case_summary, list_cases
-from workflow.review import review_section, review_sheet
-from workflow.service import fire
-from workflow.states import Kind, State, UnitKind
+from workflow.people.permissions import Actor
+from workflow.queries.case_list import case_summary, list_cases
+from workflow.records.files import FileStore
 
 from .common import (
     acting_as,

@@ -4,12 +4,12 @@ from jobs.digest import queue_digest
 from jobs.scheduler import run_scheduler
 from jobs.settings import JobSettings
 from jobs.sweep import SweepReport, sweep
+from vocabulary.i18n import format_datetime, gettext
+from vocabulary.states import trigger_label
 from web.files import file_store
-from workflow.alert_plan import replan_campaign
-from workflow.alert_rules import LEVEL_LABELS, RULES_BY_NAME
-from workflow.alerts import RESOLUTION_LABELS
-from workflow.i18n import format_datetime, gettext
-from workflow.states import trigger_label
+from workflow.alerts.actions import RESOLUTION_LABELS
+from workflow.alerts.plan import replan_campaign
+from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
 
 from .common import database, moment_option, say
 

@@ -6,7 +6,7 @@ from jobs.mailer import retry, send_pending
 from jobs.outbox import OUTBOX_STATUS_LABELS, list_messages, message_summary
 from jobs.settings import JobSettings
 from models import OUTBOX_STATUSES, OutboxMessage
-from workflow.i18n import N_, format_datetime, gettext
+from vocabulary.i18n import N_, format_datetime, gettext
 
 from .common import database, moment_option, print_table, say
 

@@ -2,9 +2,9 @@ import getpass
 
 import click
 
-from workflow.accounts import save_user
 from workflow.errors import WorkflowError
-from workflow.permissions import ROLES, Actor, role_label
+from workflow.people.accounts import save_user
+from workflow.people.permissions import ROLES, Actor, role_label
 
 from .common import database, fail, say, wall_clock
 

@@ -1,4 +1,4 @@
-"""The facts a document is built from, gathered from the database by ``workflow.rendering``."""
+"""The facts a document is built from, gathered from the database by ``workflow.casefile.rendering``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from models import RAISED_STATUSES, Alert, Inspection, OutboxMessage
 from models.db import write_transaction
-from workflow.alert_rules import ESCALATION, RULES, RULES_BY_NAME
-from workflow.config import local_date
-from workflow.i18n import gettext
+from vocabulary.config import local_date
+from vocabulary.i18n import gettext
+from workflow.alerts.rules import ESCALATION, RULES, RULES_BY_NAME
 
 from .mail_text import DigestLine, Mail, digest_mail
 from .outbox import message_row, queue

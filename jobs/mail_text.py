@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from workflow.alert_rules import ESCALATION, OVERDUE, REMINDER, Rule
-from workflow.i18n import N_, Text, _, gettext
-from workflow.states import Kind, State
+from vocabulary.i18n import N_, Text, _, gettext
+from vocabulary.states import Kind, State
+from workflow.alerts.rules import ESCALATION, OVERDUE, REMINDER, Rule
 
 SUBJECTS = {
     REMINDER: N_("[CCHC] Reminder: {what} of {unit} is due on {due}"),

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage
-from workflow.i18n import N_
+from vocabulary.i18n import N_
 
 from .mail_text import Mail
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, Unit, User
-from workflow.alert_rules import OVERDUE, REMINDER, UNIT, Rule
+from workflow.alerts.rules import OVERDUE, REMINDER, UNIT, Rule
 
 
 def _emails(values: Iterable[str | None]) -> list[str]:

@@ -26,8 +26,8 @@ from sqlalchemy import select
 
 from models import JobRun
 from models.db import Database, write_transaction
-from workflow.config import zone
-from workflow.files import FileStore
+from vocabulary.config import zone
+from workflow.records.files import FileStore
 
 from .digest import queue_digest
 from .lease import Election, election_for

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import time
 from email.utils import parseaddr
 
-from workflow.config import DEFAULT_TIMEZONE
+from vocabulary.config import DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 moment), so its cost follows what is due, not the number of cases. It works in batches, each one
 transaction that turns the rows ``open``, resolves the levels they supersede and writes their
 outbox rows: a crash loses a batch whole or not at all, and a row that is ``open`` is never raised
-again. Timed transitions then go through :func:`workflow.service.fire` as the scheduler, one
+again. Timed transitions then go through :func:`workflow.engine.service.fire` as the scheduler, one
 transaction each, on the case version seen when their alert was raised.
 """
 from __future__ import annotations
@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from models import RAISED_STATUSES, Alert, Campaign, Inspection
 from models.db import write_transaction
-from workflow.alert_plan import ESCALATED, STATE_LEFT
-from workflow.alert_rules import RULES, RULES_BY_NAME
+from vocabulary.i18n import _
+from workflow.alerts.plan import ESCALATED, STATE_LEFT
+from workflow.alerts.rules import RULES, RULES_BY_NAME
+from workflow.engine.service import fire
 from workflow.errors import ConcurrentUpdate, WorkflowError
-from workflow.i18n import _
-from workflow.permissions import Actor
-from workflow.service import fire
+from workflow.people.permissions import Actor
 
 from .mail_text import alert_mail
 from .outbox import message_row, queue

@@ -3,7 +3,7 @@ from alembic import context
 
 from models import Base, UTCDateTime
 from models.db import make_engine
-from workflow.config import Settings
+from vocabulary.config import Settings
 
 config = context.config
 target_metadata = Base.metadata

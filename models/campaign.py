@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflow.deadlines import COUNTING_MODES, DayCounting, counting_for
+from vocabulary.day_counting import COUNTING_MODES
 
 from .base import Audited, Base, UTCDateTime, one_of
 
@@ -77,10 +77,6 @@ class Campaign(Audited, Base):
     outlines = relationship("Outline", back_populates="campaign")
 
     __mapper_args__ = {"version_id_col": version}
-
-    @property
-    def counting(self) -> DayCounting:
-        return counting_for(self.day_counting, self.extra_days_off, self.makeup_workdays)
 
     def __str__(self) -> str:
         return self.title

@@ -30,7 +30,7 @@ class Attachment(Base):
     """A file of a case (or, for campaign documents, of a campaign).
 
     The bytes live outside the database and any static folder, under their SHA-256
-    (``workflow.files``); the row says whose it is, which change took it and under which name.
+    (``workflow.records.files``); the row says whose it is, which change took it and under which name.
     """
 
     __tablename__ = "attachment"

@@ -5,12 +5,12 @@ from datetime import date, datetime, time
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflow.states import Kind, State
+from vocabulary.states import Kind, State
 
 from .base import Audited, Base, UTCDateTime, one_of
 
 # The due dates the timed rules run on; each is derived from the case's dates and the campaign's
-# settings (workflow.due_dates) and stored so that a deadline sweep is an indexed range query.
+# settings (workflow.deadlines.due_dates) and stored so that a deadline sweep is an indexed range query.
 DUE_DATE_FIELDS = (
     "notice_due",
     "report_due",
@@ -23,7 +23,7 @@ DUE_DATE_FIELDS = (
 
 class Inspection(Audited, Base):
     """One case: one unit in one campaign, of one kind. Its state moves only through
-    ``workflow.service.fire``."""
+    ``workflow.engine.service.fire``."""
 
     __tablename__ = "inspection"
     audit_entity = "inspection"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from workflow.config import PROJECT_DIR
+from vocabulary.config import PROJECT_DIR
 
 
 def alembic_config(database_url: str) -> Config:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflow.states import UnitKind
+from vocabulary.states import UnitKind
 
 from .base import Base, one_of
 

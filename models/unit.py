@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.states import UnitKind
+from vocabulary.states import UnitKind
 
 from .base import Audited, Base, UTCDateTime, one_of
 

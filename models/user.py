@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflow.permissions import ROLES
+from vocabulary.roles import ROLES
 
 from .base import Audited, Base, UTCDateTime, one_of
 

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from models import Campaign, Inspection, Outline, OutlineItem, OutlineSection, Unit
 from models.db import write_transaction
+from vocabulary.states import Kind, UnitKind
 from workflow import audit
-from workflow.cases import open_case
-from workflow.permissions import Actor
-from workflow.schedule import propose_schedule
-from workflow.states import Kind, UnitKind
+from workflow.deadlines.schedule import propose_schedule
+from workflow.engine.cases import open_case
+from workflow.people.permissions import Actor
 
 from .outline_parser import OutlineSpec, parse_outlines
 

@@ -18,8 +18,8 @@ from models.db import Database
 from models.migrate import upgrade
 from plans import tuky_2023
 from tests import postgres
-from workflow.config import PROJECT_DIR, zone
-from workflow.i18n import set_locale
+from vocabulary.config import PROJECT_DIR, zone
+from vocabulary.i18n import set_locale
 
 STRICT = os.environ.get("STRICT") == "1"
 VN = zone("Asia/Ho_Chi_Minh")
@@ -144,8 +144,8 @@ ROLE_USERS = {
 @pytest.fixture(scope="session")
 def web_template(sqlite_templates, tmp_path_factory) -> Path:
     """The seeded database plus one user of every role (and a second unit contact)."""
-    from workflow.accounts import save_user
-    from workflow.permissions import Actor
+    from workflow.people.accounts import save_user
+    from workflow.people.permissions import Actor
 
     path = tmp_path_factory.mktemp("web") / "web.db"
     shutil.copy(sqlite_templates["seeded"], path)
@@ -167,7 +167,7 @@ def web_db_url(web_template, tmp_path) -> str:
 
 @pytest.fixture
 def app(web_db_url):
-    from workflow.config import Settings
+    from vocabulary.config import Settings
     from wsgi import create_app
 
     application = create_app(Settings(database_url=web_db_url, secret_key="test-secret"))

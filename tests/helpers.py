@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Inspection, Unit
 from models.db import Database
-from workflow.errors import ConcurrentUpdate, TransitionNotAllowed
-from workflow.permissions import Actor
-from workflow.review import review_section, review_sheet
-from workflow.service import FireResult, fire
 from tests.conftest import VN
+from workflow.casefile.review import review_section, review_sheet
+from workflow.engine.service import FireResult, fire
+from workflow.errors import ConcurrentUpdate, TransitionNotAllowed
+from workflow.people.permissions import Actor
 
 COORDINATOR = Actor("coordinator@tuky.local", "coordinator")
 DAY = timedelta(days=1)

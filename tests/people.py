@@ -7,8 +7,8 @@ from sqlalchemy import select
 from models import Unit
 from models.db import Database, write_transaction
 from tests.conftest import SEED_NOW
-from workflow.accounts import save_user
-from workflow.permissions import Actor
+from workflow.people.accounts import save_user
+from workflow.people.permissions import Actor
 
 COORDINATOR_EMAIL = "dieuphoi@tuky.local"
 LEADER_EMAIL = "lanhdao@tuky.local"

@@ -17,8 +17,8 @@ from models import Alert, Campaign, Inspection, OutboxMessage, SchedulerLease, U
 from models.db import Database, write_transaction
 from tests.helpers import COORDINATOR, DAY, at, direct_path, run_path
 from tests.people import add_people
-from workflow.cases import open_case
-from workflow.config import zone
+from vocabulary.config import zone
+from workflow.engine.cases import open_case
 
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"]
 PROJECT = Path(__file__).resolve().parent.parent

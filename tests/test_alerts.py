@@ -6,17 +6,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from jobs.digest import queue_digest
-from jobs.sweep import _raise_batch, SweepReport, sweep
+from jobs.sweep import SweepReport, _raise_batch, sweep
 from models import Alert, AuditEntry, Inspection, OutboxMessage
 from models.db import write_transaction
 from tests.conftest import VN
 from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, run_path
 from tests.people import COORDINATOR_EMAIL, LEADER_EMAIL, add_people, unit_email
-from workflow.alert_plan import replan_campaign
-from workflow.alerts import acknowledge
+from workflow.alerts.actions import acknowledge
+from workflow.alerts.plan import replan_campaign
 from workflow.audit import verify
 from workflow.errors import NotPermitted, TransitionNotAllowed
-from workflow.permissions import Actor
+from workflow.people.permissions import Actor
 
 
 def alerts_of(db, inspection_id: int) -> dict[tuple[str, int], Alert]:

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from models import User
 from tests.conftest import ROLE_USERS
-from workflow.accounts import issue_api_token
-from workflow.permissions import Actor
-from workflow.queries import case_summary, list_cases
 from tests.web import csrf_token, login
+from workflow.people.accounts import issue_api_token
+from workflow.people.permissions import Actor
+from workflow.queries.case_list import case_summary, list_cases
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 
 from tests import samples
 from tests.conftest import PASSWORD, ROLE_USERS, missing
-from workflow.config import PROJECT_DIR
+from vocabulary.config import PROJECT_DIR
 
 ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

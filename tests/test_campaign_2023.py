@@ -23,9 +23,9 @@ from models import Alert, AuditEntry, Inspection
 from tests.helpers import at
 from tests.people import COORDINATOR_EMAIL, LEADER_EMAIL, add_people, unit_email
 from workflow.audit import verify
-from workflow.findings import review_finding
-from workflow.permissions import Actor
-from workflow.service import fire
+from workflow.casefile.findings import review_finding
+from workflow.engine.service import fire
+from workflow.people.permissions import Actor
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from workflow.deadlines import CALENDAR, WORKING, counting_for
+from vocabulary.day_counting import CALENDAR, WORKING
+from workflow.deadlines.counting import counting_for
 
 
 def calendar(extra_off=(), makeup=()):

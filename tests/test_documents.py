@@ -16,10 +16,10 @@ from models import AuditEntry, Campaign, RegisterEntry
 from tests.documents_readback import in_order, lines, open_docx, paragraphs, run_of
 from tests.helpers import COORDINATOR, DAY, FINDINGS, REVIEWS, at, fire_in, first_case, reviewed_and_concluded
 from workflow.audit import verify
+from workflow.casefile.rendering import render_document
 from workflow.errors import BadData, GuardRefused, NotPermitted
-from workflow.files import FileStore
-from workflow.permissions import Actor
-from workflow.rendering import render_document
+from workflow.people.permissions import Actor
+from workflow.records.files import FileStore
 
 UNIT = "Phòng Tài nguyên và Môi trường"
 

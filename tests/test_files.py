@@ -10,17 +10,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from jobs.scheduler import CLEANUP, Scheduler
+from jobs.settings import JobSettings
 from models import Attachment, AuditEntry, Inspection
 from tests import samples
 from tests.helpers import COORDINATOR, DAY, at, audit_count, fire_in, first_case
-from workflow.attachments import can_download, get_attachment
+from workflow.casefile.rendering import render_document
+from workflow.casefile.uploads import attach
 from workflow.errors import BadData, GuardRefused, NotFound, NotPermitted
-from jobs.scheduler import CLEANUP, Scheduler
-from jobs.settings import JobSettings
-from workflow.files import FileStore, sanitise_name, DOCX
-from workflow.permissions import Actor
-from workflow.rendering import render_document
-from workflow.uploads import attach
+from workflow.people.permissions import Actor
+from workflow.records.attachments import can_download, get_attachment
+from workflow.records.files import DOCX, FileStore, sanitise_name
 
 LIMIT = 64 * 1024
 

@@ -5,7 +5,7 @@ from alembic.script import ScriptDirectory
 
 from jobs.lease import election_for
 from models.migrate import alembic_config
-from workflow.config import Settings
+from vocabulary.config import Settings
 from wsgi import create_app
 
 

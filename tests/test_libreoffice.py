@@ -14,8 +14,8 @@ import pytest
 from models.db import Database
 from tests.conftest import missing
 from tests.helpers import COORDINATOR, DAY, at, reviewed_and_concluded
-from workflow.files import FileStore
-from workflow.rendering import DOCUMENT_KINDS, render_document
+from workflow.casefile.rendering import DOCUMENT_KINDS, render_document
+from workflow.records.files import FileStore
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 

@@ -10,6 +10,7 @@ from models import AuditEntry, Campaign, Inspection, Outline, OutlineItem, Outli
 from plans import tuky_2023
 from plans.outline_parser import parse_outlines
 from tests.conftest import SEED_NOW
+from workflow.deadlines.counting import counting_of
 
 PLAN = tuky_2023.PLAN_TEXT.read_text(encoding="utf-8")
 
@@ -78,7 +79,7 @@ def test_seed_loads_the_plans_units_cases_and_dates(session):
     }
     assert all(c.state == "planned" and c.self_report_due == date(2023, 8, 20) for c in self_cases)
 
-    counting = campaign.counting
+    counting = counting_of(campaign)
     per_day = Counter(c.visit_date for c in direct)
     assert max(per_day.values()) <= campaign.visits_per_day
     for c in direct:

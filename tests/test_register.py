@@ -13,8 +13,8 @@ from sqlalchemy import select
 from models import AuditEntry, Campaign, Inspection, RegisterEntry
 from models.db import Database, write_transaction
 from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, notify_at_once, run_path
-from workflow import register
 from workflow.errors import BadData, GuardRefused
+from workflow.records import register
 
 
 def issue_in(db: Database, day: date, doc_type: str = "TB", **kwargs) -> str:

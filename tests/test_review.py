@@ -8,14 +8,25 @@ import json
 import pytest
 from sqlalchemy import select
 
-from models import AuditEntry, Attachment, Finding, Inspection, SectionReview
+from models import Attachment, AuditEntry, Finding, Inspection, SectionReview
 from tests import samples
-from tests.helpers import COORDINATOR, DAY, at, audit_count, case, direct_path, fire_in, first_case, reviewed_and_concluded, run_path
+from tests.helpers import (
+    COORDINATOR,
+    DAY,
+    at,
+    audit_count,
+    case,
+    direct_path,
+    fire_in,
+    first_case,
+    reviewed_and_concluded,
+    run_path,
+)
+from workflow.casefile.findings import review_finding
+from workflow.casefile.review import review_section, review_sheet
 from workflow.errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted
-from workflow.files import FileStore
-from workflow.findings import review_finding
-from workflow.permissions import Actor
-from workflow.review import review_section, review_sheet
+from workflow.people.permissions import Actor
+from workflow.records.files import FileStore
 
 TEAM = Actor("team@tuky.local", "inspector")
 

@@ -13,16 +13,24 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from jobs.settings import JobSettings
 from jobs.sweep import sweep
 from models import Alert, AuditEntry, Inspection, JobRun, OutboxMessage
 from models.db import Database
 from tests.people import COORDINATOR_EMAIL
-from tests.scheduler_process import (REMEDIATION_CASES, SchedulerProcess, active_pid, fast_settings, make_busy, open_reinspection,
-                                     settled, wait_until)
-from jobs.settings import JobSettings
+from tests.scheduler_process import (
+    REMEDIATION_CASES,
+    SchedulerProcess,
+    active_pid,
+    fast_settings,
+    make_busy,
+    open_reinspection,
+    settled,
+    wait_until,
+)
+from vocabulary.config import zone
 from web.health import scheduler_state
 from workflow.audit import verify
-from workflow.config import zone
 
 pytestmark = pytest.mark.slow
 
@@ -84,13 +92,13 @@ def test_killed_at_random_points_of_its_sweeps_nothing_is_lost_or_doubled(db, da
     kills = 0
     for _round in range(10):
         process = SchedulerProcess(database_url, settings, tmp_path / "scheduler.log")
-        wait_until(lambda: active_pid(db) == process.pid, 60, "the new scheduler to become active")
+        wait_until(lambda: active_pid(db) == process.pid, 120, "the new scheduler to become active")
         time.sleep(chance.uniform(0.0, 1.2))
         if process.process.poll() is None:
             process.kill()
             kills += 1
     last = SchedulerProcess(database_url, settings, tmp_path / "scheduler.log")
-    wait_until(lambda: active_pid(db) == last.pid, 60, "the last scheduler to become active")
+    wait_until(lambda: active_pid(db) == last.pid, 120, "the last scheduler to become active")
     wait_until(lambda: settled(db), 120, "every alert raised and every e-mail sent")
     assert last.stop() == 0
     assert kills >= 8
@@ -119,7 +127,7 @@ def test_two_schedulers_on_postgresql_do_everything_once_and_the_standby_takes_o
     settings = fast_settings(smtp_server.url)
     first = SchedulerProcess(url, settings, tmp_path / "first.log")
     second = SchedulerProcess(url, settings, tmp_path / "second.log")
-    active = wait_until(lambda: active_pid(db), 60, "one scheduler to become active")
+    active = wait_until(lambda: active_pid(db), 120, "one scheduler to become active")
     assert active in (first.pid, second.pid)
     wait_until(lambda: settled(db), 120, "every alert raised and every e-mail sent")
     mails = mail_keys(db)
@@ -132,10 +140,10 @@ def test_two_schedulers_on_postgresql_do_everything_once_and_the_standby_takes_o
     # The active one dies; the standby takes over well within a minute and works on.
     dying, standby = (first, second) if active == first.pid else (second, first)
     dying.kill()
-    wait_until(lambda: active_pid(db) == standby.pid, 60, "the standby to take over")
+    wait_until(lambda: active_pid(db) == standby.pid, 120, "the standby to take over")
     late = open_reinspection(db, visit_in_days=3)  # notice due a week ago: escalated at once
-    wait_until(lambda: alert_keys(db).get((late, "notice", 2)) == ("open", None), 30, "the standby to raise the new case's alert")
-    wait_until(lambda: settled(db), 60, "its e-mail sent")
+    wait_until(lambda: alert_keys(db).get((late, "notice", 2)) == ("open", None), 120, "the standby to raise the new case's alert")
+    wait_until(lambda: settled(db), 120, "its e-mail sent")
     assert standby.stop() == 0
     assert_received_once(smtp_server, mail_keys(db), db)
     db.dispose()
@@ -143,25 +151,32 @@ def test_two_schedulers_on_postgresql_do_everything_once_and_the_standby_takes_o
 
 
 def test_a_run_missed_while_stopped_happens_once_on_restart(db, database_url, smtp_server, tmp_path):
+    """Every wait is on a condition, never on the clock: the digest's daily moment is an hour ago,
+    so its next run is about 23 h away; while the first process is stopped, the stored moment is
+    moved into the past, which is what the clock passing it while nobody ran would leave."""
     make_busy(db, cases=0)
-    if (datetime.now(zone()) + timedelta(seconds=30)).date() != datetime.now(zone()).date():
-        time.sleep(31)  # the digest's moment must fall on the same day
-    digest_at = (datetime.now(zone()) + timedelta(seconds=12)).time().replace(microsecond=0)
+    digest_at = (datetime.now(zone()) - timedelta(hours=1)).time().replace(microsecond=0)
     settings = fast_settings(smtp_server.url, SWEEP_INTERVAL_MINUTES="60", DIGEST_TIME=digest_at.isoformat())
+
+    def job_run(name: str) -> JobRun | None:
+        with db.session() as session:
+            return session.get(JobRun, name)
+
     first = SchedulerProcess(database_url, settings, tmp_path / "first.log")
-    wait_until(lambda: active_pid(db) == first.pid, 60, "the scheduler to become active")
-    assert first.stop() == 0  # stopped before 07:00 — here, before digest_at
-    wait_until(lambda: datetime.now(zone()).time() > digest_at, 30, "the digest's moment to pass")
-    with db.session() as session:
-        assert session.get(JobRun, "digest").runs == 0
-        assert session.get(JobRun, "digest").next_run_at <= datetime.now(timezone.utc)
+    wait_until(lambda: active_pid(db) == first.pid, 120, "the scheduler to become active")
+    wait_until(lambda: (run := job_run("sweep")) is not None and run.runs == 1, 120, "the first sweep")
+    assert first.stop() == 0
+    digest = job_run("digest")
+    assert digest.runs == 0 and digest.next_run_at > datetime.now(timezone.utc) + timedelta(hours=20)
+    with db.session() as session, session.begin():
+        session.get(JobRun, "digest").next_run_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+
     second = SchedulerProcess(database_url, settings, tmp_path / "second.log")
-    wait_until(lambda: len([m for m in smtp_server.sink.snapshot() if m.digest]) == 1, 60, "the missed digest")
-    time.sleep(2)
+    wait_until(lambda: len([m for m in smtp_server.sink.snapshot() if m.digest]) == 1, 120, "the missed digest")
+    wait_until(lambda: job_run("digest").runs == 1, 120, "the digest's run to be recorded")
     assert second.stop() == 0
     digests = [m for m in smtp_server.sink.snapshot() if m.digest]
     assert len(digests) == 1 and digests[0].to == COORDINATOR_EMAIL
-    with db.session() as session:
-        digest, swept = session.get(JobRun, "digest"), session.get(JobRun, "sweep")
-        assert digest.runs == 1 and digest.next_run_at > datetime.now(timezone.utc) + timedelta(hours=20)
-        assert swept.runs == 1  # ran when the first started; its next moment (in an hour) was kept
+    digest, swept = job_run("digest"), job_run("sweep")
+    assert digest.runs == 1 and digest.next_run_at > datetime.now(timezone.utc) + timedelta(hours=20)
+    assert swept.runs == 1  # ran when the first started; its next moment (in an hour) was kept

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, settings, strategies as st
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
@@ -16,12 +17,12 @@ from models.db import Database
 from tests.conftest import VN
 from tests.helpers import COORDINATOR
 from workflow.audit import verify
-from workflow.due_dates import due_dates
+from workflow.deadlines.due_dates import due_dates
+from workflow.engine.machines import workflow_for
+from workflow.engine.service import fire
+from workflow.engine.trigger_data import SCHEMAS
 from workflow.errors import WorkflowError
-from workflow.machines import workflow_for
-from workflow.permissions import EVERY_TRIGGER, Actor
-from workflow.trigger_data import SCHEMAS
-from workflow.service import fire
+from workflow.people.permissions import EVERY_TRIGGER, Actor
 
 TRIGGERS = sorted(EVERY_TRIGGER)
 TEXT = st.text(alphabet="abc ĐđƯưáàạ", max_size=12)

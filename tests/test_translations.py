@@ -4,8 +4,8 @@ import re
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from workflow.config import PROJECT_DIR
-from workflow.i18n import TRANSLATIONS_DIR
+from vocabulary.config import PROJECT_DIR
+from vocabulary.i18n import TRANSLATIONS_DIR
 
 METHODS = [("**/.venv/**", "ignore"), ("tests/**", "ignore"), ("bench/**", "ignore"),
            ("**.py", "python"), ("**/templates/**.html", "jinja2")]

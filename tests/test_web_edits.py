@@ -10,8 +10,8 @@ from models import Alert, AuditEntry, Campaign, Inspection, Unit
 from tests.conftest import VN
 from tests.web import csrf_token, form_values, login
 from workflow.audit import verify
-from workflow.permissions import Actor
-from workflow.service import fire
+from workflow.engine.service import fire
+from workflow.people.permissions import Actor
 
 
 def last_entry(app, entity: str, entity_id: int) -> AuditEntry:

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from models import Campaign, Finding, Inspection, Unit
 from models.db import write_transaction
 from tests.helpers import COORDINATOR, DAY, FINDINGS, at, audit_count, case, direct_path, fire_in, first_case, run_path
-from workflow.cases import open_case
+from workflow.casefile.findings import review_finding
+from workflow.engine.cases import open_case
 from workflow.errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted, TransitionNotAllowed
-from workflow.findings import review_finding
-from workflow.permissions import Actor
+from workflow.people.permissions import Actor
 
 
 def findings_of(session, inspection_id: int) -> list[Finding]:

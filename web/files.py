@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from workflow.files import FileStore
+from workflow.records.files import FileStore
 
 
 def file_store() -> FileStore:

@@ -14,8 +14,8 @@ import flask_admin
 from flask import Flask, has_request_context, redirect, request, session
 from flask_babel import Babel, Domain, get_locale
 
-from workflow.config import Settings
-from workflow.i18n import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR, compile_po, set_locale
+from vocabulary.config import Settings
+from vocabulary.i18n import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR, compile_po, set_locale
 
 FLASK_ADMIN_PO = Path(flask_admin.__file__).parent / "translations" / "{locale}" / "LC_MESSAGES" / "admin.po"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .i18n import Text, _
+from vocabulary.i18n import Text, _
 
 
 @dataclass(frozen=True)

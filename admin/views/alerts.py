@@ -11,12 +11,12 @@ from sqlalchemy.orm import joinedload
 from jobs.mailer import retry
 from jobs.outbox import OUTBOX_STATUS_LABELS
 from models import Alert, OutboxMessage
+from vocabulary.i18n import N_, format_datetime, gettext
+from vocabulary.states import ALERT_STATUS_LABELS
 from web.database import db_session
-from workflow import alerts
-from workflow.alert_rules import LEVEL_LABELS, RULES_BY_NAME
+from workflow.alerts.actions import actions as alerts
+from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
 from workflow.errors import WorkflowError
-from workflow.i18n import N_, format_datetime, gettext
-from workflow.states import ALERT_STATUS_LABELS
 
 from ..access import MANAGERS, STAFF, current_actor, has_role
 from .base import SecureModelView, now

@@ -9,15 +9,14 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
-from web.database import db_session
 from models import AuditEntry, Inspection
+from vocabulary.i18n import N_, format_datetime
+from vocabulary.states import ACTION_LABELS, STATE_LABELS, action_label, status_label
+from web.database import db_session
 from workflow.audit import subject_text, verify
-from workflow.i18n import N_, format_datetime
-from workflow.states import ACTION_LABELS, STATE_LABELS, action_label, status_label
 
 from ..access import AUDIT_READERS
 from .base import SecureModelView
-
 
 
 def _subject(entry: AuditEntry) -> str:

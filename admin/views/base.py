@@ -8,8 +8,8 @@ from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 
-from workflow.config import local_date
-from workflow.i18n import format_date, format_datetime
+from vocabulary.config import local_date
+from vocabulary.i18n import format_date, format_datetime
 
 from ..access import STAFF, has_role, login_manager
 from ..forms import AdminForm

@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 
+from vocabulary.i18n import gettext
 from web.database import db_session
 from web.files import file_store
-from workflow import attachments, findings, rendering, review, uploads
+from workflow.casefile import findings, rendering, review, uploads
 from workflow.errors import WorkflowError
-from workflow.i18n import gettext
+from workflow.records import attachments
 
 from ..access import current_actor
 from .base import now

@@ -1,5 +1,5 @@
 """The cases: list with filters and the actions each user may take, the case page, the forms
-that fire a trigger or correct a case's data. Every change goes through ``workflow.service``."""
+that fire a trigger or correct a case's data. Every change goes through ``workflow.engine.service``."""
 from __future__ import annotations
 
 from flask import abort, flash, has_request_context, redirect, request, url_for
@@ -13,15 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import AuditEntry, Campaign, Inspection, Unit
+from vocabulary.i18n import N_, format_date, format_datetime, gettext
+from vocabulary.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
 from web.database import db_session
 from web.files import file_store
-from workflow import case_edits, service
-from workflow.due_dates import late_steps, next_due, next_due_sql
+from workflow.casefile import case_edits
+from workflow.deadlines.due_dates import late_steps, next_due, next_due_sql
+from workflow.engine import service
+from workflow.engine.machines import workflow_for
+from workflow.engine.trigger_data import SCHEMAS, CaseEdit
 from workflow.errors import WorkflowError
-from workflow.i18n import N_, format_date, format_datetime, gettext
-from workflow.machines import workflow_for
-from workflow.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
-from workflow.trigger_data import SCHEMAS, CaseEdit
 
 from .. import trigger_forms
 from ..access import EVERYONE, MANAGERS, current_actor, has_role

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 
+from vocabulary.i18n import N_, format_date, gettext
+from vocabulary.states import Kind, State
 from web.database import db_session
-from workflow import dashboard
-from workflow.alert_rules import LEVEL_LABELS, RULES_BY_NAME
-from workflow.i18n import N_, format_date, gettext
-from workflow.states import Kind, State
+from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
+from workflow.queries.case_list import dashboard
 
 from ..access import EVERYONE, current_actor, has_role
 from ..charts import stacked_area

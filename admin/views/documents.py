@@ -7,11 +7,12 @@ from flask_admin import expose
 from sqlalchemy import select
 
 from models import Campaign
+from vocabulary.i18n import format_date, format_datetime, gettext
 from web.database import db_session
 from web.files import file_store
-from workflow import attachments, rendering
+from workflow.casefile import rendering
 from workflow.errors import WorkflowError
-from workflow.i18n import format_date, format_datetime, gettext
+from workflow.records import attachments
 
 from ..access import STAFF, current_actor
 from .base import SecureView, now

@@ -10,13 +10,13 @@ from flask_babel import lazy_gettext
 from wtforms import PasswordField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
+from vocabulary.day_counting import CALENDAR, WORKING
+from vocabulary.i18n import N_, format_date, gettext
+from vocabulary.states import UNIT_KIND_LABELS
 from web.database import db_session
-from workflow.accounts import MIN_PASSWORD_LENGTH, hash_password, issue_api_token
-from workflow.deadlines import CALENDAR, WORKING
-from workflow.editing import record_edit
-from workflow.i18n import N_, format_date, gettext
-from workflow.permissions import ROLES, role_label
-from workflow.states import UNIT_KIND_LABELS
+from workflow.audit.edits import record_edit
+from workflow.people.accounts import MIN_PASSWORD_LENGTH, hash_password, issue_api_token
+from workflow.people.permissions import ROLES, role_label
 
 from ..access import MANAGERS, current_actor
 from .base import SecureModelView, now

@@ -1,0 +1,135 @@
+"""The vocabulary of a case: its states, its kinds and the triggers that move it."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from vocabulary.i18n import N_, gettext
+
+
+class State(StrEnum):
+    PLANNED = "planned"
+    NOTIFIED = "notified"
+    REPORT_RECEIVED = "report_received"
+    VISITED = "visited"
+    MINUTES_SIGNED = "minutes_signed"
+    CONCLUDED = "concluded"
+    REMEDIATION = "remediation"
+    REMEDIATION_REPORTED = "remediation_reported"
+    REINSPECTION = "reinspection"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return gettext(STATE_LABELS[self])
+
+
+FINAL_STATES = frozenset({State.CLOSED, State.CANCELLED})
+
+STATE_LABELS = {
+    State.PLANNED: N_("Planned"),
+    State.NOTIFIED: N_("Schedule notice sent"),
+    State.REPORT_RECEIVED: N_("Report received"),
+    State.VISITED: N_("Inspected on site"),
+    State.MINUTES_SIGNED: N_("Minutes signed"),
+    State.CONCLUDED: N_("Conclusion issued"),
+    State.REMEDIATION: N_("Remediation in progress"),
+    State.REMEDIATION_REPORTED: N_("Remediation reported"),
+    State.REINSPECTION: N_("Re-inspection"),
+    State.CLOSED: N_("Closed"),
+    State.CANCELLED: N_("Cancelled"),
+}
+
+
+class Kind(StrEnum):
+    DIRECT = "direct"
+    SURPRISE = "surprise"
+    SELF = "self"
+    REINSPECTION = "reinspection"
+
+    @property
+    def label(self) -> str:
+        return gettext(KIND_LABELS[self])
+
+
+KIND_LABELS = {
+    Kind.DIRECT: N_("Direct inspection"),
+    Kind.SURPRISE: N_("Surprise inspection"),
+    Kind.SELF: N_("Self-inspection"),
+    Kind.REINSPECTION: N_("Re-inspection"),
+}
+
+
+class UnitKind(StrEnum):
+    OFFICE = "office"
+    COMMUNE = "commune"
+
+    @property
+    def label(self) -> str:
+        return gettext(UNIT_KIND_LABELS[self])
+
+
+UNIT_KIND_LABELS = {
+    UnitKind.OFFICE: N_("District office"),
+    UnitKind.COMMUNE: N_("Commune-level People's Committee"),
+}
+
+TRIGGER_LABELS = {
+    "notify": N_("Send the schedule notice"),
+    "receive_report": N_("Record the unit's report"),
+    "visit": N_("Record the on-site inspection"),
+    "sign_minutes": N_("Record the signed minutes"),
+    "conclude": N_("Issue the conclusion"),
+    "start_remediation": N_("Start remediation"),
+    "report_remediation": N_("Record the remediation report"),
+    "accept": N_("Accept and close"),
+    "order_reinspection": N_("Order a re-inspection"),
+    "complete_reinspection": N_("Complete the re-inspection"),
+    "reschedule": N_("Reschedule"),
+    "cancel": N_("Cancel"),
+}
+
+
+def trigger_label(trigger: str) -> str:
+    return gettext(TRIGGER_LABELS.get(trigger, trigger))
+
+
+# Every action the audit log records: the triggers and the changes that are not transitions.
+ACTION_LABELS = {
+    **TRIGGER_LABELS,
+    "create": N_("Created"),
+    "edit": N_("Edited"),
+    "delete": N_("Deleted"),
+    "correct": N_("Data corrected"),
+    "review_section": N_("Report reviewed"),
+    "review_finding": N_("Finding reviewed"),
+    "attach": N_("File added"),
+    "render_document": N_("Document produced"),
+    "load_outline": N_("Outline loaded"),
+    "login": N_("Logged in"),
+    "login_failed": N_("Failed login"),
+    "account_locked": N_("Account locked"),
+    "reset_password": N_("Password reset"),
+    "issue_api_token": N_("API token issued"),
+    "acknowledge": N_("Alert acknowledged"),
+}
+
+
+def action_label(action: str) -> str:
+    return gettext(ACTION_LABELS.get(action, action))
+
+
+ALERT_STATUS_LABELS = {
+    "planned": N_("Scheduled"),
+    "open": N_("Open"),
+    "acknowledged": N_("Acknowledged"),
+    "resolved": N_("Resolved"),
+}
+
+
+def status_label(entity: str, value: str | None) -> str:
+    """The label of a state (a case's) or a status (an alert's) as the audit log records it."""
+    if not value:
+        return ""
+    labels = ALERT_STATUS_LABELS if entity == "alert" else STATE_LABELS
+    return gettext(labels.get(value, value))

@@ -1,0 +1,229 @@
+"""The audit log: append-only, hash-chained per entity, verifiable.
+
+Every entry's hash covers the previous entry's hash and all of its own fields, and the head of
+each chain (last hash, last sequence number) is kept on the entity's row. So an edited entry no
+longer matches its hash, an inserted or deleted one breaks the sequence or the links, and a
+deleted last entry no longer matches the head. The database itself refuses UPDATE and DELETE on
+``audit_entry`` (triggers created by the migrations), and :func:`verify` checks they are there.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any, Iterator
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from models import AUDITED_MODELS, GENESIS_HASH, Audited, AuditEntry
+from vocabulary.i18n import N_, Text, _
+
+ENTITY_LABELS = {
+    "inspection": N_("case #{id}"),
+    "campaign": N_("campaign #{id}"),
+    "unit": N_("unit #{id}"),
+    "user": N_("user #{id}"),
+    "alert": N_("alert #{id}"),
+}
+
+
+def subject_text(entity: str, entity_id: int) -> Text:
+    return Text(ENTITY_LABELS.get(entity, entity + " #{id}"), {"id": entity_id})
+
+APPEND_ONLY_TRIGGERS = ("audit_entry_no_update", "audit_entry_no_delete")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    raise TypeError(f"cannot record {type(value).__name__} in the audit log")
+
+
+def canonical_json(data: Any) -> str:
+    """One spelling for one value: sorted keys, no spaces, UTF-8 text kept as is."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def entry_hash(
+    *,
+    prev_hash: str,
+    entity: str,
+    entity_id: int,
+    seq: int,
+    at: datetime,
+    actor: str,
+    trigger: str,
+    from_state: str | None,
+    to_state: str | None,
+    comment: str | None,
+    data_json: str,
+) -> str:
+    fields = [prev_hash, entity, entity_id, seq, at.astimezone(timezone.utc).isoformat(timespec="microseconds"), actor,
+              trigger, from_state, to_state, comment, data_json]
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def _stored_hash(entry: AuditEntry) -> str:
+    return entry_hash(
+        prev_hash=entry.prev_hash,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        seq=entry.seq,
+        at=entry.at,
+        actor=entry.actor,
+        trigger=entry.trigger,
+        from_state=entry.from_state,
+        to_state=entry.to_state,
+        comment=entry.comment,
+        data_json=entry.data_json,
+    )
+
+
+# Bookkeeping columns that are not part of what an entity "is".
+_NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "password_hash", "api_token_hash"}
+
+
+def snapshot(subject: Any) -> dict[str, Any]:
+    """The recordable column values of a row, for a "create" or "edit" entry."""
+    return {
+        column.key: getattr(subject, column.key)
+        for column in sa_inspect(subject).mapper.column_attrs
+        if column.key not in _NOT_RECORDED and getattr(subject, column.key) is not None
+    }
+
+
+def append(
+    session: Session,
+    subject: Audited,
+    *,
+    at: datetime,
+    actor: str,
+    trigger: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add the next entry of ``subject``'s chain and move the head kept on its row.
+
+    Runs inside the caller's transaction; ``subject`` must already have an id.
+    """
+    if subject.id is None:  # type: ignore[attr-defined]
+        session.flush()
+    # Microseconds are the precision both databases keep; hash what will be read back.
+    fields = dict(
+        prev_hash=subject.audit_head or GENESIS_HASH,
+        entity=subject.audit_entity,
+        entity_id=subject.id,  # type: ignore[attr-defined]
+        seq=(subject.audit_seq or 0) + 1,
+        at=at,
+        actor=actor,
+        trigger=trigger,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment or None,
+        data_json=canonical_json(data or {}),
+    )
+    fields["hash"] = entry_hash(**fields)
+    # Entries of a case (or of something of a case, like its alerts) carry the case's id, so the
+    # log can be filtered by case and unit.
+    inspection_id = fields["entity_id"] if subject.audit_entity == "inspection" else getattr(subject, "inspection_id", None)
+    entry = AuditEntry(inspection_id=inspection_id, **fields)
+    session.add(entry)
+    subject.audit_seq = fields["seq"]
+    subject.audit_head = fields["hash"]
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    """One thing :func:`verify` found wrong."""
+
+    text: Text
+    entry_id: int | None = None
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+@dataclass
+class VerifyReport:
+    chains: int = 0
+    entries: int = 0
+    problems: list[AuditProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _check_chain(entity: str, entity_id: int, entries: list[AuditEntry], head: tuple[int, str] | None) -> Iterator[AuditProblem]:
+    expected_prev = GENESIS_HASH
+    for position, entry in enumerate(entries, start=1):
+        where = dict(id=entry.id, subject=subject_text(entity, entity_id), seq=entry.seq)
+        if entry.seq != position:
+            yield AuditProblem(_("Audit entry #{id} ({subject}) has sequence number {seq}, expected {expected}: an entry before it was deleted or inserted.", expected=position, **where), entry.id)
+            return
+        if entry.prev_hash != expected_prev:
+            yield AuditProblem(_("Audit entry #{id} ({subject}, no. {seq}) does not link to the entry before it: entries were inserted, deleted or reordered.", **where), entry.id)
+            return
+        if _stored_hash(entry) != entry.hash:
+            yield AuditProblem(_("Audit entry #{id} ({subject}, no. {seq}) was altered: its content no longer matches its hash.", **where), entry.id)
+            return
+        expected_prev = entry.hash
+    if head is None:
+        yield AuditProblem(_("Audit entries of {subject} exist but the record itself does not.", subject=subject_text(entity, entity_id)))
+        return
+    head_seq, head_hash = head
+    if head_seq != len(entries) or head_hash != expected_prev:
+        yield AuditProblem(_("The audit chain of {subject} ends at no. {found} but the record says no. {recorded}: entries were deleted or the record was altered.", subject=subject_text(entity, entity_id), found=len(entries), recorded=head_seq))
+
+
+def _append_only_triggers_present(session: Session) -> bool:
+    if session.bind.dialect.name == "sqlite":  # type: ignore[union-attr]
+        rows = session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entry'"))
+    else:
+        rows = session.execute(text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass AND NOT tgisinternal AND tgenabled <> 'D'"))
+    present = {row[0] for row in rows}
+    return all(name in present for name in APPEND_ONLY_TRIGGERS)
+
+
+def verify(session: Session) -> VerifyReport:
+    """Check every chain and head. Streams the log once, ordered by chain."""
+    report = VerifyReport()
+    if not _append_only_triggers_present(session):
+        report.problems.append(AuditProblem(_("The database triggers that keep the audit log append-only are missing or disabled.")))
+    heads: dict[tuple[str, int], tuple[int, str]] = {}
+    for model in AUDITED_MODELS:
+        for entity_id, seq, head in session.execute(select(model.id, model.audit_seq, model.audit_head)):  # type: ignore[attr-defined]
+            heads[(model.audit_entity, entity_id)] = (seq, head)
+    stream = session.execute(
+        select(AuditEntry).order_by(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.seq, AuditEntry.id)
+        .execution_options(yield_per=2000)
+    ).scalars()
+    current: tuple[str, int] | None = None
+    chain: list[AuditEntry] = []
+
+    def close_chain() -> None:
+        if current is None:
+            return
+        report.chains += 1
+        report.problems.extend(_check_chain(*current, chain, heads.pop(current, None)))
+
+    for entry in stream:
+        report.entries += 1
+        key = (entry.entity, entry.entity_id)
+        if key != current:
+            close_chain()
+            current, chain = key, []
+        chain.append(entry)
+    close_chain()
+    for (entity, entity_id), (seq, _head) in heads.items():
+        if seq:
+            report.problems.append(AuditProblem(_("{subject} records {recorded} audit entries but none is in the log: they were deleted.", subject=subject_text(entity, entity_id), recorded=seq)))
+    return report

@@ -1,0 +1,229 @@
+"""Producing the documents of a case or a campaign from its data, as files of the case file.
+
+One call (one click, one CLI command) gathers the facts, takes a number from the register when
+the document needs one, builds the DOCX/XLSX, writes it to the store and records it as an
+attachment with an audit entry — all in one transaction, so a failure leaves no number used
+and no attachment (at most an orphan blob for the cleanup).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from documents import conclusion_notice, minutes, schedule_notice, summary_report, summary_xlsx
+from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
+from models import Attachment, Campaign, Inspection
+from vocabulary.config import local_date
+from vocabulary.i18n import N_, _, gettext, use_locale
+from vocabulary.states import Kind, State
+from workflow.casefile.case_edits import Change, campaign_change, case_change
+from workflow.casefile.review import review_sheet
+from workflow.deadlines.due_dates import announced, late_steps
+from workflow.errors import BadData, GuardRefused, NotPermitted
+from workflow.people.permissions import Actor
+from workflow.records import register
+from workflow.records.attachments import new_attachment
+from workflow.records.files import DOCX, XLSX, FileStore, FileType
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    label: str
+    scope: str  # "case" or "campaign"
+    roles: frozenset[str]
+    file_type: FileType = DOCX
+
+
+TEAM = frozenset({"admin", "coordinator", "inspector"})
+OFFICE = frozenset({"admin", "coordinator"})
+DOCUMENT_KINDS: dict[str, DocumentKind] = {
+    "schedule_notice": DocumentKind(N_("Schedule notice"), "campaign", OFFICE),
+    "minutes": DocumentKind(N_("Inspection minutes"), "case", TEAM),
+    "conclusion_notice": DocumentKind(N_("Conclusion notice"), "case", OFFICE),
+    "summary_report": DocumentKind(N_("Summary report to the Chairman"), "campaign", OFFICE),
+    "summary_xlsx": DocumentKind(N_("Campaign summary (spreadsheet)"), "campaign", OFFICE, XLSX),
+}
+# The attachment kind each document is stored as.
+ATTACHMENT_KIND = {"minutes": "minutes_draft"}
+
+
+def campaign_facts(campaign: Campaign) -> CampaignFacts:
+    title = campaign.title[0].lower() + campaign.title[1:]
+    if campaign.plan_number:
+        plan = f"Kế hoạch số {campaign.plan_number} ngày {dmy(campaign.plan_date)} của {campaign.issuer.replace('Ủy ban nhân dân', 'UBND', 1)} về {title}"
+    else:
+        plan = f"Kế hoạch {title} của {campaign.issuer.replace('Ủy ban nhân dân', 'UBND', 1)}"
+    decision = f"Quyết định số {campaign.team_decision_number} ngày {dmy(campaign.team_decision_date)}" if campaign.team_decision_number else None
+    return CampaignFacts(
+        title=campaign.title, year=campaign.year, issuer=campaign.issuer, place=campaign.place, plan=plan,
+        team_decision=decision, signer_title=campaign.signer_title, signer_name=campaign.signer_name,
+        report_lead_days=campaign.report_lead_days,
+    )
+
+
+def case_facts(session: Session, inspection: Inspection) -> CaseFacts:
+    sheet = review_sheet(session, inspection)
+    titles = {entry.section.code: entry.section.title for entry in sheet}
+    sections = tuple(
+        SectionFacts(
+            code=entry.section.code, number=entry.section.heading.rstrip("."), title=entry.section.title,
+            achieved=entry.review.achieved if entry.review else None,
+            shortcomings=entry.review.shortcomings if entry.review else None,
+            missing=tuple(item.text for item in entry.missing), reviewed=entry.review is not None,
+        )
+        for entry in sheet
+    )
+    findings = tuple(
+        FindingFacts(
+            number=number, section_code=finding.section_code, section_title=titles.get(finding.section_code, ""),
+            text=finding.text, due=finding.due_date, status=finding.status, unit_note=finding.unit_note,
+            accepted=finding.accepted, review_note=finding.review_note, carried=finding.carried_from_id is not None,
+        )
+        for number, finding in enumerate(inspection.findings, start=1)
+    )
+    unit = inspection.unit
+    return CaseFacts(
+        id=inspection.id, unit=inspection.unit_name, unit_full=unit.full_name if unit.name == inspection.unit_name else inspection.unit_name,
+        unit_kind=unit.kind, kind_label=Kind(inspection.kind).label, state_label=State(inspection.state).label,
+        visit_date=inspection.visit_date, visit_time=inspection.visit_time, visited_date=inspection.visited_date,
+        notice_number=inspection.notice_number, notice_date=inspection.notice_date, received_date=inspection.received_date,
+        team=inspection.team, participants=inspection.participants, minutes_number=inspection.minutes_number,
+        minutes_date=inspection.minutes_date, conclusion_number=inspection.conclusion_number,
+        conclusion_date=inspection.conclusion_date, remediation_due=inspection.remediation_due,
+        remediation_reported_date=inspection.remediation_reported_date, closed_date=inspection.closed_date,
+        late_steps=tuple(late_steps(inspection, inspection.campaign)), sections=sections, findings=findings,
+    )
+
+
+def _campaign_cases(session: Session, campaign: Campaign) -> list[Inspection]:
+    query = (
+        select(Inspection).where(Inspection.campaign_id == campaign.id)
+        .options(joinedload(Inspection.unit), joinedload(Inspection.findings)).order_by(Inspection.id)
+    )
+    return list(session.scalars(query).unique())
+
+
+def _scheduled(cases: list[Inspection]) -> list[Inspection]:
+    """The announced visits still to come or done, in the order of their date and time."""
+    listed = [c for c in cases if announced(c) and c.visit_date and c.state != State.CANCELLED]
+    return sorted(listed, key=lambda c: (c.visit_date, c.visit_time or datetime.min.time(), c.id))
+
+
+def _in_name(symbol: str) -> str:
+    """A document number inside a file name: "05/TB-UBND" → "05-TB-UBND"."""
+    return symbol.replace("/", "-")
+
+
+def _blank_number(doc_type: str, issuer: str) -> str:
+    """A draft's number, filled in by hand when the document is issued: "      /BB-ĐKT"."""
+    return f"{' ' * 6}/{doc_type}-{issuer}"
+
+
+@dataclass
+class _Job:
+    """What one render needs besides the facts: the session, the register inputs, the moment."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+    day: date
+    number: str | None
+    number_reason: str | None
+
+    def issue(self, campaign: Campaign, doc_type: str, purpose: str, covers: dict[str, str] | None = None) -> register.RegisterEntry:
+        return register.issue(
+            self.session, campaign=campaign, doc_type=doc_type, purpose=purpose, doc_date=self.day, actor=self.actor,
+            now=self.now, given=self.number, reason=self.number_reason, covers=covers,
+        )
+
+
+def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    cases = _scheduled(_campaign_cases(job.session, campaign))
+    if not cases:
+        raise GuardRefused(_("No announced inspection of this campaign has a date yet."))
+    entry = job.issue(campaign, "TB", "schedule_notice", {str(c.id): c.visit_date.isoformat() for c in cases})
+    change.data["register"] = register.recorded(entry)
+    content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], entry.symbol, job.day)
+    return content, f"Thông báo lịch kiểm tra {_in_name(entry.symbol)}.docx"
+
+
+def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    entry = job.issue(campaign, "BC", "summary_report")
+    change.data["register"] = register.recorded(entry)
+    cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
+    return summary_report.build(campaign_facts(campaign), cases, entry.symbol, job.day), f"Báo cáo tổng hợp kết quả kiểm tra {_in_name(entry.symbol)}.docx"
+
+
+def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
+    return summary_xlsx.build(campaign_facts(campaign), cases, job.day), f"Tổng hợp kết quả kiểm tra {job.day.isoformat()}.xlsx"
+
+
+def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+    if inspection.visited_date is None:
+        raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
+    number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
+    content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection), number)
+    return content, f"Biên bản kiểm tra {inspection.unit_name}.docx"
+
+
+def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+    if inspection.conclusion_number is None:
+        raise GuardRefused(_("The conclusion is not issued yet: fire \u201c{action}\u201d first.", action=gettext(N_("Issue the conclusion"))))
+    content = conclusion_notice.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection))
+    return content, f"Thông báo kết luận kiểm tra {inspection.unit_name}.docx"
+
+
+BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
+    "schedule_notice": _schedule_notice,
+    "minutes": _minutes,
+    "conclusion_notice": _conclusion_notice,
+    "summary_report": _summary_report,
+    "summary_xlsx": _summary_xlsx,
+}
+
+
+def render_document(
+    session: Session,
+    store: FileStore,
+    kind: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    inspection_id: int | None = None,
+    campaign_id: int | None = None,
+    number: str | None = None,
+    doc_date: date | None = None,
+    number_reason: str | None = None,
+    expected_version: int | None = None,
+) -> Attachment:
+    """Build document ``kind`` of a case (``inspection_id``) or a campaign (``campaign_id``) and
+    keep it as an attachment. Campaign documents that are numbered take the next number of the
+    register, or ``number`` with ``number_reason``; ``doc_date`` defaults to today."""
+    spec = DOCUMENT_KINDS.get(kind)
+    if spec is None:
+        raise BadData(_("Document: \u201c{kind}\u201d is not one of {kinds}.", kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
+    if actor.role not in spec.roles:
+        raise NotPermitted(_("Your role may not produce the {document}.", document=gettext(spec.label).lower()))
+    owner_id = inspection_id if spec.scope == "case" else campaign_id
+    if owner_id is None:
+        field = "inspection_id" if spec.scope == "case" else "campaign_id"
+        raise BadData(_("The {document} belongs to a {scope}: say which one.", document=gettext(spec.label).lower(), scope=gettext(N_("case") if spec.scope == "case" else N_("campaign"))), field=field)
+    changing = case_change if spec.scope == "case" else campaign_change
+    job = _Job(session, actor, now, doc_date or local_date(now), number, number_reason)
+    with use_locale("vi"), changing(session, owner_id, "render_document", actor, now, expected_version) as change:
+        content, filename = BUILDERS[kind](job, change.subject, change)
+        stored = store.store_generated(content, filename, spec.file_type)
+        inspection = change.subject if spec.scope == "case" else None
+        campaign = inspection.campaign if inspection is not None else change.subject
+        attachment = new_attachment(
+            session, stored, kind=ATTACHMENT_KIND.get(kind, kind), trigger="render_document", actor=actor, now=now,
+            inspection=inspection, campaign=campaign, generated=True,
+        )
+        change.attachments.append(attachment)
+        change.data.update({"document": kind, "file": stored.recorded()})
+    return attachment

@@ -1,0 +1,121 @@
+"""The due dates of a case, derived from its dates and its campaign's settings.
+
+They are stored on the case (so that the deadline sweep is an indexed range query) and recomputed
+by the service after every change, so the stored values always equal :func:`due_dates`.
+
+| due date          | what is due                        | from                                      |
+|-------------------|------------------------------------|-------------------------------------------|
+| notice_due        | the schedule notice                | visit date − notice lead (back to a working day) |
+| report_due        | the unit's report                  | visit date − report lead (back to a working day) |
+| minutes_due       | the signed minutes                 | actual visit date + minutes period (Art. 148) |
+| conclusion_due    | the conclusion notice              | actual visit date + conclusion period       |
+| remediation_due   | the remediation report             | the latest deadline of the open findings    |
+| self_report_due   | a self-inspection report           | the campaign's date (20/8/2023 in the plan) |
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_
+from sqlalchemy import case as sql_case
+from sqlalchemy import or_
+
+from models import Campaign, Inspection
+from vocabulary.states import Kind
+from workflow.deadlines.counting import counting_of
+
+
+def announced(inspection: Inspection) -> bool:
+    """Whether the case gets a notice and a report in advance."""
+    return inspection.kind == Kind.DIRECT or (inspection.kind == Kind.REINSPECTION and not inspection.unannounced)
+
+
+def due_dates(inspection: Inspection, campaign: Campaign) -> dict[str, date | None]:
+    counting = counting_of(campaign)
+    visit, visited = inspection.visit_date, inspection.visited_date
+    in_advance = announced(inspection) and visit is not None
+    open_deadlines = [f.due_date for f in inspection.findings if f.accepted is not True]
+    return {
+        "notice_due": counting.due_before(visit, campaign.notice_lead_days) if in_advance else None,
+        "report_due": counting.due_before(visit, campaign.report_lead_days) if in_advance else None,
+        "minutes_due": counting.period_end(visited, campaign.minutes_days) if visited else None,
+        "conclusion_due": counting.period_end(visited, campaign.conclusion_days) if visited else None,
+        "remediation_due": max(open_deadlines) if open_deadlines else None,
+        "self_report_due": campaign.self_report_due if inspection.kind == Kind.SELF else None,
+    }
+
+
+def refresh_due_dates(inspection: Inspection, campaign: Campaign) -> None:
+    for name, value in due_dates(inspection, campaign).items():
+        if getattr(inspection, name) != value:
+            setattr(inspection, name, value)
+
+
+def late_steps(inspection: Inspection, campaign: Campaign) -> list[str]:
+    """Steps that were done, but after their deadline: ``report``, ``minutes``, ``conclusion``,
+    ``remediation``. A report is late after the plan's limit (visit − 5 days), even when that
+    limit falls on a day off."""
+    late = []
+    if inspection.received_date:
+        if inspection.kind == Kind.SELF:
+            limit = campaign.self_report_due
+        elif announced(inspection) and inspection.visit_date:
+            limit = counting_of(campaign).limit_before(inspection.visit_date, campaign.report_lead_days)
+        else:
+            limit = None
+        if limit and inspection.received_date > limit:
+            late.append("report")
+    for step, done, due in (
+        ("minutes", inspection.minutes_date, inspection.minutes_due),
+        ("conclusion", inspection.conclusion_date, inspection.conclusion_due),
+        ("remediation", inspection.remediation_reported_date, inspection.remediation_due),
+    ):
+        if done and due and done > due:
+            late.append(step)
+    return late
+
+
+# What a case waits for in each state, by how it is run: (category, state) -> (what, date field).
+# One table for Python (next_due) and SQL (next_due_sql: sorting and "overdue" filters).
+SELF, ANNOUNCED, UNANNOUNCED = "self", "announced", "unannounced"
+_AFTER_THE_VISIT = {
+    "report_received": ("visit", "visit_date"),
+    "visited": ("minutes", "minutes_due"),
+    "minutes_signed": ("conclusion", "conclusion_due"),
+    "remediation": ("remediation", "remediation_due"),
+}
+WAITING_FOR: dict[tuple[str, str], tuple[str, str]] = {
+    (SELF, "planned"): ("self_report", "self_report_due"),
+    (ANNOUNCED, "planned"): ("notice", "notice_due"),
+    (ANNOUNCED, "notified"): ("report", "report_due"),
+    (UNANNOUNCED, "planned"): ("visit", "visit_date"),
+    **{(category, state): due for category in (ANNOUNCED, UNANNOUNCED) for state, due in _AFTER_THE_VISIT.items()},
+}
+
+
+def category(inspection: Inspection) -> str:
+    if inspection.kind == Kind.SELF:
+        return SELF
+    return ANNOUNCED if announced(inspection) else UNANNOUNCED
+
+
+def next_due(inspection: Inspection) -> tuple[str, date] | None:
+    """The deadline the case is waiting on in its current state, if it has one."""
+    what, field = WAITING_FOR.get((category(inspection), inspection.state), (None, None))
+    value = getattr(inspection, field) if field else None
+    return (what, value) if value else None
+
+
+def next_due_sql() -> ColumnElement:
+    """:func:`next_due`'s date as an SQL expression over the inspection table."""
+    kind = Inspection.kind
+    category_sql = sql_case(
+        (kind == Kind.SELF.value, SELF),
+        (or_(kind == Kind.DIRECT.value, and_(kind == Kind.REINSPECTION.value, Inspection.unannounced.is_(False))), ANNOUNCED),
+        else_=UNANNOUNCED,
+    )
+    return sql_case(
+        *((and_(category_sql == cat, Inspection.state == state), getattr(Inspection, field))
+          for (cat, state), (_what, field) in WAITING_FOR.items()),
+        else_=None,
+    )

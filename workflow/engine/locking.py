@@ -1,0 +1,52 @@
+"""Taking a case (or a campaign) for a change: the lock and the transaction every change uses,
+transitions (``workflow.engine.service``) and other changes (``workflow.casefile.case_edits``) alike."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Campaign, Inspection
+from models.db import is_conflict, write_transaction
+from vocabulary.i18n import _
+from workflow.errors import ConcurrentUpdate, NotFound
+
+
+@contextmanager
+def change_transaction(session: Session) -> Iterator[None]:
+    """The write transaction of one change, with "someone wrote first" as ConcurrentUpdate."""
+    try:
+        with write_transaction(session):
+            yield
+    except (StaleDataError, DBAPIError) as error:
+        if is_conflict(error):
+            raise ConcurrentUpdate() from error
+        raise
+
+
+def lock_case(session: Session, inspection_id: int) -> Inspection:
+    """The case, locked for this transaction (``FOR UPDATE`` on PostgreSQL; on SQLite the
+    transaction already holds the write lock), with its campaign and findings loaded."""
+    query = (
+        select(Inspection)
+        .where(Inspection.id == inspection_id)
+        .options(joinedload(Inspection.campaign, innerjoin=True), joinedload(Inspection.findings))
+        .with_for_update(of=Inspection)  # the case only, not its campaign
+        .execution_options(populate_existing=True)
+    )
+    inspection = session.scalars(query).unique().one_or_none()
+    if inspection is None:
+        raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
+    return inspection
+
+
+def lock_campaign(session: Session, campaign_id: int) -> Campaign:
+    query = select(Campaign).where(Campaign.id == campaign_id).with_for_update().execution_options(populate_existing=True)
+    campaign = session.scalar(query)
+    if campaign is None:
+        raise NotFound(_("Campaign #{id} does not exist.", id=campaign_id))
+    return campaign

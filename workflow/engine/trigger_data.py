@@ -1,0 +1,338 @@
+"""The data each trigger takes, declared once and used by every entry point.
+
+The CLI hands strings (``--set key=value``), the API hands JSON and the admin forms hand form
+values; all of them are parsed here, so "2023-07-20", "" and a JSON list of findings mean the same
+thing everywhere. Dates a user leaves out default to the day of ``now`` (or to what the case
+already holds) in :meth:`TriggerData.resolve`, so the audit log always records the date used.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from vocabulary.i18n import N_, Text, _, gettext
+from workflow.errors import BadData, Problem
+from workflow.records import register
+from workflow.records.files import StoredFile
+
+if TYPE_CHECKING:
+    from workflow.engine.context import CaseContext
+
+FindingStatus = Literal["done", "in_progress", "not_done"]
+
+
+class TriggerData(BaseModel):
+    """Fields common to every trigger."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    comment: str | None = Field(None, title=N_("Comment"), max_length=4000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_missing(cls, values: Any) -> Any:
+        """An empty form field or ``--set key=`` means "not given"."""
+        if isinstance(values, dict):
+            return {key: (None if value == "" else value) for key, value in values.items()}
+        return values
+
+    def resolve(self, case: "CaseContext") -> None:
+        """Fill what was left out from the case and the moment (see each trigger)."""
+
+    def problems(self, case: "CaseContext") -> list[Problem]:
+        """Checks between fields that a type alone cannot express."""
+        return []
+
+    @classmethod
+    def field_problem(cls, field: str, reason: Text) -> Problem:
+        return Problem(_("{label}: {reason}", label=_label(cls, (field,)), reason=reason), field)
+
+    def recorded(self) -> dict[str, Any]:
+        """What goes into the audit entry: every field that has a value, comment apart."""
+        return self.model_dump(mode="json", exclude_none=True, exclude={"comment"})
+
+
+def _json_text(value: Any) -> Any:
+    """The CLI gives JSON as text: ``--set findings='[{"section": "B.3", …}]'``."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError("json_invalid") from None
+    return value
+
+
+def _uploaded(value: Any) -> Any:
+    """A file must be a :class:`StoredFile` the entry point has already put in the store: a
+    bare name or a dict naming a hash is refused, so nobody can claim a file they did not send."""
+    if value is None or isinstance(value, StoredFile):
+        return value
+    raise ValueError("file_not_uploaded")
+
+
+UploadedFile = Annotated[StoredFile, BeforeValidator(_uploaded)]
+
+
+class Numbered(TriggerData):
+    """A trigger that issues a numbered document: the register proposes the number, and another
+    one needs a reason (see ``workflow.records.register``)."""
+
+    number_reason: str | None = Field(None, title=N_("Reason for another number"), max_length=4000)
+
+
+class Notify(Numbered):
+    notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
+    notice_date: date | None = Field(None, title=N_("Notice date"))
+    visit_date: date | None = Field(None, title=N_("Inspection date"))
+    visit_time: time | None = Field(None, title=N_("Inspection time"))
+
+    def resolve(self, case: "CaseContext") -> None:
+        if self.notice_number is None and self.notice_date is None:
+            notice = register.schedule_notice_for(case.session, case.inspection)
+            if notice is not None:  # the campaign's schedule notice already lists this case
+                self.notice_number, self.notice_date = notice.symbol, notice.doc_date
+        self.notice_date = self.notice_date or case.today
+        self.visit_date = self.visit_date or case.inspection.visit_date
+        self.visit_time = self.visit_time or case.inspection.visit_time
+
+    def problems(self, case: "CaseContext") -> list[Problem]:
+        if self.visit_date is None:
+            return [self.field_problem("visit_date", _("is required: the case has no inspection date yet"))]
+        return []
+
+
+class ReceiveReport(TriggerData):
+    received_date: date | None = Field(None, title=N_("Date received"))
+    file: UploadedFile | None = Field(None, title=N_("Report file"))
+    appendices: list[UploadedFile] = Field(default_factory=list, title=N_("Appendices"))
+
+    def resolve(self, case: "CaseContext") -> None:
+        self.received_date = self.received_date or case.today
+
+
+class Visit(TriggerData):
+    visit_date: date | None = Field(None, title=N_("Inspection date"))
+    team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
+    reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
+    radio: str | None = Field(None, title=N_("District radio reporter"), max_length=500)
+
+    def resolve(self, case: "CaseContext") -> None:
+        self.visit_date = self.visit_date or case.today
+
+
+class SignMinutes(Numbered):
+    minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
+    minutes_date: date | None = Field(None, title=N_("Minutes date"))
+    participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
+    file: UploadedFile | None = Field(None, title=N_("Signed minutes (scan)"))
+
+    def resolve(self, case: "CaseContext") -> None:
+        self.minutes_date = self.minutes_date or case.today
+
+
+class FindingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    section: str = Field(title=N_("Outline section"), min_length=1, max_length=20)
+    text: str = Field(title=N_("Text"), min_length=1, max_length=4000)
+    due_date: date | None = Field(None, title=N_("Remediation deadline"))
+
+
+class Conclude(Numbered):
+    conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
+    conclusion_date: date | None = Field(None, title=N_("Conclusion date"))
+    findings: list[FindingIn] = Field(default_factory=list, title=N_("Findings"))
+
+    @field_validator("findings", mode="before")
+    @classmethod
+    def _findings(cls, value: Any) -> Any:
+        return _json_text(value) or []
+
+    def resolve(self, case: "CaseContext") -> None:
+        self.conclusion_date = self.conclusion_date or case.today
+        default_due = case.counting.period_end(self.conclusion_date, case.campaign.remediation_days)
+        for finding in self.findings:
+            finding.due_date = finding.due_date or default_due
+
+    def recorded(self) -> dict[str, Any]:
+        recorded = super().recorded()
+        recorded["findings"] = [finding.model_dump(mode="json") for finding in self.findings]
+        return recorded
+
+
+class StartRemediation(TriggerData):
+    pass
+
+
+class FindingReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    finding: int = Field(title=N_("Finding number"), ge=1)
+    status: FindingStatus = Field(title=N_("Status"))
+    note: str | None = Field(None, title=N_("Note"), max_length=4000)
+    evidence: list[UploadedFile] = Field(default_factory=list, title=N_("Evidence"))
+
+
+class ReportRemediation(TriggerData):
+    reported_date: date | None = Field(None, title=N_("Date of the remediation report"))
+    file: UploadedFile | None = Field(None, title=N_("Remediation report file"))
+    # Keyed by the finding's number in the conclusion (1, 2, …); every finding not yet accepted
+    # must be reported.
+    statuses: list[FindingReport] = Field(default_factory=list, title=N_("Status of each finding"))
+
+    @field_validator("statuses", mode="before")
+    @classmethod
+    def _statuses(cls, value: Any) -> Any:
+        """Accept ``{"1": "done"}``, ``{"1": {"status": …, "note": …}}``, or a list of either
+        objects with ``finding`` or bare statuses in the findings' order."""
+        value = _json_text(value)
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            return [
+                {"finding": key, **(item if isinstance(item, dict) else {"status": item})}
+                for key, item in value.items()
+            ]
+        if isinstance(value, list):
+            return [
+                item if isinstance(item, dict) else {"finding": number, "status": item}
+                for number, item in enumerate(value, start=1)
+            ]
+        return value
+
+    def resolve(self, case: "CaseContext") -> None:
+        self.reported_date = self.reported_date or case.today
+
+    def problems(self, case: "CaseContext") -> list[Problem]:
+        findings = case.inspection.findings
+        given = {report.finding for report in self.statuses}
+        unknown = [
+            self.field_problem("statuses", _("finding no. {number} does not exist (the conclusion has {count})", number=report.finding, count=len(findings)))
+            for report in self.statuses
+            if report.finding > len(findings)
+        ]
+        unreported = [str(number) for number, finding in enumerate(findings, start=1) if finding.accepted is not True and number not in given]
+        if unreported:
+            unknown.append(self.field_problem("statuses", _("findings no. {numbers} are not reported: give the status of each finding (done, in progress, not done)", numbers=", ".join(unreported))))
+        return unknown
+
+
+class Accept(TriggerData):
+    pass
+
+
+class OrderReinspection(TriggerData):
+    reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
+    planned_date: date | None = Field(None, title=N_("Planned re-inspection date"))
+    unannounced: bool = Field(False, title=N_("Unannounced"))
+
+
+class CompleteReinspection(TriggerData):
+    result: Literal["resolved", "not_resolved"] = Field(title=N_("Result"))
+    due_date: date | None = Field(None, title=N_("New remediation deadline"))
+
+    def problems(self, case: "CaseContext") -> list[Problem]:
+        if self.result == "not_resolved" and self.due_date is None:
+            return [self.field_problem("due_date", _("is required when the findings are not resolved"))]
+        return []
+
+
+class Reschedule(TriggerData):
+    visit_date: date = Field(title=N_("Inspection date"))
+    visit_time: time | None = Field(None, title=N_("Inspection time"))
+    reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
+
+
+class Cancel(TriggerData):
+    reason: str = Field(title=N_("Reason"), min_length=1, max_length=4000)
+
+
+class CaseEdit(TriggerData):
+    """A case's own data that may be corrected without a transition (numbers, names, time).
+    Dates that drive deadlines change only through triggers (``reschedule``…)."""
+
+    visit_time: time | None = Field(None, title=N_("Inspection time"))
+    notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
+    team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
+    radio: str | None = Field(None, title=N_("District radio reporter"), max_length=500)
+    minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
+    participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
+    conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
+
+
+SCHEMAS: dict[str, type[TriggerData]] = {
+    "notify": Notify,
+    "receive_report": ReceiveReport,
+    "visit": Visit,
+    "sign_minutes": SignMinutes,
+    "conclude": Conclude,
+    "start_remediation": StartRemediation,
+    "report_remediation": ReportRemediation,
+    "accept": Accept,
+    "order_reinspection": OrderReinspection,
+    "complete_reinspection": CompleteReinspection,
+    "reschedule": Reschedule,
+    "cancel": Cancel,
+}
+
+_REASONS: dict[str, str] = {
+    "missing": N_("is required"),
+    "extra_forbidden": N_("is not a field of this action"),
+    "date_parsing": N_("is not a valid date (expected YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("is not a valid date (expected YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("is not a valid date (expected YYYY-MM-DD)"),
+    "date_type": N_("is not a valid date (expected YYYY-MM-DD)"),
+    "time_parsing": N_("is not a valid time (expected HH:MM)"),
+    "time_type": N_("is not a valid time (expected HH:MM)"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long (at most {max_length} characters)"),
+    "literal_error": N_("must be one of: {expected}"),
+    "list_type": N_("must be a list"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "bool_parsing": N_("must be yes or no (true/false)"),
+    "model_type": N_("must be an object with its own fields"),
+    "dict_type": N_("must be an object with its own fields"),
+}
+
+
+def _label(schema: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """Translated title of the field at ``loc``, e.g. "Kiến nghị số 2 › Hạn khắc phục"."""
+    parts: list[str] = []
+    model: Any = schema
+    for step in loc:
+        if isinstance(step, int):
+            parts[-1:] = [str(_("{label} no. {number}", label=parts[-1], number=step + 1))] if parts else []
+            continue
+        field = model.model_fields.get(step) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        parts.append(gettext(field.title) if field is not None and field.title else str(step))
+        annotation = getattr(field, "annotation", None)
+        model = next((arg for arg in getattr(annotation, "__args__", ()) if isinstance(arg, type) and issubclass(arg, BaseModel)), annotation)
+    return " › ".join(parts)
+
+
+def _problem(schema: type[BaseModel], error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "value_error" and "json_invalid" in error.get("msg", ""):
+        reason: Text = _("is not valid JSON")
+    elif kind == "value_error" and "file_not_uploaded" in error.get("msg", ""):
+        reason = _("must be the file itself, uploaded (a file name alone is not a file)")
+    else:
+        context = error.get("ctx") or {}
+        reason = Text(_REASONS.get(kind, N_("is invalid")), {key: str(value) for key, value in context.items()})
+    field = str(loc[0]) if loc else None
+    return Problem(_("{label}: {reason}", label=_label(schema, loc) if loc else "", reason=reason), field)
+
+
+def parse(trigger: str, data: dict[str, Any], schema: type[TriggerData] | None = None) -> TriggerData:
+    """Validate the data given with ``trigger``; raise :class:`BadData` naming every bad field."""
+    schema = schema or SCHEMAS[trigger]
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        raise BadData([_problem(schema, detail) for detail in error.errors()]) from None

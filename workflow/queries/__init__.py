@@ -1,0 +1,2 @@
+"""Read models: the filtered case list (``case_list``) and the dashboard's figures
+(``dashboard``). They only read. May import any other part of ``workflow``."""

@@ -1,0 +1,241 @@
+"""The file store: uploaded and generated files, kept by content hash.
+
+A file is written (and fsync'ed) under ``<files_dir>/<sha[:2]>/<sha>`` *before* the database
+transaction that records it commits, so a committed row never points at a missing file. A
+transaction that fails leaves an orphan blob behind; :meth:`FileStore.cleanup_orphans` removes
+blobs no row refers to once they are older than a grace period (long enough for any transaction
+in flight). The type of a file is read from its content, never from its name.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Attachment
+from vocabulary.i18n import _
+from workflow.errors import BadData
+
+CHUNK = 1024 * 1024
+DEFAULT_GRACE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extensions: tuple[str, ...]
+    label: str
+
+
+PDF = FileType("application/pdf", (".pdf",), "PDF")
+DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",), "DOCX")
+XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), "XLSX")
+JPEG = FileType("image/jpeg", (".jpg", ".jpeg"), "JPEG")
+PNG = FileType("image/png", (".png",), "PNG")
+ACCEPTED = (PDF, DOCX, XLSX, JPEG, PNG)
+BY_CONTENT_TYPE = {file_type.content_type: file_type for file_type in ACCEPTED}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file already written to the store, waiting to be recorded by a change of a case."""
+
+    sha256: str
+    size: int
+    content_type: str
+    original_name: str
+
+    def recorded(self) -> dict[str, object]:
+        """What the audit entry keeps of it."""
+        return {"sha256": self.sha256, "name": self.original_name, "size": self.size, "type": self.content_type}
+
+
+def sniff(path: Path) -> FileType | None:
+    """The type of the file at ``path`` judged by its bytes (magic numbers; for the Office
+    formats, the parts inside the ZIP container). None when it is none of the accepted types."""
+    with path.open("rb") as file:
+        head = file.read(8)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            if "word/document.xml" in names:
+                return DOCX
+            if "xl/workbook.xml" in names:
+                return XLSX
+    return None
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def sanitise_name(name: str, file_type: FileType) -> str:
+    """The user's file name without any directory part, control or reserved characters, or
+    leading dots, Vietnamese letters kept (NFC), and an extension that says what the file is."""
+    base = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
+    stem, dot, extension = base.rpartition(".")
+    if not dot:
+        stem, extension = base, ""
+    if "." + extension.lower() not in file_type.extensions:
+        stem = base  # keep what was there, add the real extension
+        extension = file_type.extensions[0][1:]
+    stem = stem.strip(" ._") or "tep"
+    return f"{stem[:200]}.{extension.lower()}"
+
+
+def _fsync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class FileStore:
+    """Files by SHA-256 under one directory (``FILES_DIR``, default ``instance/files``)."""
+
+    def __init__(self, directory: Path, max_bytes: int):
+        self.directory = Path(directory)
+        self.max_bytes = max_bytes
+
+    @classmethod
+    def from_settings(cls, settings) -> "FileStore":  # vocabulary.config.Settings
+        return cls(settings.files_dir, settings.max_upload_bytes)
+
+    def path(self, sha256: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            raise ValueError("not a SHA-256")
+        return self.directory / sha256[:2] / sha256
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def store_upload(self, stream: BinaryIO, filename: str, *, field: str = "file") -> StoredFile:
+        """Check and keep an uploaded file. Raises :class:`BadData` (naming ``field``) for an
+        empty file, one over the size limit or one of a type not accepted; nothing is kept then."""
+        temporary = self._receive(stream, field, filename)
+        try:
+            size = temporary.stat().st_size
+            if size == 0:
+                raise BadData(_("{name}: the file is empty.", name=filename or "?"), field=field)
+            file_type = sniff(temporary)
+            if file_type is None:
+                raise BadData(
+                    _("{name}: the content is not a PDF, DOCX, XLSX, JPEG or PNG file (whatever its name says); only these types are accepted.", name=filename or "?"),
+                    field=field,
+                )
+            sha256 = self._keep(temporary)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return StoredFile(sha256, size, file_type.content_type, sanitise_name(filename, file_type))
+
+    def store_path(self, path: Path, *, field: str = "file") -> StoredFile:
+        """A file given by its path (the CLI's ``--set file=/path/x.pdf``)."""
+        try:
+            with Path(path).open("rb") as stream:
+                return self.store_upload(stream, Path(path).name, field=field)
+        except OSError as error:
+            raise BadData(_("{name}: the file cannot be read ({reason}).", name=str(path), reason=error.strerror or str(error)), field=field) from None
+
+    def store_generated(self, content: bytes, filename: str, file_type: FileType) -> StoredFile:
+        """A document this application made (no size limit, type known)."""
+        with self._temporary() as (temporary, handle):
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            sha256 = self._keep(temporary)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return StoredFile(sha256, len(content), file_type.content_type, sanitise_name(filename, file_type))
+
+    def _temporary(self):
+        incoming = self.directory / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=incoming)
+        return _Temporary(Path(name), os.fdopen(descriptor, "wb"))
+
+    def _receive(self, stream: BinaryIO, field: str, filename: str) -> Path:
+        with self._temporary() as (temporary, handle):
+            received = 0
+            try:
+                while chunk := stream.read(CHUNK):
+                    received += len(chunk)
+                    if received > self.max_bytes:
+                        raise BadData(
+                            _("{name}: the file is larger than the limit of {limit} MB.", name=filename or "?", limit=round(self.max_bytes / 1024 / 1024, 1)),
+                            field=field,
+                        )
+                    handle.write(chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+        return temporary
+
+    def _keep(self, temporary: Path) -> str:
+        digest = hashlib.sha256()
+        with temporary.open("rb") as file:
+            while chunk := file.read(CHUNK):
+                digest.update(chunk)
+        sha256 = digest.hexdigest()
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            os.utime(target)  # a fresh upload of known bytes: restart its grace period
+        else:
+            os.chmod(temporary, 0o440)
+            os.replace(temporary, target)
+            _fsync_directory(target.parent)
+        return sha256
+
+    def cleanup_orphans(self, session: Session, now: datetime, grace: timedelta = DEFAULT_GRACE) -> list[str]:
+        """Delete blobs (and interrupted uploads) no attachment refers to, older than ``grace``.
+        Returns the SHA-256 (or names) of what was removed."""
+        if not self.directory.exists():
+            return []
+        cutoff = (now - grace).timestamp()
+        referenced = set(session.scalars(select(Attachment.sha256).distinct()))
+        session.rollback()
+        removed = []
+        for path in sorted(self.directory.glob("*/*")):
+            if not path.is_file() or path.stat().st_mtime >= cutoff:
+                continue
+            if path.parent.name == "incoming" or path.name not in referenced:
+                path.unlink(missing_ok=True)
+                removed.append(path.name)
+        return removed
+
+
+class _Temporary:
+    """A temporary file in the store's ``incoming`` folder, as ``(path, handle)``."""
+
+    def __init__(self, path: Path, handle: BinaryIO):
+        self.path, self.handle = path, handle
+
+    def __enter__(self) -> tuple[Path, BinaryIO]:
+        return self.path, self.handle
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
