@@ -14,7 +14,7 @@ from models import Alert, OutboxMessage
 from vocabulary.i18n import N_, format_datetime, gettext
 from vocabulary.states import ALERT_STATUS_LABELS
 from web.database import db_session
-from workflow.alerts.actions import actions as alerts
+from workflow.alerts import actions as alerts
 from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
 from workflow.errors import WorkflowError
 

@@ -10,7 +10,7 @@ from vocabulary.i18n import N_, format_date, gettext
 from vocabulary.states import Kind, State
 from web.database import db_session
 from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
-from workflow.queries.case_list import dashboard
+from workflow.queries import dashboard
 
 from ..access import EVERYONE, current_actor, has_role
 from ..charts import stacked_area
