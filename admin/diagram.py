@@ -26,7 +26,7 @@ def dot_source(workflow: Workflow, path: tuple[tuple[str, str, str], ...], curre
         '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=11, fillcolor="#ffffff", color="#8c959f"];',
         '  edge [fontname="DejaVu Sans", fontsize=9, color="#8c959f", fontcolor="#57606a"];',
     ]
-    for state in vocabulary.states:
+    for state in workflow.states:
         attributes = [f"label={_quote(state.label)}"]
         if state.value == current:
             attributes += [f'fillcolor="{CURRENT}"', 'fontcolor="#ffffff"', "penwidth=2", f'color="{CURRENT}"']
