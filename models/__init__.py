@@ -2,12 +2,12 @@
 from .alert import ALERT_STATUSES, OUTBOX_STATUSES, RAISED_STATUSES, Alert, OutboxMessage
 from .audit import AuditEntry
 from .base import Audited, Base, GENESIS_HASH, UTCDateTime
-from .campaign import Campaign
+from .campaign import Campaign, CampaignUnit
 from .case_file import ATTACHMENT_KINDS, Attachment, RegisterCounter, RegisterEntry, SectionReview
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
 from .scheduler import JobRun, SchedulerLease
-from .unit import Unit
+from .unit import Unit, UnitChange
 from .user import User
 
 AUDITED_MODELS: tuple[type[Audited], ...] = (Inspection, Campaign, Unit, User, Alert)
@@ -27,6 +27,7 @@ __all__ = [
     "Audited",
     "Base",
     "Campaign",
+    "CampaignUnit",
     "DUE_DATE_FIELDS",
     "Finding",
     "GENESIS_HASH",
@@ -38,6 +39,7 @@ __all__ = [
     "RegisterEntry",
     "SectionReview",
     "Unit",
+    "UnitChange",
     "User",
     "UTCDateTime",
 ]

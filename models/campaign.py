@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Date, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from vocabulary.campaigns import ACTIVE, CAMPAIGN_STATUSES, ISSUER_LEVEL_CODES, LISTED_KINDS
 from vocabulary.day_counting import COUNTING_MODES
 
 from .base import Audited, Base, UTCDateTime, one_of
@@ -15,18 +16,29 @@ class Campaign(Audited, Base):
     """One inspection campaign (đợt kiểm tra), set up by one plan (Kế hoạch)."""
 
     __tablename__ = "campaign"
-    __table_args__ = (one_of("day_counting", COUNTING_MODES, "day_counting"),)
+    __table_args__ = (
+        one_of("day_counting", COUNTING_MODES, "day_counting"),
+        one_of("status", CAMPAIGN_STATUSES, "status"),
+        one_of("issuer_level", ISSUER_LEVEL_CODES, "issuer_level"),
+    )
     audit_entity = "campaign"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(50), unique=True)
     year: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
+    # draft: being planned, no cases yet; active: its cases run; closed: read-only.
+    status: Mapped[str] = mapped_column(String(20), default=ACTIVE, server_default=ACTIVE)
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
     plan_number: Mapped[str | None] = mapped_column(String(50))
     plan_date: Mapped[date | None] = mapped_column(Date)
     basis: Mapped[str | None] = mapped_column(Text)
     issuer: Mapped[str] = mapped_column(String(200))
     issuer_short: Mapped[str] = mapped_column(String(100))
+    # tinh / huyen / xa (vocabulary.campaigns.ISSUER_LEVELS): the words the texts use for the body.
+    issuer_level: Mapped[str] = mapped_column(String(10), default="huyen", server_default="huyen")
+    # The body's office that runs the campaign ("Phòng Nội vụ", "Sở Nội vụ", …).
+    office: Mapped[str] = mapped_column(String(200), default="Phòng Nội vụ", server_default="Phòng Nội vụ")
     place: Mapped[str] = mapped_column(String(100))
     signer_title: Mapped[str] = mapped_column(String(100))
     signer_name: Mapped[str] = mapped_column(String(100))
@@ -75,8 +87,34 @@ class Campaign(Audited, Base):
 
     inspections = relationship("Inspection", back_populates="campaign")
     outlines = relationship("Outline", back_populates="campaign")
+    units = relationship("CampaignUnit", back_populates="campaign", order_by="CampaignUnit.position",
+                         cascade="all, delete-orphan")
+    copied_from = relationship("Campaign", remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
         return self.title
+
+
+class CampaignUnit(Base):
+    """One line of a campaign's planned list: which unit, as the plan writes its name, inspected
+    how (direct / self; a surprise case opened on the day adds its unit too), and when."""
+
+    __tablename__ = "campaign_unit"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id"),
+        one_of("kind", LISTED_KINDS, "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    visit_date: Mapped[date | None] = mapped_column(Date)
+    visit_time: Mapped[time | None] = mapped_column(Time)
+    position: Mapped[int] = mapped_column(Integer)
+
+    campaign = relationship("Campaign", back_populates="units")
+    unit = relationship("Unit")
