@@ -14,7 +14,6 @@ from workflow.people.permissions import role_label
 
 from .access import login_manager
 from .auth import blueprint as auth_blueprint
-from .auth import limiter
 from .views.alerts import AlertView, OutboxView
 from .views.audit import AuditView
 from .views.cases import CaseView
@@ -29,7 +28,6 @@ def init_admin(app: Flask) -> None:
     session = db  # Flask-Admin takes the extension and asks it for the request's session
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
     app.register_blueprint(auth_blueprint)
 
     with app.app_context():  # the views look at the models through the extension
@@ -65,7 +63,6 @@ ERROR_PAGES = {
     404: (404, N_("There is no such page or record.")),
     CSRFError: (400, N_("The form has expired or did not come from this site: reload the page and try again.")),
     413: (413, N_("The files sent are too large together; send fewer or smaller files.")),
-    429: (429, N_("Too many attempts: wait a minute and try again.")),
     500: (500, N_("Something went wrong on our side and nothing was changed. Try again; if it happens again, tell the administrator.")),
 }
 
