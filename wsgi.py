@@ -32,6 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * settings.max_upload_bytes,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from web import security
+
+    security.install(app)  # before any route: the bounded <int:…> converter
 
     from admin import csrf, init_admin
     from api import blueprint as api
