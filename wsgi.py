@@ -2,33 +2,18 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from flask import Flask
 
-from vocabulary.config import PROJECT_DIR, Settings
+from vocabulary.config import PROJECT_DIR, Settings, installation_key
+from workflow.audit.checkpoint import CheckpointStore
 from workflow.records.files import FileStore
 
 
 def _secret_key(settings: Settings, instance: Path) -> str:
     """``SECRET_KEY``, or one generated once per installation and kept in ``instance/``."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = instance / "secret_key"
-    if not path.exists():
-        # Workers starting together must agree: the first complete file to be linked in wins.
-        instance.mkdir(parents=True, exist_ok=True)
-        candidate = instance / f"secret_key.{os.getpid()}"
-        candidate.touch(mode=0o600)
-        candidate.write_text(secrets.token_hex(32))
-        try:
-            os.link(candidate, path)
-        except FileExistsError:
-            pass
-        finally:
-            candidate.unlink()
-    return path.read_text().strip()
+    return installation_key(settings.secret_key, instance / "secret_key")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -47,6 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * settings.max_upload_bytes,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from web import security
+
+    security.install(app)  # before any route: the bounded <int:…> converter
 
     from admin import csrf, init_admin
     from api import blueprint as api
@@ -57,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_database(app, settings.database_url)
     app.extensions["file_store"] = FileStore.from_settings(settings)
+    app.extensions["checkpoints"] = CheckpointStore(settings.checkpoint_dir, settings.audit_signing_key())
     init_i18n(app, settings)
     app.register_blueprint(health)
     init_admin(app)

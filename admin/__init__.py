@@ -1,7 +1,8 @@
 """The web UI: Flask-Admin 2 (Bootstrap 4, assets served locally) in Vietnamese, behind a login."""
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import get_locale, lazy_gettext
@@ -10,11 +11,12 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from models import Alert, AuditEntry, Campaign, Inspection, OutboxMessage, OutlineItem, OutlineSection, Unit, User
 from vocabulary.i18n import N_
 from web.database import db
+from web.problems import http_problem, is_api_request
+from web.security import csp_nonce
 from workflow.people.permissions import role_label
 
 from .access import login_manager
 from .auth import blueprint as auth_blueprint
-from .auth import limiter
 from .views.alerts import AlertView, OutboxView
 from .views.audit import AuditView
 from .views.cases import CaseView
@@ -29,7 +31,6 @@ def init_admin(app: Flask) -> None:
     session = db  # Flask-Admin takes the extension and asks it for the request's session
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
     app.register_blueprint(auth_blueprint)
 
     with app.app_context():  # the views look at the models through the extension
@@ -39,6 +40,7 @@ def init_admin(app: Flask) -> None:
             theme=Bootstrap4Theme(base_template="admin/cchc_base.html", fluid=True),
             index_view=DashboardView(name=lazy_gettext(N_("Dashboard")), url="/admin"),
             translations_path=str(app.extensions["compiled_translations"]),
+            csp_nonce_generator=csp_nonce,
         )
         admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
         admin.add_view(AlertView(Alert, session, name=lazy_gettext(N_("Alerts")), endpoint="alert"))
@@ -57,6 +59,7 @@ def init_admin(app: Flask) -> None:
 
     for error, (code, message) in ERROR_PAGES.items():
         app.register_error_handler(error, _error_page(code, message))
+    app.register_error_handler(Exception, _unexpected(app))
 
 
 # What a user reads instead of an error: the code, and what happened in words.
@@ -65,13 +68,30 @@ ERROR_PAGES = {
     404: (404, N_("There is no such page or record.")),
     CSRFError: (400, N_("The form has expired or did not come from this site: reload the page and try again.")),
     413: (413, N_("The files sent are too large together; send fewer or smaller files.")),
-    429: (429, N_("Too many attempts: wait a minute and try again.")),
     500: (500, N_("Something went wrong on our side and nothing was changed. Try again; if it happens again, tell the administrator.")),
 }
 
 
 def _error_page(code: int, message: str):
-    def handler(_error):
+    def handler(error):
+        if is_api_request():
+            return http_problem(code, getattr(error, "name", "Error"), message)
         return render_template("error.html", code=code, message=lazy_gettext(message)), code
+
+    return handler
+
+
+def _unexpected(app: Flask):
+    """Any other error: an HTTP error keeps its code (problem+json under /api/), and a bug is
+    logged with its traceback and answered with the 500 page or problem — never a stack."""
+    internal = _error_page(*ERROR_PAGES[500])
+
+    def handler(error: Exception):
+        if isinstance(error, HTTPException):
+            if is_api_request() and error.code:
+                return http_problem(error.code, error.name, error.description or error.name)
+            return error
+        app.logger.exception("unexpected error on %s", request.path)
+        return internal(error)
 
     return handler

@@ -7,6 +7,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from models import User
+from vocabulary.bounds import id_in_range
 from web.database import db_session
 from workflow.people.permissions import AUDIT_READERS, Actor
 
@@ -28,13 +29,15 @@ class LoggedIn:
     role: str
     unit_id: int | None
     name: str | None
+    generation: int
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie keeps: the user and the session generation it began in."""
+        return f"{self.id}:{self.generation}"
 
     @property
     def actor(self) -> Actor:
@@ -42,13 +45,20 @@ class LoggedIn:
 
     @classmethod
     def of(cls, user: User) -> "LoggedIn":
-        return cls(user.id, user.email, user.role, user.unit_id, user.name)
+        return cls(user.id, user.email, user.role, user.unit_id, user.name, user.session_generation)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> LoggedIn | None:
-    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return LoggedIn.of(user) if user is not None and user.active else None
+def load_user(session_id: str) -> LoggedIn | None:
+    """Checked on every request: a session from before a logout, a password change or reset, a
+    role change or a deactivation of its user carries an older generation and is refused."""
+    user_id, _sep, generation = session_id.partition(":")
+    if not (user_id.isdigit() and generation.isdigit() and id_in_range(int(user_id))):
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return LoggedIn.of(user)
 
 
 @login_manager.unauthorized_handler

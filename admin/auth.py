@@ -5,22 +5,18 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from vocabulary.i18n import N_
 from web.database import db_session
-from workflow.people.accounts import LoginRefused, authenticate
+from workflow.people.accounts import LoginRefused, TooManyAttempts, authenticate, log_out
 
 from .access import LoggedIn
 from .forms import Form
 
 blueprint = Blueprint("auth", __name__)
-# Per address, on top of the per-account lockout in workflow.people.accounts (which works across workers).
-limiter = Limiter(get_remote_address, default_limits=[], storage_uri="memory://")
 
 
 class LoginForm(Form):
@@ -36,21 +32,22 @@ def _safe_next(target: str | None) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
 def login():
+    """The limits (per address, and per address and account) are kept in the database by
+    :func:`authenticate`, so they hold across workers and hosts."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    refusal = None
+    refusal, status = None, 200
     if form.validate_on_submit():
         try:
-            user = authenticate(db_session(), form.email.data, form.password.data, datetime.now(timezone.utc))
-        except LoginRefused as error:
-            refusal = str(error)
+            user = authenticate(db_session(), form.email.data, form.password.data, datetime.now(timezone.utc),
+                                request.remote_addr or "-")
+        except (LoginRefused, TooManyAttempts) as error:
+            refusal, status = str(error), error.http_status
         else:
             login_user(LoggedIn.of(user))
             return redirect(_safe_next(request.args.get("next")))
-    status = 401 if refusal else 200
     return render_template("login.html", form=form, refusal=refusal), status
 
 
@@ -58,6 +55,8 @@ def login():
 def logout():
     """GET shows a button (a link must not log anyone out behind their back); POST logs out."""
     if request.method == "POST":
+        if current_user.is_authenticated:
+            log_out(db_session(), current_user.id, current_user.generation, datetime.now(timezone.utc))
         logout_user()
         return redirect(url_for("auth.login"))
     return render_template("logout.html")

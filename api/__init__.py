@@ -5,7 +5,7 @@ script with ``Authorization: Bearer <token>`` (per-user tokens, issued by coordi
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timezone
+from datetime import datetime, timezone
 from functools import wraps
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 
 from admin import csrf
 from models import AuditEntry, Inspection
-from vocabulary.config import zone
+from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, json_too_deep
+from vocabulary.config import parse_moment, zone
 from vocabulary.i18n import _
 from web.database import db_session
+from web.problems import problem_response
 from workflow.deadlines.due_dates import next_due_sql
 from workflow.engine import service
 from workflow.campaigns.opening import open_inspection
@@ -34,18 +36,7 @@ MAX_PAGE = 1000
 
 
 def problem(error: WorkflowError) -> Response:
-    body = {
-        "type": f"/api/v1/problems/{error.code}",
-        "title": error.title,
-        "status": error.http_status,
-        "detail": str(error),
-        "code": error.code,
-        "errors": [p.as_dict() for p in error.problems],
-    }
-    response = jsonify(body)
-    response.status_code = error.http_status
-    response.mimetype = "application/problem+json"
-    return response
+    return problem_response(error.http_status, error.code, error.title, str(error), [p.as_dict() for p in error.problems])
 
 
 class NotAuthenticated(WorkflowError):
@@ -83,11 +74,16 @@ def _filters() -> dict:
     return {key: request.args.get(key) or None for key in ("state", "kind", "unit_kind", "campaign")}
 
 
+OVERDUE_VALUES = ("true", "false", "1", "0")
+
+
 @blueprint.get("/inspections")
 @authenticated
 def list_inspections():
     query = cases_query(g.actor, **_filters())
-    overdue = request.args.get("overdue")
+    overdue = request.args.get("overdue") or None
+    if overdue is not None and overdue not in OVERDUE_VALUES:
+        raise BadData(_("{name}: must be one of {choices}.", name="overdue", choices=", ".join(OVERDUE_VALUES)), field="overdue")
     if overdue in ("true", "1"):
         query = query.where(next_due_sql() < datetime.now(timezone.utc).astimezone(zone()).date())
     return jsonify([case_summary(case) for case in db_session().scalars(query).unique()])
@@ -141,7 +137,7 @@ def fire_trigger(inspection_id: int):
     if not g.by_token:
         csrf.protect()  # a browser session must prove the request came from our pages
     try:
-        request_body = FireRequest.model_validate(request.get_json(silent=True) or {})
+        request_body = FireRequest.model_validate(_json_body())
     except ValidationError:
         raise BadData(_("The body must be JSON: {\"trigger\": …, \"data\": {…}}.")) from None
     result = service.fire(db_session(), inspection_id, request_body.trigger, g.actor, datetime.now(timezone.utc),
@@ -151,17 +147,35 @@ def fire_trigger(inspection_id: int):
                     "extra": result.extra})
 
 
+def _json_body() -> object:
+    """The request's JSON, refused before parsing when too large or nested too deep."""
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_JSON_BYTES:
+        raise BadData(_("The body is larger than {limit} KB.", limit=MAX_JSON_BYTES // 1024))
+    if json_too_deep(raw):
+        raise BadData(_("The body nests lists and objects too deeply."))
+    body = request.get_json(silent=True)
+    return body if body is not None else {}
+
+
 def _moment(name: str) -> datetime | None:
     value = request.args.get(name)
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return parse_moment(value)
     except ValueError:
-        raise BadData(_("{name}: not an ISO date or time", name=name), field=name) from None
-    if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, time())
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone())
+        raise BadData(_("{name}: not an ISO date or time between 2000 and 2100", name=name), field=name) from None
+
+
+def _whole_number(name: str, default: int | None, low: int, high: int) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return default
+    number = int(value) if value.isdigit() and len(value) <= 12 else None
+    if number is None or not low <= number <= high:
+        raise BadData(_("{name}: must be a whole number from {low} to {high}.", name=name, low=low, high=high), field=name)
+    return number
 
 
 @blueprint.get("/audit")
@@ -177,17 +191,17 @@ def audit_log():
     if end:
         conditions.append(AuditEntry.at < end)
     for argument, column in (("actor", AuditEntry.actor), ("trigger", AuditEntry.trigger), ("state", AuditEntry.to_state),
-                             ("inspection", AuditEntry.inspection_id), ("unit", Inspection.unit_name)):
+                             ("unit", Inspection.unit_name)):
         if request.args.get(argument):
             conditions.append(column == request.args[argument])
+    inspection_id = _whole_number("inspection", None, 1, MAX_ID)
+    if inspection_id is not None:
+        conditions.append(AuditEntry.inspection_id == inspection_id)
+    limit = _whole_number("limit", 100, 1, MAX_PAGE)
+    offset = _whole_number("offset", 0, 0, MAX_OFFSET)
     query = query.where(*conditions)
     session = db_session()
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    try:
-        limit = min(int(request.args.get("limit", 100)), MAX_PAGE)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise BadData(_("limit and offset must be whole numbers.")) from None
     rows = session.execute(query.order_by(AuditEntry.id).limit(limit).offset(offset)).all()
     tz = zone()
     return jsonify({"total": total, "entries": [

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from . import alerts, audit, db, documents, inspections, jobs, outbox, plans, seed, users
+from .common import guard
 
 
 def register(app: Flask) -> None:
     for module in (db, seed, plans, users, inspections, audit, documents, jobs, alerts, outbox):
-        app.cli.add_command(module.group)
+        app.cli.add_command(guard(module.group))

@@ -9,7 +9,7 @@ from workflow.alerts.actions import acknowledge, alert_summary, list_alerts
 from workflow.alerts.rules import RULES_BY_NAME
 from workflow.errors import WorkflowError
 
-from .common import acting_as, database, fail, moment_option, print_table, say
+from .common import RECORD_ID, acting_as, database, fail, moment_option, print_table, say
 
 
 @click.group("alerts", help="Deadline alerts: list and acknowledge.")
@@ -21,7 +21,7 @@ def group() -> None:
 @click.option("--status", type=click.Choice(ALERT_STATUSES))
 @click.option("--level", type=click.IntRange(0, 2))
 @click.option("--rule", type=click.Choice(sorted(RULES_BY_NAME)))
-@click.option("--case", "case_id", type=int)
+@click.option("--case", "case_id", type=RECORD_ID)
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects, for scripts.")
 def list_command(status: str | None, level: int | None, rule: str | None, case_id: int | None, as_json: bool) -> None:
     with database().session() as session:
@@ -35,7 +35,7 @@ def list_command(status: str | None, level: int | None, rule: str | None, case_i
 
 
 @group.command("ack", help="Acknowledge an open alert (coordinators).")
-@click.argument("alert_id", type=int)
+@click.argument("alert_id", type=RECORD_ID)
 @click.option("--as", "as_email", help="The coordinator acknowledging it. Default: the command line, as admin.")
 @click.option("--at", "at", help="The moment (ISO time); default: now.")
 @click.option("--comment")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import functools
 import getpass
-from datetime import datetime, timezone
-from typing import Sequence
+import logging
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Sequence
 
 import click
 from flask import current_app
@@ -11,10 +13,35 @@ from sqlalchemy.orm import Session
 
 from models import User
 from models.db import Database
+from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters
 from vocabulary.config import parse_moment
-from vocabulary.i18n import _, gettext
+from vocabulary.i18n import N_, _, gettext
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
+
+
+# Every id argument: what a database column can hold (a larger one names nothing).
+RECORD_ID = click.IntRange(1, MAX_ID)
+
+
+class IsoDate(click.ParamType):
+    """``YYYY-MM-DD`` between 2000 and 2100."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            day = date.fromisoformat(str(value))
+        except ValueError:
+            day = None
+        if day is None or not date_in_range(day):
+            self.fail(str(_("not a date from {earliest} to {latest} (YYYY-MM-DD): {value}", earliest=EARLIEST_DATE, latest=LATEST_DATE, value=value)), param, ctx)
+        return day
+
+
+ISO_DATE = IsoDate()
 
 
 def say(msgid: str, *, err: bool = False, **params: object) -> None:
@@ -37,7 +64,7 @@ def moment_option(value: str | None) -> datetime:
     try:
         return parse_moment(value)
     except ValueError:
-        raise click.BadParameter(str(_("not an ISO time: {value} (for example 2023-07-20T09:00)", value=value))) from None
+        raise click.BadParameter(str(_("not an ISO time between 2000 and 2100: {value} (for example 2023-07-20T09:00)", value=value))) from None
 
 
 def fail(error: WorkflowError, *, one_per_line: bool = False) -> None:
@@ -67,3 +94,43 @@ def print_table(header_ids: Sequence[str], rows: Sequence[Sequence[str]]) -> Non
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
     for line in [headers, *rows]:
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())
+
+
+UNEXPECTED = N_("Unexpected error ({kind}): the command stopped and what it had not finished was undone. "
+                "Try again; if it happens again, tell the administrator.")
+CONTROL_CHARACTERS = N_("contains a control character (such as NUL), which no value may hold; remove it.")
+
+
+def _checked(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """A command's body, behind the checks every command shares: no control character in any
+    value; a refusal of the service printed as its reason; any other error a Vietnamese line on
+    stderr (the traceback goes to the log), never a Python stack on the screen."""
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        for name, value in kwargs.items():
+            for text in value if isinstance(value, (tuple, list)) else (value,):
+                if isinstance(text, str) and has_control_characters(text):
+                    raise click.BadParameter(str(_(CONTROL_CHARACTERS)), param_hint="--" + name.replace("_", "-"))
+        try:
+            return callback(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except WorkflowError as error:
+            fail(error)
+        except Exception as error:  # the point: whatever it is, a sentence, not a stack
+            logging.getLogger("cchc.cli").debug("unexpected error", exc_info=True)
+            click.echo(str(_(UNEXPECTED, kind=type(error).__name__)), err=True)
+            raise SystemExit(3) from None
+
+    return run
+
+
+def guard(command: click.Command) -> click.Command:
+    """:func:`_checked` around every command of ``command`` (a group: recursively)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            guard(sub)
+    elif command.callback is not None:
+        command.callback = _checked(command.callback)
+    return command

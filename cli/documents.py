@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
+from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE
 from vocabulary.i18n import format_date, format_datetime
 from web.files import file_store
 from workflow.casefile.rendering import DOCUMENT_KINDS, render_document
@@ -17,7 +18,7 @@ from workflow.errors import WorkflowError
 from workflow.records.attachments import campaign_attachments, case_attachments, get_attachment
 from workflow.records.files import DEFAULT_GRACE
 
-from .common import acting_as, as_option, at_option, database, fail, moment_option, say
+from .common import ISO_DATE, RECORD_ID, acting_as, as_option, at_option, database, fail, moment_option, say
 
 
 @click.group("documents", help="The case file: generated documents, uploaded files, the register.")
@@ -40,11 +41,11 @@ def _save(content: bytes, out: Path) -> None:
 @group.command("render", help="Produce a document and keep it as a file of the case (minutes, conclusion-notice) "
                "or of the campaign (schedule-notice, summary-report, summary-xlsx).")
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
-@click.option("--case", "inspection_id", type=int, help="The case (minutes, conclusion-notice).")
+@click.option("--case", "inspection_id", type=RECORD_ID, help="The case (minutes, conclusion-notice).")
 @click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True, help="The campaign (campaign documents).")
 @click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
 @click.option("--reason", help="Why another number is used.")
-@click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the document (default: today).")
+@click.option("--date", "doc_date", type=ISO_DATE, help="Date of the document (default: today).")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
 @as_option
 @at_option
@@ -59,7 +60,7 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str, num
         try:
             attachment = render_document(
                 session, store, kind, actor=actor, now=now, inspection_id=inspection_id, campaign_id=campaign_id,
-                number=number, doc_date=doc_date.date() if doc_date else None, number_reason=reason,
+                number=number, doc_date=doc_date, number_reason=reason,
             )
         except WorkflowError as error:
             fail(error)
@@ -69,7 +70,7 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str, num
 
 
 @group.command("list", help="The files of a case (--case) or of a campaign.")
-@click.option("--case", "inspection_id", type=int)
+@click.option("--case", "inspection_id", type=RECORD_ID)
 @click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True)
 @as_option
 def list_command(inspection_id: int | None, campaign_code: str, as_email: str | None) -> None:
@@ -85,7 +86,7 @@ def list_command(inspection_id: int | None, campaign_code: str, as_email: str | 
 
 
 @group.command("get", help="Download file ATTACHMENT_ID to --out (only for users who may see it).")
-@click.argument("attachment_id", type=int)
+@click.argument("attachment_id", type=RECORD_ID)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @as_option
 def get_command(attachment_id: int, out: Path, as_email: str | None) -> None:
@@ -100,10 +101,10 @@ def get_command(attachment_id: int, out: Path, as_email: str | None) -> None:
 
 
 @group.command("attach", help="Add a file (PDF, DOCX, XLSX, JPEG, PNG) to case ID outside a transition.")
-@click.argument("inspection_id", type=int)
+@click.argument("inspection_id", type=RECORD_ID)
 @click.argument("kind", type=click.Choice(UPLOAD_KINDS))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--finding", "finding_number", type=int, help="The finding this evidence belongs to.")
+@click.option("--finding", "finding_number", type=RECORD_ID, help="The finding this evidence belongs to.")
 @click.option("--comment")
 @as_option
 @at_option
@@ -122,7 +123,7 @@ def attach_command(inspection_id: int, kind: str, path: Path, finding_number: in
 
 
 @group.command("register", help="The register of outgoing documents of a year.")
-@click.option("--year", type=int, default=lambda: date.today().year)
+@click.option("--year", type=click.IntRange(EARLIEST_DATE.year, LATEST_DATE.year), default=lambda: date.today().year)
 def register_command(year: int) -> None:
     with database().session() as session:
         entries = session.scalars(select(RegisterEntry).where(RegisterEntry.year == year)

@@ -19,6 +19,7 @@ from workflow.queries.case_list import case_summary, list_cases
 from workflow.records.files import FileStore
 
 from .common import (
+    RECORD_ID,
     acting_as,
     as_option,
     at_option,
@@ -107,7 +108,7 @@ def _upload_files(data: dict[str, Any], store: FileStore) -> dict[str, Any]:
 @group.command("fire", help="Fire TRIGGER on case ID. Exit code 0 on success; otherwise the reason on stderr. "
                "Files by path: --set file=/path/report.pdf, --set appendices=/path/pl1.xlsx (repeatable), "
                "--set evidence.2=/path/photo.jpg (evidence of finding 2, repeatable).")
-@click.argument("inspection_id", type=int)
+@click.argument("inspection_id", type=RECORD_ID)
 @click.argument("trigger")
 @as_option
 @at_option
@@ -151,7 +152,7 @@ def open_command(campaign_code: str, unit_name: str, kind: str, visit_date: date
 
 
 @group.command("outline", help="The outline sections of case ID with their items (numbered) and the team's review.")
-@click.argument("inspection_id", type=int)
+@click.argument("inspection_id", type=RECORD_ID)
 @as_option
 def outline_command(inspection_id: int, as_email: str | None) -> None:
     with database().session() as session:
@@ -170,11 +171,11 @@ def outline_command(inspection_id: int, as_email: str | None) -> None:
 
 
 @group.command("review-section", help="Record the team's review of one outline section (e.g. B.3) of the unit's report.")
-@click.argument("inspection_id", type=int)
+@click.argument("inspection_id", type=RECORD_ID)
 @click.argument("section")
 @click.option("--achieved", help="Results achieved (a).")
 @click.option("--shortcomings", help="Shortcomings and causes (b).")
-@click.option("--missing", "missing", type=int, multiple=True, help="Number of an item of the section the report leaves out (as `inspections outline` lists them); repeatable.")
+@click.option("--missing", "missing", type=RECORD_ID, multiple=True, help="Number of an item of the section the report leaves out (as `inspections outline` lists them); repeatable.")
 @as_option
 @at_option
 def review_section_command(inspection_id: int, section: str, achieved: str | None, shortcomings: str | None,
@@ -196,8 +197,8 @@ def review_section_command(inspection_id: int, section: str, achieved: str | Non
 
 
 @group.command("review-finding", help="Accept (or not) the remediation of finding NUMBER of case ID.")
-@click.argument("inspection_id", type=int)
-@click.argument("number", type=int)
+@click.argument("inspection_id", type=RECORD_ID)
+@click.argument("number", type=RECORD_ID)
 @click.option("--accept/--reject", "accepted", required=True)
 @click.option("--note", help="What the team found; required with --reject.")
 @as_option

@@ -4,13 +4,15 @@ from jobs.digest import queue_digest
 from jobs.scheduler import run_scheduler
 from jobs.settings import JobSettings
 from jobs.sweep import SweepReport, sweep
+from jobs.witness import mail_checkpoint
 from vocabulary.i18n import format_datetime, gettext
 from vocabulary.states import trigger_label
-from web.files import file_store
+from web.files import checkpoint_store, file_store
 from workflow.alerts.actions import RESOLUTION_LABELS
 from workflow.alerts.plan import replan_campaign
 from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
 
+from .audit import checkpoint_and_report
 from .common import database, moment_option, say
 
 
@@ -42,10 +44,11 @@ def sweep_command(now_text: str | None) -> None:
     settings = JobSettings.from_env()
     with database().session() as session:
         report = sweep(session, now, batch_size=settings.sweep_batch, mail_domain=settings.mail_domain)
-    print_report(report)
-    say("Sweep as of {now}: {raised} raised, {resolved} resolved, {fired} fired, {mails} e-mails queued.", now=format_datetime(now),
-        raised=len(report.raised), resolved=len(report.resolved), fired=len(report.fired), mails=report.mails)
-    if report.failed:
+        print_report(report)
+        say("Sweep as of {now}: {raised} raised, {resolved} resolved, {fired} fired, {mails} e-mails queued.", now=format_datetime(now),
+            raised=len(report.raised), resolved=len(report.resolved), fired=len(report.fired), mails=report.mails)
+        witnessed = checkpoint_and_report(session, now)
+    if report.failed or not witnessed:
         raise SystemExit(1)
 
 
@@ -53,9 +56,16 @@ def sweep_command(now_text: str | None) -> None:
 @click.option("--now", "now_text", help="The moment, ISO time; default: now.")
 def digest_command(now_text: str | None) -> None:
     now = moment_option(now_text)
+    domain = JobSettings.from_env().mail_domain
     with database().session() as session:
-        count = queue_digest(session, now, JobSettings.from_env().mail_domain)
+        count = queue_digest(session, now, domain)
+        result, mails = mail_checkpoint(session, checkpoint_store(), now, domain)
     say("Daily digest queued for {count} coordinator(s).", count=count)
+    if result.checkpoint is None:
+        for problem in result.report.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1)
+    say("Checkpoint no. {number} mailed to {count} auditor(s).", number=result.checkpoint.number, count=mails)
 
 
 @group.command("replan", help="Re-plan the alerts of every open case, after a campaign's timed-rule settings changed.")
@@ -69,4 +79,4 @@ def replan_command(campaign: str | None, now_text: str | None) -> None:
 
 @group.command("run", help="The scheduler process: sweeps, the daily digest and the outbox. Run exactly one per site; a second one waits as a hot standby.")
 def run_command() -> None:
-    run_scheduler(database(), JobSettings.from_env(), file_store())
+    run_scheduler(database(), JobSettings.from_env(), file_store(), checkpoint_store())

@@ -8,7 +8,7 @@ from jobs.settings import JobSettings
 from models import OUTBOX_STATUSES, OutboxMessage
 from vocabulary.i18n import N_, format_datetime, gettext
 
-from .common import database, moment_option, print_table, say
+from .common import RECORD_ID, database, moment_option, print_table, say
 
 
 @click.group("outbox", help="E-mail written by the deadline engine: pending, sent, failed.")
@@ -18,8 +18,8 @@ def group() -> None:
 
 @group.command("list", help="Messages, newest first.")
 @click.option("--status", type=click.Choice(OUTBOX_STATUSES))
-@click.option("--alert", "alert_id", type=int)
-@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--alert", "alert_id", type=RECORD_ID)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects, for scripts.")
 def list_command(status: str | None, alert_id: int | None, limit: int, as_json: bool) -> None:
     with database().session() as session:
@@ -33,7 +33,7 @@ def list_command(status: str | None, alert_id: int | None, limit: int, as_json: 
 
 
 @group.command("show", help="One message as it is sent.")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=RECORD_ID)
 def show_command(message_id: int) -> None:
     with database().session() as session:
         message = session.get(OutboxMessage, message_id)
@@ -53,7 +53,7 @@ def send_command() -> None:
 
 
 @group.command("retry", help="Queue a failed message again.")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=RECORD_ID)
 def retry_command(message_id: int) -> None:
     with database().session() as session:
         if not retry(session, message_id, moment_option(None)):

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .cells import keep_as_text
 from .facts import CampaignFacts, CaseFacts
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -45,6 +46,7 @@ def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], day: date) -> byt
         for cell in row:
             cell.font = Font(name="Times New Roman")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            keep_as_text(cell)
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
     for index, (_name, width) in enumerate(COLUMNS, start=1):

@@ -11,6 +11,7 @@ from datetime import date
 from vocabulary.i18n import N_, Text, _, gettext
 from vocabulary.states import Kind, State
 from workflow.alerts.rules import ESCALATION, OVERDUE, REMINDER, Rule
+from workflow.audit.checkpoint import Checkpoint
 
 SUBJECTS = {
     REMINDER: N_("[CCHC] Reminder: {what} of {unit} is due on {due}"),
@@ -81,4 +82,23 @@ def digest_mail(today: date, due_today: list[DigestLine], overdue: list[DigestLi
             lines.append(str(_("  (none)")))
         lines.append("")
     lines.append(str(_(FOOTER, office=office)))
+    return Mail(subject, "\n".join(lines))
+
+
+def checkpoint_mail(checkpoint: Checkpoint, file_name: str) -> Mail:
+    """The auditors' daily copy of a checkpoint: its summary, and the file itself after a line,
+    to keep and check the log against with ``audit verify --against FILE``."""
+    subject = _sentence(N_("[CCHC] Audit log checkpoint no. {number} of {date}"), number=checkpoint.number, date=checkpoint.made_at)
+    lines = [
+        str(_("The audit log verified and its {chains} chains ({entries} entries) were folded into checkpoint no. {number} at {made_at}.",
+              chains=len(checkpoint.heads), entries=checkpoint.entries, number=checkpoint.number, made_at=checkpoint.made_at)),
+        str(_("Root: {root}", root=checkpoint.root)),
+        str(_("Signature: {signature}", signature=checkpoint.signature)),
+        "",
+        str(_("Keep this message. Save the part below the line as {name} and check the log against it at any time with: flask --app wsgi audit verify --against {name}", name=file_name)),
+        "-----",
+        checkpoint.to_json(),
+        "-----",
+        gettext(FOOTER),
+    ]
     return Mail(subject, "\n".join(lines))

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from models import JobRun
 from models.db import Database, write_transaction
 from vocabulary.config import zone
+from workflow.audit.checkpoint import CheckpointStore, make_checkpoint
 from workflow.records.files import FileStore
 
 from .digest import queue_digest
@@ -34,6 +35,7 @@ from .lease import Election, election_for
 from .mailer import send_pending
 from .settings import JobSettings
 from .sweep import sweep
+from .witness import mail_checkpoint
 
 log = logging.getLogger("cchc.scheduler")
 
@@ -52,10 +54,11 @@ class Scheduler:
     being active (lost lease) or is told to stop (SIGTERM / SIGINT)."""
 
     def __init__(self, database: Database, settings: JobSettings, election: Election | None = None,
-                 files: FileStore | None = None):
+                 files: FileStore | None = None, checkpoints: CheckpointStore | None = None):
         self.database = database
         self.settings = settings
         self.files = files
+        self.checkpoints = checkpoints
         self.election = election or election_for(database, settings.lease_seconds)
         self.stopping = threading.Event()
         self._scheduler: BlockingScheduler | None = None
@@ -65,11 +68,26 @@ class Scheduler:
     def run_sweep(self) -> str:
         with self.database.session() as session:
             report = sweep(session, wall_clock(), batch_size=self.settings.sweep_batch, mail_domain=self.settings.mail_domain)
-        return f"{len(report.raised)} raised, {len(report.resolved)} resolved, {len(report.fired)} fired, {report.mails} mails"
+            witnessed = self._checkpoint(session)
+        return f"{len(report.raised)} raised, {len(report.resolved)} resolved, {len(report.fired)} fired, {report.mails} mails{witnessed}"
+
+    def _checkpoint(self, session) -> str:
+        if self.checkpoints is None:
+            return ""
+        result = make_checkpoint(session, self.checkpoints, wall_clock())
+        if result.checkpoint is None:
+            for problem in result.report.problems:
+                log.error("audit log: %s", problem)
+            return "; AUDIT LOG ALTERED, no checkpoint"
+        return f"; checkpoint {result.checkpoint.number}"
 
     def run_digest(self) -> str:
         with self.database.session() as session:
-            return f"{queue_digest(session, wall_clock(), self.settings.mail_domain)} digests"
+            digests = queue_digest(session, wall_clock(), self.settings.mail_domain)
+            if self.checkpoints is None:
+                return f"{digests} digests"
+            result, mails = mail_checkpoint(session, self.checkpoints, wall_clock(), self.settings.mail_domain)
+        return f"{digests} digests, {mails} checkpoint mails" if result.checkpoint else f"{digests} digests; AUDIT LOG ALTERED"
 
     def run_outbox(self) -> str:
         with self.database.session() as session:
@@ -182,10 +200,11 @@ class Scheduler:
             log.info("scheduler %s: stopped", self.election.holder)
 
 
-def run_scheduler(database: Database, settings: JobSettings, files: FileStore | None = None) -> None:
+def run_scheduler(database: Database, settings: JobSettings, files: FileStore | None = None,
+                  checkpoints: CheckpointStore | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    scheduler = Scheduler(database, settings, files=files)
+    scheduler = Scheduler(database, settings, files=files, checkpoints=checkpoints)
     signal.signal(signal.SIGTERM, scheduler.stop)
     signal.signal(signal.SIGINT, scheduler.stop)
     scheduler.run()

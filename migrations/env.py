@@ -29,7 +29,24 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+# Revision 0007 makes this role the owner of the schema on PostgreSQL; later revisions must create
+# what they create as it, so that the runtime role's default privileges apply.
+SCHEMA_OWNER = "cchc_owner"
+
+
+def _as_schema_owner(connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    ready = connection.exec_driver_sql(
+        f"SELECT pg_has_role(current_user, oid, 'MEMBER') AND has_schema_privilege(oid, 'public', 'CREATE') "
+        f"FROM pg_roles WHERE rolname = '{SCHEMA_OWNER}'").scalar()
+    if ready:
+        connection.exec_driver_sql(f"SET ROLE {SCHEMA_OWNER}")
+    connection.commit()
+
+
 def _run(connection) -> None:
+    _as_schema_owner(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -8,7 +8,7 @@ from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
 from .scheduler import JobRun, SchedulerLease
 from .unit import Unit, UnitChange
-from .user import User
+from .user import LoginThrottle, User
 
 AUDITED_MODELS: tuple[type[Audited], ...] = (Inspection, Campaign, Unit, User, Alert)
 
@@ -16,6 +16,7 @@ __all__ = [
     "ALERT_STATUSES",
     "Alert",
     "JobRun",
+    "LoginThrottle",
     "OUTBOX_STATUSES",
     "OutboxMessage",
     "RAISED_STATUSES",

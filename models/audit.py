@@ -12,7 +12,8 @@ class AuditEntry(Base):
     """One change of one entity: who, when, what, from which state to which.
 
     Append-only (database triggers refuse UPDATE and DELETE) and hash-chained per entity:
-    ``hash = sha256(prev_hash + the entry's fields)``; see ``workflow.audit``.
+    ``hash = sha256(hash_version, id, prev_hash, the entry's fields)``; see ``workflow.audit``
+    (version 1, before revision 0007, left out the version and the id).
     ``data_json`` is stored exactly as it was hashed.
     """
 
@@ -38,5 +39,6 @@ class AuditEntry(Base):
     data_json: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    hash_version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     inspection = relationship("Inspection", viewonly=True)

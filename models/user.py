@@ -22,9 +22,9 @@ class User(Audited, Base):
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Failed logins in a row, and until when the account is locked after too many.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised by a logout, a password change or reset, a role change and a deactivation: every
+    # session carries the generation it began in, and one from an older generation is refused.
+    session_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # SHA-256 of the user's API token (the token itself is shown once, never stored).
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -38,3 +38,20 @@ class User(Audited, Base):
 
     def __str__(self) -> str:
         return self.email
+
+
+class LoginThrottle(Base):
+    """Login attempts, kept in the database so that the limits hold across web workers and hosts.
+
+    ``address:<ip>``: attempts in the current one-minute window from one address.
+    ``pair:<ip> <email>``: failures in a row of one address on one account (existing or not), and
+    until when that pair must wait — the owner, from another address, is never locked out."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -8,9 +8,18 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import PIL.Image
+import pypdf
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+def _pdf() -> bytes:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _pdf()
 
 
 def png() -> bytes:
@@ -21,7 +30,13 @@ def png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b"")
 
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+JPEG = _jpeg()
 
 
 def docx_bytes(text: str = "Báo cáo kết quả thực hiện nhiệm vụ CCHC") -> bytes:

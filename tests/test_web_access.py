@@ -96,23 +96,6 @@ def test_logout_needs_a_post_with_its_token(app):
     assert client.get("/admin/").status_code == 302
 
 
-def test_wrong_passwords_lock_the_account_for_a_while(app):
-    client = app.test_client()
-    token = csrf_token(client)
-    email = ROLE_USERS["auditor"][0]
-    for _attempt in range(5):
-        refused = client.post("/login", data={"email": email, "password": "sai-mat-khau", "csrf_token": token})
-        assert refused.status_code == 401
-    assert "bị khóa đến" in refused.get_data(as_text=True)
-    locked = client.post("/login", data={"email": email, "password": "mat-khau-thu-nghiem", "csrf_token": token})
-    assert locked.status_code == 401 and "bị khóa đến" in locked.get_data(as_text=True)
-    audit = app.test_client()
-    login(audit, "admin")
-    entries = audit.get("/api/v1/audit", query_string={"actor": email}).json["entries"]
-    assert [e["trigger"] for e in entries].count("login_failed") == 4
-    assert "account_locked" in [e["trigger"] for e in entries]
-
-
 def test_session_cookie_is_http_only_and_same_site(app):
     client = app.test_client()
     response = client.post("/login", data={"email": ROLE_USERS["leader"][0], "password": "mat-khau-thu-nghiem",

@@ -6,17 +6,21 @@ the domain only needs the time zone, through :func:`local_date`.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .bounds import date_in_range
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_MAX_FINDINGS = 100
 
 
 def _default_database_url() -> str:
@@ -25,6 +29,10 @@ def _default_database_url() -> str:
 
 def _default_files_dir() -> Path:
     return PROJECT_DIR / "instance" / "files"
+
+
+def _instance(name: str) -> Path:
+    return PROJECT_DIR / "instance" / name
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,10 @@ class Settings:
     # Where uploaded and generated files are kept (never under a static folder), and how big one may be.
     files_dir: Path = field(default_factory=_default_files_dir)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+    # The key that signs the audit checkpoints (never kept in the database), and where they go.
+    audit_key: str | None = None
+    audit_key_file: Path = field(default_factory=lambda: _instance("audit_key"))
+    checkpoint_dir: Path = field(default_factory=lambda: _instance("checkpoints"))
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> "Settings":
@@ -47,7 +59,39 @@ class Settings:
             timezone=env.get("TIMEZONE") or DEFAULT_TIMEZONE,
             files_dir=Path(env["FILES_DIR"]) if env.get("FILES_DIR") else _default_files_dir(),
             max_upload_bytes=int(float(env.get("MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024),
+            audit_key=env.get("AUDIT_KEY") or None,
+            audit_key_file=Path(env["AUDIT_KEY_FILE"]) if env.get("AUDIT_KEY_FILE") else _instance("audit_key"),
+            checkpoint_dir=Path(env["AUDIT_CHECKPOINT_DIR"]) if env.get("AUDIT_CHECKPOINT_DIR") else _instance("checkpoints"),
         )
+
+    def audit_signing_key(self) -> bytes:
+        """``AUDIT_KEY``, or the key generated once into ``AUDIT_KEY_FILE``."""
+        return installation_key(self.audit_key, self.audit_key_file).encode("utf-8")
+
+
+def installation_key(explicit: str | None, path: Path) -> str:
+    """A secret given in the environment, or one generated once per installation into ``path``."""
+    if explicit:
+        return explicit
+    if not path.exists():
+        # Workers starting together must agree: the first complete file to be linked in wins.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        candidate = path.with_name(f"{path.name}.{os.getpid()}")
+        candidate.touch(mode=0o600)
+        candidate.write_text(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text().strip()
+
+
+@lru_cache(maxsize=None)
+def max_findings() -> int:
+    """At most this many findings in one conclusion (``MAX_FINDINGS``)."""
+    return int(os.environ.get("MAX_FINDINGS") or DEFAULT_MAX_FINDINGS)
 
 
 @lru_cache(maxsize=None)
@@ -64,8 +108,11 @@ def local_date(moment: datetime) -> date:
 
 
 def parse_moment(text: str) -> datetime:
-    """Parse an ISO time for the CLI; a time without offset is local time (``TIMEZONE``)."""
+    """Parse an ISO time for the CLI and the API; a time without offset is local time
+    (``TIMEZONE``). ValueError for anything else, and for a moment outside 2000–2100."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone())
+    if not date_in_range(moment) or not date_in_range(moment.astimezone(zone())):
+        raise ValueError("out of range")
     return moment

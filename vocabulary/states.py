@@ -109,6 +109,8 @@ ACTION_LABELS = {
     "login": N_("Logged in"),
     "login_failed": N_("Failed login"),
     "account_locked": N_("Account locked"),
+    "login_delayed": N_("Logins delayed"),
+    "logout": N_("Logged out"),
     "reset_password": N_("Password reset"),
     "issue_api_token": N_("API token issued"),
     "acknowledge": N_("Alert acknowledged"),

@@ -8,6 +8,7 @@ from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 
+from documents.cells import text_cell
 from vocabulary.config import local_date
 from vocabulary.i18n import format_date, format_datetime
 
@@ -52,3 +53,8 @@ class SecureModelView(Protected, ModelView):
         datetime: lambda view, value, name: format_datetime(value),
     }
     column_type_formatters_export = column_type_formatters
+
+    def get_export_value(self, model, name):
+        """Every exported cell (CSV and XLSX): a value a spreadsheet would run as a formula is
+        written as text."""
+        return text_cell(super().get_export_value(model, name))

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import flash
 from flask_admin.actions import action
 from flask_babel import lazy_gettext
+from sqlalchemy import inspect as sa_inspect
 from wtforms import PasswordField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -15,7 +16,7 @@ from vocabulary.i18n import N_, format_date, gettext
 from vocabulary.states import UNIT_KIND_LABELS
 from web.database import db_session
 from workflow.audit.edits import record_edit
-from workflow.people.accounts import MIN_PASSWORD_LENGTH, hash_password, issue_api_token
+from workflow.people.accounts import MIN_PASSWORD_LENGTH, end_sessions, hash_password, issue_api_token
 from workflow.people.permissions import ROLES, role_label
 
 from ..access import MANAGERS, current_actor
@@ -101,6 +102,10 @@ class UnitView(AuditedModelView):
     }
 
 
+# A user's sessions and token end when any of these changes (a deactivation is the lock).
+SESSION_ENDING_CHANGES = ("email", "password_hash", "role", "unit_id", "unit", "active")
+
+
 class UserView(AuditedModelView):
     column_list = ("email", "name", "role", "unit", "active", "last_login_at")
     column_searchable_list = ("email", "name")
@@ -133,6 +138,9 @@ class UserView(AuditedModelView):
             model.password_hash = hash_password(form.new_password.data)
         elif is_created:
             raise ValidationError(gettext("New password: a new user needs a password."))
+        state = sa_inspect(model)
+        if not is_created and any(state.attrs[name].history.has_changes() for name in SESSION_ENDING_CHANGES):
+            end_sessions(model)
         super().on_model_change(form, model, is_created)
 
     @action("issue_token", label(N_("Issue an API token")), label(N_("Replace the API token of the selected users?")))

@@ -1,10 +1,19 @@
 """The audit log: append-only, hash-chained per entity, verifiable.
 
-Every entry's hash covers the previous entry's hash and all of its own fields, and the head of
-each chain (last hash, last sequence number) is kept on the entity's row. So an edited entry no
-longer matches its hash, an inserted or deleted one breaks the sequence or the links, and a
-deleted last entry no longer matches the head. The database itself refuses UPDATE and DELETE on
+Every entry's hash covers the previous entry's hash and all of its own fields — since hash
+version 2 its own id too, so two entries cannot swap places in the log — and the head of each
+chain (last hash, last sequence number) is kept on the entity's row. So an edited entry no longer
+matches its hash, an inserted or deleted one breaks the sequence or the links, and a deleted last
+entry no longer matches the head. The database itself refuses UPDATE and DELETE on
 ``audit_entry`` (triggers created by the migrations), and :func:`verify` checks they are there.
+
+What a chain alone cannot show — a whole chain deleted, a chain rolled back with its head, a chain
+rewritten with every hash recomputed — is caught by comparing with a signed checkpoint kept
+outside the database (:mod:`workflow.audit.checkpoint`).
+
+Entries written before revision 0007 keep hash version 1 (the same fields without the id), so the
+chains of an existing log stay verifiable; every entry written since is version 2, and a version-1
+entry after the first version-2 one is a forgery.
 """
 from __future__ import annotations
 
@@ -12,10 +21,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from models import AUDITED_MODELS, GENESIS_HASH, Audited, AuditEntry
@@ -34,6 +43,8 @@ def subject_text(entity: str, entity_id: int) -> Text:
     return Text(ENTITY_LABELS.get(entity, entity + " #{id}"), {"id": entity_id})
 
 APPEND_ONLY_TRIGGERS = ("audit_entry_no_update", "audit_entry_no_delete")
+HASH_VERSION = 2
+ChainKey = tuple[str, int]
 
 
 def _json_default(value: Any) -> Any:
@@ -51,6 +62,8 @@ def canonical_json(data: Any) -> str:
 
 def entry_hash(
     *,
+    hash_version: int = HASH_VERSION,
+    id: int | None = None,
     prev_hash: str,
     entity: str,
     entity_id: int,
@@ -63,13 +76,18 @@ def entry_hash(
     comment: str | None,
     data_json: str,
 ) -> str:
-    fields = [prev_hash, entity, entity_id, seq, at.astimezone(timezone.utc).isoformat(timespec="microseconds"), actor,
-              trigger, from_state, to_state, comment, data_json]
+    """Version 1: the entry's fields; version 2: its version and id first, then the same."""
+    fields: list[Any] = [prev_hash, entity, entity_id, seq, at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+                         actor, trigger, from_state, to_state, comment, data_json]
+    if hash_version != 1:
+        fields = [hash_version, id, *fields]
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
 def _stored_hash(entry: AuditEntry) -> str:
     return entry_hash(
+        hash_version=entry.hash_version,
+        id=entry.id,
         prev_hash=entry.prev_hash,
         entity=entry.entity,
         entity_id=entry.entity_id,
@@ -85,7 +103,7 @@ def _stored_hash(entry: AuditEntry) -> str:
 
 
 # Bookkeeping columns that are not part of what an entity "is".
-_NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "password_hash", "api_token_hash"}
+_NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "password_hash", "api_token_hash", "session_generation"}
 
 
 def snapshot(subject: Any) -> dict[str, Any]:
@@ -117,6 +135,8 @@ def append(
         session.flush()
     # Microseconds are the precision both databases keep; hash what will be read back.
     fields = dict(
+        hash_version=HASH_VERSION,
+        id=_next_entry_id(session),
         prev_hash=subject.audit_head or GENESIS_HASH,
         entity=subject.audit_entity,
         entity_id=subject.id,  # type: ignore[attr-defined]
@@ -140,6 +160,20 @@ def append(
     return entry
 
 
+def _next_entry_id(session: Session) -> int:
+    """The id the entry will have, known before it is written because the hash covers it.
+
+    PostgreSQL: the column's sequence. SQLite: one above the largest id, the log's and the
+    session's unwritten entries' — every append runs under the write lock (``BEGIN IMMEDIATE``),
+    so no other writer can take it meanwhile."""
+    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        return session.execute(text("SELECT nextval(pg_get_serial_sequence('audit_entry', 'id'))")).scalar_one()
+    with session.no_autoflush:
+        stored = session.execute(select(func.max(AuditEntry.id))).scalar() or 0
+    pending = [entry.id for entry in session.new if isinstance(entry, AuditEntry) and entry.id is not None]
+    return max([stored, *pending]) + 1
+
+
 @dataclass(frozen=True)
 class AuditProblem:
     """One thing :func:`verify` found wrong."""
@@ -156,16 +190,24 @@ class VerifyReport:
     chains: int = 0
     entries: int = 0
     problems: list[AuditProblem] = field(default_factory=list)
+    # Every chain found in the log: its length and last hash (what a new checkpoint records)…
+    heads: dict[ChainKey, tuple[int, str]] = field(default_factory=dict)
+    # …and the hash at the positions a checkpoint asked about.
+    hashes_at: dict[ChainKey, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _check_chain(entity: str, entity_id: int, entries: list[AuditEntry], head: tuple[int, str] | None) -> Iterator[AuditProblem]:
+def _check_chain(entity: str, entity_id: int, entries: list[AuditEntry], head: tuple[int, str] | None,
+                 first_v2_id: int | None) -> Iterator[AuditProblem]:
     expected_prev = GENESIS_HASH
     for position, entry in enumerate(entries, start=1):
         where = dict(id=entry.id, subject=subject_text(entity, entity_id), seq=entry.seq)
+        if entry.hash_version == 1 and first_v2_id is not None and entry.id > first_v2_id:
+            yield AuditProblem(_("Audit entry #{id} ({subject}, no. {seq}) carries the old hash, which no entry written since the upgrade may: it was forged.", **where), entry.id)
+            return
         if entry.seq != position:
             yield AuditProblem(_("Audit entry #{id} ({subject}) has sequence number {seq}, expected {expected}: an entry before it was deleted or inserted.", expected=position, **where), entry.id)
             return
@@ -193,9 +235,12 @@ def _append_only_triggers_present(session: Session) -> bool:
     return all(name in present for name in APPEND_ONLY_TRIGGERS)
 
 
-def verify(session: Session) -> VerifyReport:
-    """Check every chain and head. Streams the log once, ordered by chain."""
+def verify(session: Session, *, positions: Mapping[ChainKey, int] | None = None) -> VerifyReport:
+    """Check every chain and head. Streams the log once, ordered by chain; records each chain's
+    head and, for the chains in ``positions``, the hash of the entry at that sequence number."""
     report = VerifyReport()
+    positions = positions or {}
+    first_v2_id = session.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.hash_version >= 2))
     if not _append_only_triggers_present(session):
         report.problems.append(AuditProblem(_("The database triggers that keep the audit log append-only are missing or disabled.")))
     heads: dict[tuple[str, int], tuple[int, str]] = {}
@@ -213,7 +258,12 @@ def verify(session: Session) -> VerifyReport:
         if current is None:
             return
         report.chains += 1
-        report.problems.extend(_check_chain(*current, chain, heads.pop(current, None)))
+        report.problems.extend(_check_chain(*current, chain, heads.pop(current, None), first_v2_id))
+        report.heads[current] = (chain[-1].seq, chain[-1].hash)
+        wanted = positions.get(current)
+        at_wanted = next((entry.hash for entry in chain if entry.seq == wanted), None) if wanted else None
+        if at_wanted is not None:
+            report.hashes_at[current] = at_wanted
 
     for entry in stream:
         report.entries += 1

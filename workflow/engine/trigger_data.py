@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from vocabulary.bounds import (EARLIEST_DATE, LATEST_DATE, MAX_JSON_BYTES, date_in_range, has_control_characters,
+                               json_too_deep)
+from vocabulary.config import max_findings
 from vocabulary.i18n import N_, Text, _, gettext
 from workflow.errors import BadData, Problem
 from workflow.records import register
@@ -24,7 +27,22 @@ if TYPE_CHECKING:
 FindingStatus = Literal["done", "in_progress", "not_done"]
 
 
-class TriggerData(BaseModel):
+class Bounded(BaseModel):
+    """Every text without control characters and every date between 2000 and 2100
+    (``vocabulary.bounds``), whatever the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_bounds(cls, value: Any) -> Any:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and has_control_characters(item):
+                raise ValueError("control_characters")
+            if isinstance(item, date) and not date_in_range(item):
+                raise ValueError("date_out_of_range")
+        return value
+
+
+class TriggerData(Bounded):
     """Fields common to every trigger."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -58,6 +76,8 @@ class TriggerData(BaseModel):
 def _json_text(value: Any) -> Any:
     """The CLI gives JSON as text: ``--set findings='[{"section": "B.3", …}]'``."""
     if isinstance(value, str):
+        if len(value) > MAX_JSON_BYTES or json_too_deep(value):
+            raise ValueError("json_too_large")
         try:
             return json.loads(value)
         except json.JSONDecodeError:
@@ -133,7 +153,7 @@ class SignMinutes(Numbered):
         self.minutes_date = self.minutes_date or case.today
 
 
-class FindingIn(BaseModel):
+class FindingIn(Bounded):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     section: str = Field(title=N_("Outline section"), min_length=1, max_length=20)
@@ -149,7 +169,10 @@ class Conclude(Numbered):
     @field_validator("findings", mode="before")
     @classmethod
     def _findings(cls, value: Any) -> Any:
-        return _json_text(value) or []
+        value = _json_text(value) or []
+        if isinstance(value, list) and len(value) > max_findings():
+            raise ValueError("too_many_findings")
+        return value
 
     def resolve(self, case: "CaseContext") -> None:
         self.conclusion_date = self.conclusion_date or case.today
@@ -167,7 +190,7 @@ class StartRemediation(TriggerData):
     pass
 
 
-class FindingReport(BaseModel):
+class FindingReport(Bounded):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     finding: int = Field(title=N_("Finding number"), ge=1)
@@ -322,6 +345,14 @@ def _problem(schema: type[BaseModel], error: Any) -> Problem:
         reason: Text = _("is not valid JSON")
     elif kind == "value_error" and "file_not_uploaded" in error.get("msg", ""):
         reason = _("must be the file itself, uploaded (a file name alone is not a file)")
+    elif kind == "value_error" and "control_characters" in error.get("msg", ""):
+        reason = _("contains a control character (such as NUL); remove it")
+    elif kind == "value_error" and "date_out_of_range" in error.get("msg", ""):
+        reason = _("must be a date from {earliest} to {latest}", earliest=EARLIEST_DATE, latest=LATEST_DATE)
+    elif kind == "value_error" and "too_many_findings" in error.get("msg", ""):
+        reason = _("at most {count} findings in one conclusion", count=max_findings())
+    elif kind == "value_error" and "json_too_large" in error.get("msg", ""):
+        reason = _("is too large or nested too deeply")
     else:
         context = error.get("ctx") or {}
         reason = Text(_REASONS.get(kind, N_("is invalid")), {key: str(value) for key, value in context.items()})

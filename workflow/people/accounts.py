@@ -5,26 +5,26 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import Unit, User
+from models import LoginThrottle, Unit, User
 from models.db import write_transaction
-from vocabulary.i18n import _
+from vocabulary.i18n import N_, _
 from workflow import audit
 from workflow.errors import BadData, WorkflowError
 from workflow.people.permissions import ROLES, Actor
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-
-
-class LoginRefused(WorkflowError):
-    http_status = 401
-    code = "login_refused"
-    title = "Login refused"
+# Per address: attempts a minute. Per (address, account): failures before the delays start,
+# the first delay and the longest.
+ADDRESS_LIMIT = 20
+ADDRESS_WINDOW = timedelta(minutes=1)
+FREE_FAILURES = 5
+FIRST_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(minutes=15)
+THROTTLE_KEPT = timedelta(days=1)
 
 
 def generate_password() -> str:
@@ -87,6 +87,8 @@ def save_user(
             raise BadData(_("E-mail: a user {email} already exists.", email=email), field="email")
         user.role, user.unit_id, user.active = role, unit.id if unit else None, True
         user.password_hash = hash_password(password)
+        if not created:
+            end_sessions(user)
         user.updated_at = now
         session.flush()
         audit.append(session, user, at=now, actor=actor.name, trigger="create" if created else "reset_password",
@@ -94,31 +96,101 @@ def save_user(
     return user, password, created
 
 
-def authenticate(session: Session, email: str, password: str, now: datetime) -> User:
-    """Check a login. Too many failures in a row lock the account for a while; every success,
-    failure and lock is written to the user's audit chain."""
-    refusal = None
+LOGIN_REFUSED = N_("Login refused: wrong e-mail or password, or too many failed attempts from here (then wait a few minutes and try again).")
+
+
+class LoginRefused(WorkflowError):
+    """The one refusal a stranger sees, whatever the reason: a wrong password, an unknown
+    address, an inactive account or a pair that must wait all read the same."""
+
+    http_status = 401
+    code = "login_refused"
+    title = "Login refused"
+
+
+class TooManyAttempts(WorkflowError):
+    http_status = 429
+    code = "too_many_attempts"
+    title = "Too many attempts"
+
+
+def _throttle(session: Session, key: str, now: datetime) -> LoginThrottle:
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(key=key, window_start=now, attempts=0, failures=0, updated_at=now)
+        session.add(row)
+    row.updated_at = now
+    return row
+
+
+def pair_delay(failures: int) -> timedelta:
+    """How long an address waits before trying an account again after ``failures`` in a row:
+    nothing for the first few, then doubling from 30 s, at most 15 minutes."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    return min(FIRST_DELAY * 2 ** (failures - FREE_FAILURES), MAX_DELAY)
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime, address: str = "-") -> User:
+    """Check a login from ``address``. At most ``ADDRESS_LIMIT`` attempts a minute per address
+    (else :class:`TooManyAttempts`); after a few failures in a row, that address waits longer
+    and longer before it may try that account again — from another address its owner logs in
+    as usual. Every refusal is the same :class:`LoginRefused`. Successes and failures on an
+    existing account are written to its audit chain."""
+    email = email.strip().lower()
+    refusal: WorkflowError | None = None
     with write_transaction(session):
-        user = session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None or not user.active:
-            check_password_hash(_DUMMY_HASH, password)  # same time as a real check
-            refusal = _("Wrong e-mail or password.")
-        elif user.locked_until is not None and user.locked_until > now:
-            refusal = _("Too many failed logins: this account is locked until {until}.", until=user.locked_until)
-        elif not password_matches(user, password):
-            user.failed_logins += 1
-            event = "login_failed"
-            refusal = _("Wrong e-mail or password.")
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until, user.failed_logins, event = now + LOCKOUT, 0, "account_locked"
-                refusal = _("Too many failed logins: this account is locked until {until}.", until=user.locked_until)
-            audit.append(session, user, at=now, actor=user.email, trigger=event)
+        session.execute(delete(LoginThrottle).where(LoginThrottle.updated_at < now - THROTTLE_KEPT))
+        by_address = _throttle(session, f"address:{address}", now)
+        if now - by_address.window_start >= ADDRESS_WINDOW:
+            by_address.window_start, by_address.attempts = now, 0
+        by_address.attempts += 1
+        if by_address.attempts > ADDRESS_LIMIT:
+            refusal = TooManyAttempts(_("Too many attempts: wait a minute and try again."))
         else:
-            user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-            audit.append(session, user, at=now, actor=user.email, trigger="login")
+            pair = _throttle(session, f"pair:{address} {email}"[:300], now)
+            user = session.scalar(select(User).where(User.email == email))
+            waiting = pair.blocked_until is not None and pair.blocked_until > now
+            if waiting or user is None or not user.active:
+                check_password_hash(_DUMMY_HASH, password)  # the same time as a real check
+                matches = False
+            else:
+                matches = password_matches(user, password)
+            if matches and user is not None:
+                session.delete(pair)
+                user.last_login_at = now
+                audit.append(session, user, at=now, actor=user.email, trigger="login")
+            else:
+                refusal = LoginRefused(_(LOGIN_REFUSED))
+                if not waiting:
+                    pair.failures += 1
+                    delay = pair_delay(pair.failures)
+                    pair.blocked_until = now + delay if delay else None
+                    if user is not None:
+                        audit.append(session, user, at=now, actor=user.email, trigger="login_delayed" if delay else "login_failed",
+                                     data={"address": address, **({"delay_seconds": int(delay.total_seconds())} if delay else {})})
     if refusal is not None:
-        raise LoginRefused(refusal)
-    return user
+        raise refusal
+    return user  # type: ignore[return-value]
+
+
+def end_sessions(user: User) -> None:
+    """Every session of ``user`` ends (the next request of each is sent to the login page) and
+    their API token stops working; in the caller's transaction."""
+    user.session_generation = (user.session_generation or 1) + 1
+    user.api_token_hash = None
+
+
+def log_out(session: Session, user_id: int, generation: int, now: datetime) -> None:
+    """Logging out ends every session and the token of the user, unless another logout (or a
+    change) already did."""
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        if user is None or user.session_generation != generation:
+            return
+        end_sessions(user)
+        user.updated_at = now
+        audit.append(session, user, at=now, actor=user.email, trigger="logout")
 
 
 _DUMMY_HASH = generate_password_hash("not a real password")
@@ -142,5 +214,6 @@ def issue_api_token(session: Session, user_id: int, actor: Actor, now: datetime)
 
 
 def user_for_token(session: Session, token: str) -> User | None:
+    """The active user whose token this is (a token ends with the user's sessions)."""
     user = session.scalar(select(User).where(User.api_token_hash == token_digest(token)))
     return user if user is not None and user.active else None

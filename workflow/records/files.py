@@ -4,16 +4,23 @@ A file is written (and fsync'ed) under ``<files_dir>/<sha[:2]>/<sha>`` *before* 
 transaction that records it commits, so a committed row never points at a missing file. A
 transaction that fails leaves an orphan blob behind; :meth:`FileStore.cleanup_orphans` removes
 blobs no row refers to once they are older than a grace period (long enough for any transaction
-in flight). The type of a file is read from its content, never from its name.
+in flight). The type of a file is read from its content, never from its name, and the content is
+checked beyond its first bytes (:func:`content_problem`): the PDF parses, the image decodes, the
+DOCX or XLSX has its parts, a bounded number of them, and no program inside, and nothing is
+appended that makes the file something else as well (a polyglot).
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
+import struct
 import tempfile
 import unicodedata
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Attachment
-from vocabulary.i18n import _
+from vocabulary.bounds import strip_bidi
+from vocabulary.i18n import Text, _
 from workflow.errors import BadData
 
 CHUNK = 1024 * 1024
@@ -72,17 +80,112 @@ def sniff(path: Path) -> FileType | None:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "[Content_Types].xml" in names:
-            if "word/document.xml" in names:
-                return DOCX
-            if "xl/workbook.xml" in names:
-                return XLSX
+        if _zip_problem(path, "DOCX") is None:
+            return DOCX
+        if _zip_problem(path, "XLSX") is None:
+            return XLSX
+        with path.open("rb") as file:  # an office document that fails the checks: named for the refusal
+            kinds = [label for label, part in (("DOCX", b"word/document.xml"), ("XLSX", b"xl/workbook.xml")) if part in file.read()]
+        return DOCX if kinds == ["DOCX"] else XLSX if kinds == ["XLSX"] else None
     return None
+
+
+# What an office document may hold: this many parts, this much once unpacked.
+MAX_ZIP_ENTRIES = 2000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+REQUIRED_PARTS = {"DOCX": ("[Content_Types].xml", "_rels/.rels", "word/document.xml"),
+                  "XLSX": ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml")}
+# Parts that are programs (or macros) by name, and contents that are programs by their first bytes.
+_PROGRAM_NAME = re.compile(r"(?i)\.(exe|dll|com|scr|bat|cmd|ps1|vbs|vbe|js|jse|wsf|msi|jar|sh|bin|elf|so|dylib|apk|hta|lnk)$")
+_PROGRAM_HEAD = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"PK\x03\x04")
+# Markup a browser would run if it were told the file is a page.
+_MARKUP = re.compile(rb"(?i)<\s*(html|script|body|iframe|svg|object|embed)\b|<!doctype\s+html|javascript:")
+_EOCD = b"PK\x05\x06"
+
+
+def _zip_problem(path: Path, label: str) -> Text | None:
+    """The central directory is read first from the file's last bytes, so a zip of 200,000 empty
+    entries is refused before anything builds a list of them."""
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        file.seek(max(0, size - 65557))
+        tail = file.read()
+    where = tail.rfind(_EOCD)
+    if where < 0 or len(tail) - where < 22:
+        return _("it is not a complete ZIP container")
+    entries, directory_size, _directory_at, comment_length = struct.unpack("<xxxxxxxxxxHIIH", tail[where:where + 22])
+    if where + 22 + comment_length != len(tail):
+        return _("something is appended after the end of the document")
+    if entries > MAX_ZIP_ENTRIES or entries == 0xFFFF:
+        return _("it holds more than {count} parts", count=MAX_ZIP_ENTRIES)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_ENTRIES:
+                return _("it holds more than {count} parts", count=MAX_ZIP_ENTRIES)
+            if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+                return _("it unpacks to more than {size} MB", size=MAX_UNPACKED_BYTES // 1024 // 1024)
+            names = {member.filename for member in members}
+            missing = [part for part in REQUIRED_PARTS[label] if part not in names]
+            if missing:
+                return _("parts of a {label} file are missing ({parts})", label=label, parts=", ".join(missing))
+            for member in members:
+                if _PROGRAM_NAME.search(member.filename) or member.filename.startswith("/") or ".." in member.filename.split("/"):
+                    return _("it contains a program or a file outside the document ({name})", name=member.filename)
+                if not member.is_dir():
+                    with archive.open(member) as part:
+                        if part.read(4).startswith(_PROGRAM_HEAD):
+                            return _("it contains a program or a file outside the document ({name})", name=member.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        return _("it is not a complete ZIP container")
+    return None
+
+
+def _pdf_problem(content: bytes) -> Text | None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    end = content.rfind(b"%%EOF")
+    if end < 0 or content[end + 5:].strip(b"\r\n\t \x00"):
+        return _("something is appended after the end of the document")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(content), strict=False)
+            if len(reader.pages) < 1:
+                return _("the PDF has no page")
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, struct.error, zlib.error):
+        return _("the PDF cannot be read")
+    return None
+
+
+def _image_problem(path: Path, content: bytes, file_type: "FileType") -> Text | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            if image.format != file_type.label:
+                return _("the image cannot be decoded")
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return _("the image cannot be decoded")
+    ending = b"IEND\xaeB`\x82" if file_type is PNG else b"\xff\xd9"
+    end = content.rfind(ending)
+    if end < 0 or content[end + len(ending):].strip(b"\r\n\t \x00"):
+        return _("something is appended after the end of the image")
+    return None
+
+
+def content_problem(path: Path, file_type: "FileType") -> Text | None:
+    """Why a file whose first bytes say ``file_type`` is not (only) such a file, or None."""
+    if file_type.label in REQUIRED_PARTS:
+        return _zip_problem(path, file_type.label)
+    content = path.read_bytes()
+    if _MARKUP.search(content):
+        return _("it also holds web page markup (HTML or script), which a document or an image never does")
+    if file_type is PDF:
+        return _pdf_problem(content)
+    return _image_problem(path, content, file_type)
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
@@ -91,7 +194,7 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 def sanitise_name(name: str, file_type: FileType) -> str:
     """The user's file name without any directory part, control or reserved characters, or
     leading dots, Vietnamese letters kept (NFC), and an extension that says what the file is."""
-    base = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = strip_bidi(unicodedata.normalize("NFC", name or "")).replace("\\", "/").rsplit("/", 1)[-1]
     base = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
     stem, dot, extension = base.rpartition(".")
     if not dot:
@@ -144,6 +247,9 @@ class FileStore:
                     _("{name}: the content is not a PDF, DOCX, XLSX, JPEG or PNG file (whatever its name says); only these types are accepted.", name=filename or "?"),
                     field=field,
                 )
+            problem = content_problem(temporary, file_type)
+            if problem is not None:
+                raise BadData(_("{name}: refused as a {label} file: {reason}.", name=filename or "?", label=file_type.label, reason=problem), field=field)
             sha256 = self._keep(temporary)
         finally:
             temporary.unlink(missing_ok=True)

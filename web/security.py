@@ -1,0 +1,101 @@
+"""What every response and request goes through: the security headers, the CSP nonce of the
+page's own scripts, and the refusal of control characters and out-of-range ids at the edge."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, render_template, request
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+
+from vocabulary.bounds import MAX_ID, MAX_OFFSET, has_control_characters, id_in_range
+from vocabulary.i18n import N_, _
+
+from .problems import is_api_request, problem_response
+
+# Query and form fields that name a row (Flask-Admin's ?id= and the rows of a bulk action) and
+# the list page number: checked here, so a value no database column can hold is a 404.
+ID_FIELDS = ("id", "rowid")
+PAGE_FIELD = "page"
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _policy() -> str:
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{csp_nonce()}'",
+        # Flask-Admin and its widgets set style attributes; no script can come from them.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _bad_request_values() -> str | None:
+    """The name of the first query or form field holding a control character or an id out of
+    range, else None."""
+    for name, value in request.values.items(multi=True):
+        if has_control_characters(name) or has_control_characters(value):
+            return name
+        if name in ID_FIELDS and not (value.isdigit() and id_in_range(int(value))):
+            return name
+        if name == PAGE_FIELD and value and not (value.isdigit() and int(value) <= MAX_OFFSET // 1000):
+            return name
+    return None
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` in every URL: an id no database column can hold matches no route (404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+CONTROL_REFUSED = N_("{field}: contains a control character (such as NUL), which no field may hold; remove it and try again.")
+NOT_FOUND = N_("There is no such page or record.")
+
+
+def _refuse(field: str):
+    if field in ID_FIELDS or field == PAGE_FIELD:
+        if is_api_request():
+            return problem_response(404, "not_found", "Not found", str(_(NOT_FOUND)))
+        return render_template("error.html", code=404, message=str(_(NOT_FOUND))), 404
+    message = str(_(CONTROL_REFUSED, field=field.encode("unicode_escape").decode("ascii")))
+    if is_api_request():
+        return problem_response(422, "bad_data", "Invalid data", message, [{"field": field, "message": message}])
+    return render_template("error.html", code=400, message=message), 400
+
+
+def install(app: Flask) -> None:
+    """Before any route is added: the bounded ``int`` converter; then the checks and headers."""
+    app.url_map.converters["int"] = BoundedInt
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def check_values():
+        field = _bad_request_values()
+        return _refuse(field) if field is not None else None
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", _policy())
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        personal = current_user.is_authenticated or "Authorization" in request.headers
+        if personal or response.headers.get("Content-Disposition"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
