@@ -2,7 +2,7 @@
 database, and on PostgreSQL an owner role and a runtime role
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02
 
 * ``audit_entry.hash_version``: the entries already written keep version 1 (their hashes do not
