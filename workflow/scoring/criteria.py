@@ -114,6 +114,9 @@ def import_criteria(session: Session, campaign_id: int, text: str, *, actor: Act
             used = _sheets_using(session, old)
             if used:
                 raise GuardRefused(_("The criteria set for this kind of unit is already used by {count} score sheets: it cannot be replaced.", count=used))
+            for criterion in old.criteria:  # the tree points at itself: unlink it before deleting it
+                criterion.parent_id = None
+            session.flush()
             session.delete(old)
             session.flush()
         criteria_set = _add_set(session, campaign, parsed, now)
@@ -133,12 +136,13 @@ def load_sample(session: Session, campaign_id: int, unit_kind: str, *, actor: Ac
     return import_criteria(session, campaign_id, sample_text(unit_kind), actor=actor, now=now)
 
 
-def _node(criterion: Criterion, children: list[NodeIn], depth: int) -> NodeIn:
+def _node(criterion: Criterion, children: list[NodeIn], depth: int, inherited: str | None) -> NodeIn:
     common = dict(
         code=criterion.code, title=criterion.title, max_points=criterion.max_points, method=criterion.method,
         levels=[LevelIn(label=o["label"], points=points(o["points"])) for o in criterion.levels or []],
         rate_bands=[RateBandIn(min=points(b["min"]), points=points(b["points"])) for b in criterion.rate_bands or []],
-        evidence=criterion.evidence_required, section=criterion.section_code, guidance=criterion.guidance,
+        evidence=criterion.evidence_required, guidance=criterion.guidance,
+        section=criterion.section_code if criterion.section_code != inherited else None,
     )
     if depth == 0:
         return FieldIn(**common, criteria=children)
@@ -151,8 +155,9 @@ def as_file(criteria_set: CriteriaSet) -> CriteriaFile:
     """The set as the criteria file it can be imported from."""
     tree = tree_of(criteria_set)
 
-    def build(criterion: Criterion) -> NodeIn:
-        return _node(criterion, [build(child) for child in tree.get(criterion.id, [])], criterion.depth)
+    def build(criterion: Criterion, inherited: str | None = None) -> NodeIn:
+        children = [build(child, criterion.section_code) for child in tree.get(criterion.id, [])]
+        return _node(criterion, children, criterion.depth, inherited)
 
     return CriteriaFile(
         title=criteria_set.title, unit_kind=criteria_set.unit_kind, sample=criteria_set.sample, note=criteria_set.note,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from documents.scores import FieldScore, LostCriterion, RankingFacts, RankingRow, ScoreFacts
+from documents.scores import pts, FieldScore, LostCriterion, RankingFacts, RankingRow, ScoreFacts
 from models import Criterion, CriteriaSet, Inspection, ScoreEntry, ScoreEvidence, ScoreSheet, Unit
 from vocabulary.i18n import _
 from vocabulary.states import Kind, State
@@ -248,7 +248,7 @@ def finding_proposals(session: Session, inspection: Inspection) -> list[dict[str
         if line.entry is None or not line.entry.as_finding:
             continue
         text = _("Criterion {code} \u201c{title}\u201d: {final} of {max} points.", code=line.criterion.code,
-                 title=line.criterion.title, final=line.final_points, max=points(line.criterion.max_points))
+                 title=line.criterion.title, final=pts(line.final_points), max=pts(line.criterion.max_points))
         reason = f" {line.entry.reason.rstrip('.')}." if line.entry.reason else ""
         proposals.append({"section": line.criterion.section_code or sections.get(line.criterion.parent_id) or "",
                           "text": f"{text}{reason}"})

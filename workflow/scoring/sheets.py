@@ -26,7 +26,7 @@ from workflow.errors import BadData, GuardRefused, Problem
 from workflow.people.permissions import Actor
 from workflow.records.attachments import new_attachment
 from workflow.records.files import StoredFile
-from workflow.scoring.arithmetic import worth
+from workflow.scoring.arithmetic import points, worth
 from workflow.scoring.criteria import criteria_set_for, leaves
 
 # Scores are given and appraised until the conclusion is issued (the conclusion reports them).
@@ -140,7 +140,8 @@ def save_self_assessment(
         for criterion_id, answer in answers.items():
             criterion, entry = scored[criterion_id], _entry(session, sheet, criterion_id)
             old = _values(entry, *SELF_FIELDS)
-            entry.self_value, entry.self_points = answer.value, worth(criterion, answer.value)
+            value = points(answer.value) if answer.value is not None else None
+            entry.self_value, entry.self_points = value, worth(criterion, value)
             entry.explanation = _text(answer.explanation, f"explanation-{criterion_id}")
             if (new := _values(entry, *SELF_FIELDS)) != old:
                 changes[criterion.code] = {"old": old, "new": new}
@@ -207,7 +208,7 @@ def appraise(
                 problems.append(Problem(_("{code}: a correction needs its reason.", code=criterion.code), f"reason-{criterion_id}"))
                 continue
             old = _values(entry, *APPRAISAL_FIELDS)
-            value = entry.self_value if decision.accepted else decision.value
+            value = entry.self_value if decision.accepted else points(decision.value)
             entry.decision = "accepted" if decision.accepted else "corrected"
             entry.final_value, entry.final_points, entry.reason = value, worth(criterion, value), reason
             entry.appraised_by, entry.appraised_at = actor.name, now
