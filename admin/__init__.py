@@ -22,6 +22,7 @@ from .views.audit import AuditView
 from .views.cases import CaseView
 from .views.dashboard import DashboardView
 from .views.documents import DocumentsView
+from .views.scoring import ScoringView
 from .views.reference import CampaignView, OutlineItemView, OutlineSectionView, UnitView, UserView
 
 csrf = CSRFProtect()
@@ -45,6 +46,7 @@ def init_admin(app: Flask) -> None:
         admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
         admin.add_view(AlertView(Alert, session, name=lazy_gettext(N_("Alerts")), endpoint="alert"))
         admin.add_view(DocumentsView(name=lazy_gettext(N_("Documents")), endpoint="documents"))
+        admin.add_view(ScoringView(name=lazy_gettext(N_("PAR Index scoring")), endpoint="scoring"))
         admin.add_view(AuditView(AuditEntry, session, name=lazy_gettext(N_("Audit log")), endpoint="audit"))
         reference = lazy_gettext(N_("Reference data"))
         admin.add_view(CampaignView(Campaign, session, name=lazy_gettext(N_("Campaigns")), category=reference, endpoint="campaign"))

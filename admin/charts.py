@@ -39,3 +39,81 @@ def stacked_area(series: list[tuple[date, Counter]], stages: list[tuple[str, str
         legend_x += 14 + 7 * len(label) + 16
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# --- scores (Chỉ số CCHC) ------------------------------------------------------------------------
+
+BAND_COLOURS = ("#1a7f37", "#2da44e", "#54aeff", "#d4a72c", "#cf222e", "#8250df")  # xuất sắc … yếu
+LABEL_W, BAR_H, GAP = 250, 12, 10
+
+
+def _short(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _legend(parts: list[str], y: float, entries: list[tuple[str, str]]) -> None:
+    x = LEFT
+    for label, colour in entries:
+        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{x + 14}" y="{y}" font-size="11">{escape(label)}</text>')
+        x += 14 + 7 * len(label) + 18
+
+
+def field_bars(fields: list[tuple[str, float, list[float | None]]], series: list[tuple[str, str]],
+               value_text=lambda value: f"{value:g}") -> Markup:
+    """Per field, one bar per series (the unit's points, the campaign's average…) as a share of
+    the field's maximum. ``fields``: (label, maximum, values in the order of ``series``);
+    ``series``: (label, colour)."""
+    if not fields:
+        return Markup("")
+    plot_w = WIDTH - LABEL_W - 70
+    group_h = len(series) * BAR_H + GAP
+    height = TOP + group_h * len(fields) + 40
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="score-chart" role="img">']
+    for percent in (0, 50, 100):
+        x = LABEL_W + plot_w * percent / 100
+        parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + group_h * len(fields)}" stroke="#d0d7de"/>'
+                     f'<text x="{x:.1f}" y="{TOP + group_h * len(fields) + 12}" text-anchor="middle" font-size="10">{percent}%</text>')
+    for row, (label, maximum, values) in enumerate(fields):
+        top = TOP + row * group_h
+        parts.append(f'<text x="{LABEL_W - 6}" y="{top + len(series) * BAR_H / 2 + 4:.1f}" text-anchor="end" font-size="11">'
+                     f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+        for index, ((name, colour), value) in enumerate(zip(series, values)):
+            if value is None:
+                continue
+            width = plot_w * (value / maximum if maximum else 0)
+            y = top + index * BAR_H
+            parts.append(f'<rect x="{LABEL_W}" y="{y}" width="{width:.1f}" height="{BAR_H - 2}" fill="{colour}">'
+                         f'<title>{escape(name)}: {escape(value_text(value))}/{escape(value_text(maximum))}</title></rect>'
+                         f'<text x="{LABEL_W + width + 4:.1f}" y="{y + BAR_H - 3}" font-size="10">{escape(value_text(value))}</text>')
+    _legend(parts, height - 8, series)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def ranking_bars(rows: list[tuple[str, float, str | None]], maximum: float, bands: list[tuple[str, float]],
+                 value_text=lambda value: f"{value:g}") -> Markup:
+    """The ranking as horizontal bars, the highest first, each coloured by its band; a dashed
+    line where each band starts. ``rows``: (unit, total, band); ``bands``: (label, from %)."""
+    if not rows or not maximum:
+        return Markup("")
+    colours = {label: BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)] for i, (label, _floor) in enumerate(bands)}
+    plot_w = WIDTH - LABEL_W - 60
+    step = BAR_H + 6
+    height = TOP + step * len(rows) + 44
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="score-chart ranking-chart" role="img">']
+    for label, floor in bands:
+        if floor:
+            x = LABEL_W + plot_w * floor / 100
+            parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + step * len(rows)}" stroke="#8c959f" stroke-dasharray="3,3"/>'
+                         f'<text x="{x:.1f}" y="{TOP + step * len(rows) + 12}" text-anchor="middle" font-size="10">{floor:g}%</text>')
+    for position, (unit, total, band) in enumerate(sorted(rows, key=lambda row: -row[1])):
+        y = TOP + position * step
+        width = plot_w * total / maximum
+        parts.append(f'<text x="{LABEL_W - 6}" y="{y + BAR_H - 2}" text-anchor="end" font-size="11">{position + 1}. {escape(_short(unit, 36))}</text>'
+                     f'<rect x="{LABEL_W}" y="{y}" width="{width:.1f}" height="{BAR_H}" fill="{colours.get(band or "", "#afb8c1")}">'
+                     f'<title>{escape(unit)}: {escape(value_text(total))} – {escape(band or "")}</title></rect>'
+                     f'<text x="{LABEL_W + width + 4:.1f}" y="{y + BAR_H - 2}" font-size="10">{escape(value_text(total))}</text>')
+    _legend(parts, height - 8, [(label, colours[label]) for label, _floor in bands])
+    parts.append("</svg>")
+    return Markup("".join(parts))

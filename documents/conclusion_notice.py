@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .facts import CampaignFacts, CaseFacts, dmy
 from .layout import Heading, OfficialDocument, Signature
+from .scores import ScoreFacts, scores_part
 from .sections import findings_list, shortcomings, strengths
 
 
-def build(campaign: CampaignFacts, case: CaseFacts) -> bytes:
+def build(campaign: CampaignFacts, case: CaseFacts, scores: ScoreFacts | None = None) -> bytes:
     document = OfficialDocument()
     document.heading(Heading(campaign.agency, case.conclusion_number or "", campaign.place, case.conclusion_date))
     document.title("THÔNG BÁO", ["Kết luận kiểm tra công tác cải cách hành chính, hoạt động công vụ", f"năm {campaign.year} tại {case.unit_full}"])
@@ -23,13 +24,15 @@ def build(campaign: CampaignFacts, case: CaseFacts) -> bytes:
     strengths(document, case.sections)
     document.paragraph("2. Tồn tại, hạn chế và nguyên nhân", bold=True)
     shortcomings(document, case.sections)
-    document.paragraph("3. Kiến nghị", bold=True)
+    if scores:
+        scores_part(document, scores, "3. Kết quả chấm điểm Chỉ số cải cách hành chính")
+    document.paragraph(f"{3 + bool(scores)}. Kiến nghị", bold=True)
     if case.findings:
         document.paragraph(f"Yêu cầu {case.unit_full} thực hiện các kiến nghị sau:")
         findings_list(document, case.findings)
     else:
         document.paragraph("Đoàn kiểm tra không có kiến nghị khắc phục.")
-    document.paragraph("4. Tổ chức thực hiện", bold=True)
+    document.paragraph(f"{4 + bool(scores)}. Tổ chức thực hiện", bold=True)
     if case.findings:
         document.paragraph(
             f"{case.unit_full} tổ chức khắc phục các tồn tại, hạn chế nêu trên và báo cáo kết quả "

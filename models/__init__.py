@@ -7,6 +7,7 @@ from .case_file import ATTACHMENT_KINDS, Attachment, RegisterCounter, RegisterEn
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
 from .scheduler import JobRun, SchedulerLease
+from .scoring import CriteriaSet, Criterion, ScoreEntry, ScoreEvidence, ScoreSheet
 from .unit import Unit, UnitChange
 from .user import LoginThrottle, User
 
@@ -29,6 +30,8 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignUnit",
+    "CriteriaSet",
+    "Criterion",
     "DUE_DATE_FIELDS",
     "Finding",
     "GENESIS_HASH",
@@ -38,6 +41,9 @@ __all__ = [
     "OutlineSection",
     "RegisterCounter",
     "RegisterEntry",
+    "ScoreEntry",
+    "ScoreEvidence",
+    "ScoreSheet",
     "SectionReview",
     "Unit",
     "UnitChange",

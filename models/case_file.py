@@ -21,6 +21,7 @@ ATTACHMENT_KINDS = (
     "conclusion_notice",
     "summary_report",
     "summary_xlsx",
+    "score_evidence",  # evidence of a criterion of the self-assessment (tài liệu kiểm chứng)
     "other",
 )
 DOCUMENT_TYPES = ("TB", "BB", "BC")

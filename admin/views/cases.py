@@ -29,6 +29,7 @@ from ..access import EVERYONE, MANAGERS, current_actor, has_role
 from ..diagram import dot_source, render_svg
 from .base import SecureModelView, now, today
 from .case_file import CaseFileViews
+from .scoring import prefill_findings
 
 STATE_COLOURS = {
     "planned": "secondary", "notified": "info", "report_received": "info", "visited": "primary",
@@ -219,6 +220,8 @@ class CaseView(CaseFileViews, SecureModelView):
             abort(403)
         form = trigger_forms.form_class(SCHEMAS[trigger])()
         trigger_forms.prepare(form, trigger, inspection, today(), db_session())
+        if trigger == "conclude":
+            prefill_findings(form, inspection)  # the criteria lost in the scoring, proposed as findings
 
         def change(data, version):
             result = service.fire(db_session(), case_id, trigger, current_actor(), now(), expected_version=version, **data)

@@ -16,6 +16,7 @@ from ..access import EVERYONE, current_actor, has_role
 from ..charts import stacked_area
 from .base import Protected, today
 from .cases import WHAT_IS_DUE, state_badge
+from .scoring import dashboard_part
 
 STAGE_LOOK = [
     ("planned", N_("Planned"), "#afb8c1"),
@@ -51,4 +52,5 @@ class DashboardView(Protected, AdminIndexView):
             state_badge=state_badge, kind_label=lambda k: Kind(k).label, state_label=lambda s: State(s).label,
             what_label=lambda what: gettext(WHAT_IS_DUE[what]),
             rule_label=lambda rule: gettext(RULES_BY_NAME[rule].label), level_label=lambda level: gettext(LEVEL_LABELS[level]),
+            **dashboard_part(board.campaign),
         )

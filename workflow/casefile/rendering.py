@@ -29,6 +29,7 @@ from workflow.people.permissions import Actor
 from workflow.records import register
 from workflow.records.attachments import new_attachment
 from workflow.records.files import DOCX, XLSX, FileStore, FileType
+from workflow.scoring.results import score_facts
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, 
 def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     if inspection.conclusion_number is None:
         raise GuardRefused(_("The conclusion is not issued yet: fire \u201c{action}\u201d first.", action=gettext(N_("Issue the conclusion"))))
-    content = conclusion_notice.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection))
+    content = conclusion_notice.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
+                                      score_facts(job.session, inspection))
     return content, f"Thông báo kết luận kiểm tra {inspection.unit_name}.docx"
 
 

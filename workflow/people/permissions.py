@@ -39,11 +39,15 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 # Changes of a case that are not transitions (workflow.casefile.case_edits): correcting its own data is
 # the office's; reviewing the report and the findings is the team's; units add files to their own
 # cases; documents are rendered by the office and the team (which documents: workflow.casefile.rendering).
+# Scoring (workflow.scoring): a unit fills and submits its own self-assessment; the team appraises
+# it and marks lost criteria as findings; the office imports and copies the criteria sets.
+SELF_ASSESSMENT = frozenset({"self_assess", "submit_self_assessment"})
+APPRAISAL = frozenset({"appraise", "propose_finding"})
 EDITS_BY_ROLE: dict[str, frozenset[str]] = {
-    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document"}),
-    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document"}),
-    "inspector": frozenset({"review_section", "review_finding", "attach", "render_document"}),
-    "unit": frozenset({"attach"}),
+    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "import_criteria"}) | SELF_ASSESSMENT | APPRAISAL,
+    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "import_criteria"}) | APPRAISAL,
+    "inspector": frozenset({"review_section", "review_finding", "attach", "render_document"}) | APPRAISAL,
+    "unit": frozenset({"attach"}) | SELF_ASSESSMENT,
 }
 
 

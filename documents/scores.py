@@ -1,0 +1,153 @@
+"""The scores against the Chỉ số CCHC in the documents: one paragraph and a table in the
+conclusion notice, and the campaign's ranking as a spreadsheet. Plain facts in, nothing read
+from the database."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .layout import OfficialDocument
+
+UNIT_KINDS = {"office": "cơ quan chuyên môn", "commune": "UBND xã, phường, thị trấn"}
+
+
+def pts(value: Decimal | None) -> str:
+    """Points the Vietnamese way: "8,5", "12"; a dash when there are none."""
+    if value is None:
+        return "–"
+    text = f"{Decimal(value):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class FieldScore:
+    code: str
+    title: str
+    maximum: Decimal
+    self_points: Decimal | None
+    final_points: Decimal | None
+
+
+@dataclass(frozen=True)
+class LostCriterion:
+    code: str
+    title: str
+    maximum: Decimal
+    self_points: Decimal | None
+    final_points: Decimal | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreFacts:
+    set_title: str
+    sample: bool
+    maximum: Decimal
+    self_total: Decimal | None
+    final_total: Decimal | None
+    band: str | None
+    fields: tuple[FieldScore, ...]
+    lost: tuple[LostCriterion, ...]
+
+
+def scores_part(document: OfficialDocument, scores: ScoreFacts, heading: str) -> None:
+    """``heading`` (e.g. "3. Kết quả chấm điểm Chỉ số CCHC"), one paragraph, the table by field."""
+    document.paragraph(heading, bold=True)
+    difference = (scores.final_total or 0) - (scores.self_total or 0)
+    change = "bằng điểm tự chấm" if not difference else f"{'thấp' if difference < 0 else 'cao'} hơn điểm tự chấm {pts(abs(difference))} điểm"
+    lost = "; ".join(f"{c.code} ({pts(c.final_points)}/{pts(c.maximum)})" for c in scores.lost)
+    document.paragraph(
+        f"Theo {scores.set_title}{' (bộ tiêu chí mẫu)' if scores.sample else ''}, đơn vị tự chấm {pts(scores.self_total)}/"
+        f"{pts(scores.maximum)} điểm; Đoàn kiểm tra thẩm định {pts(scores.final_total)} điểm, {change}, xếp loại "
+        f"\u201c{scores.band or '–'}\u201d."
+        + (f" Các tiêu chí chưa đạt điểm tối đa: {lost}." if lost else " Đơn vị đạt điểm tối đa ở tất cả các tiêu chí.")
+    )
+    rows = [[f.code, f.title, pts(f.maximum), pts(f.self_points), pts(f.final_points)] for f in scores.fields]
+    rows.append(["", "Tổng cộng", pts(scores.maximum), pts(scores.self_total), pts(scores.final_total)])
+    document.table(["TT", "Lĩnh vực", "Điểm tối đa", "Tự chấm", "Thẩm định"], rows, [1.2, 8.8, 2.0, 2.0, 2.0])
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    unit: str
+    fields: tuple[Decimal | None, ...]
+    self_total: Decimal | None
+    final_total: Decimal | None
+    band: str | None
+    appraised: bool
+    lost: tuple[LostCriterion, ...] = ()
+
+
+@dataclass(frozen=True)
+class RankingFacts:
+    set_title: str
+    unit_kind: str
+    maximum: Decimal
+    fields: tuple[tuple[str, str, Decimal], ...]  # code, title, maximum
+    rows: tuple[RankingRow, ...]
+    averages: tuple[Decimal | None, ...]
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day: date) -> bytes:
+    """One sheet per kind of unit: rank, unit, points per field, totals, band; then the criteria
+    each unit lost points on."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(name="Times New Roman", bold=True)
+    for facts in rankings:
+        sheet = workbook.create_sheet(("Xếp hạng " + UNIT_KINDS.get(facts.unit_kind, facts.unit_kind))[:31])
+        sheet.append([f"KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CCHC – {title.upper()}"])
+        sheet.append([f"{issuer} – {facts.set_title} – số liệu đến ngày {day.strftime('%d/%m/%Y')}"])
+        headers = ["Hạng", "Đơn vị", *(f"{code}. {name} (tối đa {pts(maximum)})" for code, name, maximum in facts.fields),
+                   "Tự chấm", "Thẩm định", "Chênh lệch", "Xếp loại", "Tình trạng"]
+        sheet.append(headers)
+        sheet["A1"].font = Font(name="Times New Roman", bold=True, size=13)
+        sheet.row_dimensions[3].height = 75
+        for cell in sheet[3]:
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        for row in facts.rows:
+            difference = row.final_total - row.self_total if row.final_total is not None and row.self_total is not None else None
+            sheet.append([row.rank, row.unit, *(_number(v) for v in row.fields), _number(row.self_total), _number(row.final_total),
+                          _number(difference), row.band, "Đã thẩm định" if row.appraised else "Đang thẩm định (điểm tự chấm)"])
+        sheet.append(["", "Bình quân", *(_number(v) for v in facts.averages)])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        widths = [6, 30, *([13] * len(facts.fields)), 10, 10, 10, 12, 18]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        for row in sheet.iter_rows(min_row=4):
+            for cell in row:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.00"
+        sheet.freeze_panes = "C4"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = "3:3"
+        lost = workbook.create_sheet(("Tiêu chí bị trừ " + UNIT_KINDS.get(facts.unit_kind, facts.unit_kind))[:31])
+        lost.append(["Đơn vị", "Tiêu chí", "Nội dung", "Điểm tối đa", "Tự chấm", "Thẩm định", "Lý do"])
+        for cell in lost[1]:
+            cell.font = bold
+        for row in facts.rows:
+            for criterion in row.lost:
+                lost.append([row.unit, criterion.code, criterion.title, _number(criterion.maximum), _number(criterion.self_points),
+                             _number(criterion.final_points), criterion.reason])
+        for index, width in enumerate([28, 9, 50, 10, 10, 10, 40], start=1):
+            lost.column_dimensions[get_column_letter(index)].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,54 @@
+"""The scoring pages through Flask's test client: who sees what, and a refusal shown next to its field."""
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from models import Inspection
+from tests import samples
+from tests.web import csrf_token, login
+
+
+def case_of(app, unit_name: str) -> int:
+    with app.app_context():
+        from web.database import db_session
+
+        return db_session().scalar(select(Inspection.id).where(Inspection.unit_name == unit_name, Inspection.kind == "direct"))
+
+
+def load_samples(client) -> None:
+    token = csrf_token(client, "/admin/scoring/")
+    for kind in ("office", "commune"):
+        response = client.post(f"/admin/scoring/sample/{kind}", data={"csrf_token": token})
+        assert response.status_code == 302
+
+
+def test_the_office_loads_the_samples_and_a_unit_scores_only_itself(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    load_samples(client)
+    page = client.get("/admin/scoring/").get_data(as_text=True)
+    assert page.count("MẪU") >= 2 and "Xuất sắc ≥ 90%" in page
+    assert client.get("/admin/scoring/export/1").get_data(as_text=True).count("[[fields]]") == 8
+    own, other = case_of(app, "Phòng Tài nguyên và Môi trường"), case_of(app, "Phòng Giáo dục và Đào tạo")
+    unit = app.test_client()
+    login(unit, "unit")
+    assert unit.get("/admin/scoring/").headers["Location"].endswith(f"/admin/scoring/case/{own}")
+    assert unit.get(f"/admin/scoring/case/{other}").status_code == 404
+    assert unit.get("/admin/scoring/ranking.xlsx").status_code == 403
+    page = unit.get(f"/admin/scoring/case/{own}").get_data(as_text=True)
+    assert 'name="value-' in page and "Bình quân" not in page
+    token = csrf_token(unit, f"/admin/scoring/case/{own}")
+    response = unit.post(f"/admin/scoring/case/{own}", data={"csrf_token": token, "action": "save", "value-4": "120"})
+    assert response.status_code == 422 and "tỷ lệ phải từ 0 đến 100" in response.get_data(as_text=True)
+    response = unit.post(f"/admin/scoring/case/{own}", data={"csrf_token": token, "action": "submit", "value-3": "1",
+                                                             "evidence-3": (io.BytesIO(samples.PDF), "Kế hoạch CCHC.pdf")},
+                         content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'data-field="value-4">1.1.2: chưa chấm điểm.' in page
+    assert 'data-field="evidence-3"' not in page and "The draft was saved, but" in page
+    assert "Kế hoạch CCHC.pdf" in page  # the draft was saved with its evidence; only the submission was refused
+    inspector = app.test_client()
+    login(inspector, "inspector")
+    assert 'name="decision-' not in inspector.get(f"/admin/scoring/case/{own}").get_data(as_text=True)  # not submitted yet
