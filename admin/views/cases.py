@@ -2,7 +2,7 @@
 that fire a trigger or correct a case's data. Every change goes through ``workflow.engine.service``."""
 from __future__ import annotations
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import AuditEntry, Campaign, Inspection, Unit
+from models import AuditEntry, Inspection, Unit
 from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
 from web.database import db_session
@@ -25,6 +25,7 @@ from workflow.engine.trigger_data import SCHEMAS, CaseEdit
 from workflow.errors import WorkflowError
 
 from .. import trigger_forms
+from .. import campaign_context
 from ..access import EVERYONE, MANAGERS, current_actor, has_role
 from ..diagram import dot_source, render_svg
 from .base import SecureModelView, now, today
@@ -104,20 +105,6 @@ class UnitKindFilter(BaseSQLAFilter):
         return lazy_gettext(N_("is"))
 
 
-class CampaignFilter(BaseSQLAFilter):
-    def apply(self, query, value, alias=None):
-        return query.filter(Inspection.campaign_id.in_(select(Campaign.id).where(Campaign.code == value)))
-
-    def operation(self):
-        return lazy_gettext(N_("is"))
-
-    def get_options(self, view):
-        """The campaigns in the database, read per request (never when the app starts)."""
-        if not has_request_context():
-            return None
-        return [(code, title) for code, title in db_session().execute(select(Campaign.code, Campaign.title))]
-
-
 def _choices(labels: dict) -> list[tuple[str, object]]:
     return [(str(key), lazy_gettext(label)) for key, label in labels.items()]
 
@@ -152,26 +139,32 @@ class CaseView(CaseFileViews, SecureModelView):
         UnitKindFilter(Inspection.unit_id, lazy_gettext(N_("Unit type")), options=[(k.value, lazy_gettext(lbl)) for k, lbl in
                                                                                     ((UnitKind.OFFICE, N_("District office")), (UnitKind.COMMUNE, N_("Commune-level People's Committee")))]),
         OverdueFilter(Inspection.id, lazy_gettext(N_("Overdue")), options=[("1", lazy_gettext(N_("yes"))), ("0", lazy_gettext(N_("no")))]),
-        CampaignFilter(Inspection.campaign_id, lazy_gettext(N_("Campaign"))),
     ]
 
     def _restricted(self, query):
+        """A unit contact's own cases; in the list, those of the campaign chosen in the navigation bar."""
         actor = current_actor()
         return query.filter(Inspection.unit_id == actor.unit_id) if actor.role == "unit" else query
 
+    def _listed(self, query):
+        campaign = campaign_context.chosen()
+        return self._restricted(query if campaign is None else query.filter(Inspection.campaign_id == campaign.id))
+
+    @staticmethod
+    def _loaded(query):
+        return query.options(joinedload(Inspection.campaign), joinedload(Inspection.unit), selectinload(Inspection.findings))
+
     def get_query(self):
-        return self._restricted(db_session().query(Inspection)).options(
-            joinedload(Inspection.campaign), joinedload(Inspection.unit), selectinload(Inspection.findings))
+        return self._loaded(self._listed(db_session().query(Inspection)))
 
     def get_count_query(self):
-        return self._restricted(super().get_count_query())
+        return self._listed(super().get_count_query())
 
     def get_one(self, id):
-        return self.get_query().filter(Inspection.id == int(id)).one_or_none() if str(id).isdigit() else None
-
-    def _get_filter_groups(self):
-        self._refresh_filters_cache()  # campaign options change as campaigns are added
-        return super()._get_filter_groups()
+        """Any case the user may see, whichever campaign is chosen."""
+        if not str(id).isdigit():
+            return None
+        return self._loaded(self._restricted(db_session().query(Inspection))).filter(Inspection.id == int(id)).one_or_none()
 
     def is_action_allowed(self, name):
         return has_role(*MANAGERS) and super().is_action_allowed(name)
