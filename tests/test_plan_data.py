@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Campaign, Inspection, Outline, OutlineItem, OutlineSection, Unit
 from plans import tuky_2023
-from plans.outline_parser import parse_outlines
+from workflow.campaigns.outline_parser import parse_outlines
 from tests.conftest import SEED_NOW
 from workflow.deadlines.counting import counting_of
 

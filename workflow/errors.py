@@ -74,6 +74,14 @@ class BadData(WorkflowError):
     title = "Invalid data"
 
 
+class CampaignClosed(WorkflowError):
+    """The case belongs to a closed campaign: it can be read and reported on, not changed."""
+
+    http_status = 409
+    code = "campaign_closed"
+    title = "The campaign is closed"
+
+
 class ConcurrentUpdate(WorkflowError):
     """Someone else changed the case first; reload and try again."""
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import RAISED_STATUSES, Alert, Campaign, Inspection
 from models.db import write_transaction
+from vocabulary.campaigns import CLOSED
 from vocabulary.states import FINAL_STATES
 from workflow.alerts.rules import RULES_BY_NAME, planned_moments
 
@@ -47,7 +48,7 @@ def replan_alerts(session: Session, inspection: Inspection, now: datetime) -> li
                 alert.due_on, alert.fire_at, alert.action = moment.due_on, moment.fire_at, moment.action
         elif alert.status in RAISED_STATUSES:
             rule = RULES_BY_NAME[alert.rule]
-            if not rule.in_force(inspection) or getattr(inspection, rule.due_field) is None:
+            if inspection.campaign.status == CLOSED or not rule.in_force(inspection) or getattr(inspection, rule.due_field) is None:
                 resolve(alert, now, STATE_LEFT)
                 resolved.append(alert)
             elif getattr(inspection, rule.due_field) != alert.due_on:

@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from models import Campaign, Inspection
+from vocabulary.campaigns import CLOSED
 from vocabulary.config import zone
 from vocabulary.i18n import N_
 from vocabulary.states import Kind, State
@@ -148,8 +149,11 @@ def moment_at(day: date, campaign: Campaign) -> datetime:
 
 
 def planned_moments(inspection: Inspection, campaign: Campaign) -> dict[tuple[str, int], Moment]:
-    """Every level of every rule in force for the case as it is now, keyed by (rule, level)."""
-    moments = {}
+    """Every level of every rule in force for the case as it is now, keyed by (rule, level);
+    none once its campaign is closed."""
+    moments: dict[tuple[str, int], Moment] = {}
+    if campaign.status == CLOSED:
+        return moments
     for rule in RULES:
         due_on = getattr(inspection, rule.due_field)
         if due_on is None or not rule.in_force(inspection):

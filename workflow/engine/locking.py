@@ -12,8 +12,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Campaign, Inspection
 from models.db import is_conflict, write_transaction
+from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import _
-from workflow.errors import ConcurrentUpdate, NotFound
+from workflow.errors import CampaignClosed, ConcurrentUpdate, NotFound
 
 
 @contextmanager
@@ -30,7 +31,8 @@ def change_transaction(session: Session) -> Iterator[None]:
 
 def lock_case(session: Session, inspection_id: int) -> Inspection:
     """The case, locked for this transaction (``FOR UPDATE`` on PostgreSQL; on SQLite the
-    transaction already holds the write lock), with its campaign and findings loaded."""
+    transaction already holds the write lock), with its campaign and findings loaded. The cases of
+    a closed campaign are read-only: taking one for a change is refused."""
     query = (
         select(Inspection)
         .where(Inspection.id == inspection_id)
@@ -41,6 +43,9 @@ def lock_case(session: Session, inspection_id: int) -> Inspection:
     inspection = session.scalars(query).unique().one_or_none()
     if inspection is None:
         raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
+    if inspection.campaign.status == CLOSED:
+        raise CampaignClosed(_("The campaign “{campaign}” is closed: its cases can be read and reported on, not changed.",
+                               campaign=inspection.campaign.title))
     return inspection
 
 

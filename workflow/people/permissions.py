@@ -47,6 +47,20 @@ EDITS_BY_ROLE: dict[str, frozenset[str]] = {
 }
 
 
+# Running campaigns (workflow.campaigns): importing and exporting plans, drafting, activating,
+# closing and copying a campaign, the units' registry, and opening a case outside the plan's list.
+CAMPAIGN_ACTIONS = frozenset(
+    {"import_plan", "export_plan", "edit_campaign", "activate_campaign", "close_campaign", "copy_campaign", "edit_units", "open_inspection"}
+)
+CAMPAIGN_ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
+    "admin": CAMPAIGN_ACTIONS,
+    "coordinator": CAMPAIGN_ACTIONS,
+    "inspector": frozenset({"export_plan"}),
+    "leader": frozenset({"export_plan"}),
+    "auditor": frozenset({"export_plan"}),
+}
+
+
 def role_label(role: str) -> str:
     return gettext(ROLE_LABELS.get(role, role))
 
@@ -77,6 +91,10 @@ class Actor:
 
     def may_fire(self, trigger: str, unit_id: int) -> bool:
         return trigger in TRIGGERS_BY_ROLE.get(self.role, frozenset()) and self.sees_unit(unit_id)
+
+    def may_manage(self, action: str) -> bool:
+        """One of the campaign actions (``CAMPAIGN_ACTIONS``)."""
+        return action in CAMPAIGN_ACTIONS_BY_ROLE.get(self.role, frozenset())
 
     def may_edit(self, action: str, unit_id: int | None = None) -> bool:
         """``unit_id`` None: a campaign-wide change, never a unit's."""
