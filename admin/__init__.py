@@ -22,7 +22,8 @@ from .views.cases import CaseView
 from .views.dashboard import DashboardView
 from .views.documents import DocumentsView
 from .views.campaigns import CampaignView, status_label as campaign_status_label
-from .views.reference import OutlineItemView, OutlineSectionView, UnitView, UserView
+from .views.reference import OutlineItemView, OutlineSectionView, UserView
+from .views.units import UnitView
 
 csrf = CSRFProtect()
 

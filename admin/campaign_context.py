@@ -1,5 +1,5 @@
 """Which campaign the user is looking at: chosen in the navigation bar, kept in the session,
-by default the one ``workflow.campaigns.default_campaign`` gives (the running campaign of the
+by default the one ``workflow.campaigns.current.default_campaign`` gives (the running campaign of the
 user's issuing body). Dashboard, cases, alerts and documents read it from here."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from models import Campaign
 from web.database import db_session
-from workflow import campaigns
+from workflow.campaigns.current import campaign_choices, default_campaign
 
 from .access import current_actor
 from .auth import _safe_next
@@ -20,7 +20,7 @@ blueprint = Blueprint("campaign_context", __name__)
 def choices() -> list:
     """The campaigns this user may look at, newest first (cached for the request)."""
     if "campaign_choices" not in g:
-        g.campaign_choices = campaigns.campaign_choices(db_session(), current_actor())
+        g.campaign_choices = campaign_choices(db_session(), current_actor())
     return g.campaign_choices
 
 
@@ -34,7 +34,7 @@ def chosen() -> Campaign | None:
         if asked in known:  # a link to a campaign's page shows that campaign from then on
             session[SESSION_KEY] = asked
         code = session.get(SESSION_KEY)
-        g.chosen_campaign = known.get(code) or campaigns.default_campaign(db_session(), current_actor())
+        g.chosen_campaign = known.get(code) or default_campaign(db_session(), current_actor())
     return g.chosen_campaign
 
 

@@ -17,9 +17,11 @@ from models import Campaign
 from vocabulary.campaigns import PLANNED_KINDS
 from vocabulary.i18n import N_, Text, _, gettext
 from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS
-from workflow import campaigns
+from workflow.campaigns import units as unit_registry
 from workflow.errors import BadData, Problem
 from workflow.people.permissions import Actor
+
+from . import planning
 
 FIELD = "table"  # the upload field the refusals are shown next to
 UNIT_HEADERS = (N_("No."), N_("Unit"), N_("Full name"), N_("Type"), N_("Kind of inspection"))
@@ -57,7 +59,7 @@ def units_workbook(session: Session, campaign: Campaign) -> BytesIO:
     """Every unit current on the campaign's first day; the last column says how it is inspected."""
     listed = {line.unit_id: line.kind for line in campaign.units}
     labels = _kind_labels()
-    units = sorted(campaigns.units_current_on(session, campaign.window_start), key=lambda u: (u.id not in listed, u.kind, u.name))
+    units = sorted(unit_registry.units_current_on(session, campaign.window_start), key=lambda u: (u.id not in listed, u.kind, u.name))
     rows = [[number, unit.name, unit.full_name, gettext(UNIT_KIND_LABELS[unit.kind]), labels.get(listed.get(unit.id), "")]
             for number, unit in enumerate(units, start=1)]
     return _workbook(gettext("Units"), UNIT_HEADERS, rows, {})
@@ -100,7 +102,7 @@ def _read(data: bytes, headers: tuple[str, ...], read_row: Callable[[int, tuple[
 
 
 def read_units(session: Session, campaign: Campaign, data: bytes, actor: Actor, now: datetime) -> None:
-    by_name = {unit.name: unit for unit in campaigns.units_current_on(session, campaign.window_start)}
+    by_name = {unit.name: unit for unit in unit_registry.units_current_on(session, campaign.window_start)}
     kinds = {label.casefold(): kind for kind, label in _kind_labels().items()}
 
     def read_row(number: int, row: tuple[Any, ...]):
@@ -113,7 +115,7 @@ def read_units(session: Session, campaign: Campaign, data: bytes, actor: Actor, 
         return by_name[name].id, kinds.get(kind_text.casefold())
 
     chosen = [(unit_id, kind) for unit_id, kind in _read(data, UNIT_HEADERS, read_row) if kind]
-    campaigns.set_campaign_units(session, campaign.id, chosen, actor=actor, now=now)
+    planning.save_units(session, campaign, dict(chosen), actor, now)
 
 
 def _as_date(value: Any) -> date | None:
@@ -159,9 +161,9 @@ def read_schedule(session: Session, campaign: Campaign, data: bytes, actor: Acto
         return number, lines[name].unit_id, day, hour
 
     rows = _read(data, SCHEDULE_HEADERS, read_row)
-    cells = {f"{field}-{unit_id}": (number, column) for number, unit_id, _day, _hour in rows
+    cells = {planning.unit_field(field, unit_id): (number, column) for number, unit_id, _day, _hour in rows
              for field, column in (("visit_date", 3), ("visit_time", 4))}
     try:
-        campaigns.set_draft_schedule(session, campaign.id, [row[1:] for row in rows], actor=actor, now=now)
+        planning.save_schedule(session, campaign, [row[1:] for row in rows], actor, now)
     except BadData as error:  # the service names the unit's field; the table names its cell
         raise BadData([_cell_problem(*cells[p.field], p.text) if p.field in cells else p for p in error.problems]) from None

@@ -98,6 +98,7 @@ class CaseFacts:
     received_date: date | None = None
     team: str | None = None
     participants: str | None = None
+    radio: str | None = None  # the local radio's reporter invited to a surprise inspection (plan III.1.c)
     minutes_number: str | None = None
     minutes_date: date | None = None
     conclusion_number: str | None = None

@@ -22,6 +22,8 @@ def build(campaign: CampaignFacts, case: CaseFacts, number: str) -> bytes:
     document.paragraph(f"2. {case.unit}:")
     for participant in filter(None, (part.strip() for part in (case.participants or "").split(";"))):
         document.paragraph(f"- {participant}")
+    if case.radio:
+        document.paragraph(f"3. Phóng viên tham gia ghi hình, đưa tin: {case.radio}.")
     document.paragraph("II. NỘI DUNG KIỂM TRA", bold=True)
     received = f" ngày {dmy(case.received_date)}" if case.received_date else ""
     document.paragraph(f"Đoàn kiểm tra đã nghiên cứu báo cáo của đơn vị{received}, kiểm tra hồ sơ, tài liệu và trao đổi trực tiếp; kết quả theo từng nội dung của Đề cương như sau:")

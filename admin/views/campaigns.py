@@ -13,7 +13,7 @@ from flask_admin import expose
 from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import Campaign, Unit
@@ -22,12 +22,13 @@ from vocabulary.day_counting import CALENDAR, WORKING
 from vocabulary.i18n import N_, _, format_date, gettext
 from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS
 from web.database import db_session
-from workflow import campaigns
+from workflow.campaigns import drafts
+from workflow.campaigns import units as unit_registry
 from workflow.campaigns.outlines import export_outline, parse_outline
 from workflow.deadlines.schedule import SLOT_TIMES
 from workflow.errors import BadData, Problem, WorkflowError
 
-from .. import campaign_context, spreadsheets
+from .. import campaign_context, planning, spreadsheets
 from ..access import MANAGERS, current_actor
 from ..forms import Form
 from ..trigger_forms import DATE_FORMAT, VietnameseDatePicker, show_problems
@@ -101,14 +102,13 @@ class NewCampaignForm(Form):
     year = IntegerField(lazy_gettext(N_("Year")), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     code = StringField(lazy_gettext(N_("Code")), validators=[DataRequired(), Length(max=50)],
                        description=lazy_gettext(N_("A short name without spaces, e.g. tuky-2027; used in the CLI and the API.")))
-    title = StringField(lazy_gettext(N_("Title")), validators=[Optional(), Length(max=300)],
-                        description=lazy_gettext(N_("Left empty: the title of the copied campaign with the new year.")))
 
 
 class ProposalForm(Form):
     first_notice = DateField(lazy_gettext(N_("Notices from")), format=DATE_FORMAT, validators=[Optional()], widget=VietnameseDatePicker())
     visits_per_day = IntegerField(lazy_gettext(N_("Visits per day")), validators=[InputRequired(), NumberRange(min=1, max=4)])
     slots = StringField(lazy_gettext(N_("Time slots")), description=lazy_gettext(N_("HH:MM separated by commas, e.g. 08:00, 14:00")))
+    keep = BooleanField(lazy_gettext(N_("Keep the dates already set; place only the units without one")))
     avoid = TextAreaField(lazy_gettext(N_("Days to avoid")), render_kw={"rows": 3},
                           description=lazy_gettext(N_("One day per line, dd/mm/yyyy (a meeting, a festival…)")))
 
@@ -141,6 +141,7 @@ class CampaignView(AuditedModelView):
         "makeup_workdays": {"description": label(N_("One day per line: dd/mm/yyyy and a note"))},
         **{name: {"format": DATE_FORMAT, "widget": VietnameseDatePicker()} for name in DATE_COLUMNS},
     }
+    form_widget_args = {"code": {"readonly": True}}  # the CLI and the API name the campaign by it
     column_labels = {
         "code": label(N_("Code")), "year": label(N_("Year")), "title": label(N_("Title")), "status": label(N_("Status")),
         "plan_number": label(N_("Plan number")), "plan_date": label(N_("Plan date")), "basis": label(N_("Legal basis")),
@@ -185,24 +186,26 @@ class CampaignView(AuditedModelView):
 
     # --- the list and the new campaign -------------------------------------------------------
 
-    @expose("/new/", methods=("GET", "POST"))
+    @expose("/draft/", methods=("GET", "POST"))
     def new_view(self):
         form = NewCampaignForm()
         earlier = db_session().scalars(select(Campaign).where(Campaign.status != DRAFT).order_by(Campaign.year.desc())).all()
-        form.source.choices = [("", gettext("A blank campaign"))] + [
-            (c.code, gettext("A copy of: {title} ({year})").format(title=c.title, year=c.year)) for c in earlier]
+        form.source.choices = [(c.code, gettext("A copy of: {title}").format(title=c.title)) for c in earlier] + [
+            ("", gettext("A blank campaign"))]
         if not form.is_submitted():
             form.year.data = max((c.year for c in earlier), default=now().year - 1) + 1
             form.source.data = earlier[0].code if earlier else ""
+            if earlier:  # "tuky-2023" copied to 2024 is proposed as "tuky-2024"
+                form.code.data = earlier[0].code.replace(str(earlier[0].year), str(form.year.data))
         general, status = [], 200
         if form.validate_on_submit():
             try:
                 if form.source.data:
-                    draft = campaigns.copy_campaign(db_session(), form.source.data, code=form.code.data.strip(), year=form.year.data,
-                                                    title=form.title.data or None, actor=current_actor(), now=now())
+                    draft = drafts.copy_campaign(db_session(), form.source.data, new_code=form.code.data.strip(), year=form.year.data,
+                                                 actor=current_actor(), now=now())
                 else:
-                    draft = campaigns.create_draft(db_session(), code=form.code.data.strip(), year=form.year.data,
-                                                   title=form.title.data or None, actor=current_actor(), now=now())
+                    draft = drafts.create_draft(db_session(), blank_plan(form.code.data.strip(), form.year.data),
+                                                actor=current_actor(), now=now())
             except WorkflowError as error:
                 general, status = show_problems(form, error.problems), error.http_status
             else:
@@ -223,7 +226,7 @@ class CampaignView(AuditedModelView):
     def close_view(self, campaign_id: int):
         campaign = self._campaign(campaign_id)
         try:
-            campaigns.close_campaign(db_session(), campaign.id, actor=current_actor(), now=now())
+            drafts.close_campaign(db_session(), campaign.id, actor=current_actor(), now=now())
         except WorkflowError as error:
             flash(str(error), "error")
         else:
@@ -264,23 +267,22 @@ class CampaignView(AuditedModelView):
         problems: dict[str, str] = {}
         status = 200
         if request.method == "POST":
-            if "table" in request.files and request.files["table"].filename:
-                change = lambda: spreadsheets.read_units(db_session(), campaign, request.files["table"].read(), current_actor(), now())
-            else:
-                chosen = [(int(key.removeprefix("kind-")), value) for key, value in request.form.items()
-                          if key.startswith("kind-") and key.removeprefix("kind-").isdigit() and value in PLANNED_KINDS]
-                change = lambda: campaigns.set_campaign_units(db_session(), campaign.id, chosen, actor=current_actor(), now=now())
+            upload = request.files.get("table")
             try:
-                change()
+                if upload is not None and upload.filename:
+                    spreadsheets.read_units(db_session(), campaign, upload.read(), current_actor(), now())
+                else:
+                    chosen = {int(key.removeprefix("kind-")): value for key, value in request.form.items()
+                              if key.startswith("kind-") and key.removeprefix("kind-").isdigit() and value in PLANNED_KINDS}
+                    planning.save_units(db_session(), campaign, chosen, current_actor(), now())
             except WorkflowError as error:
-                problems = {problem.field or "": str(problem.text) for problem in error.problems}
-                status = error.http_status
+                status, problems = error.http_status, problems_by_field(error.problems)
             else:
                 flash(gettext("The list of units was saved."), "success")
                 return self._next(campaign, "units")
         listed = {line.unit_id: line.kind for line in campaign.units}
-        candidates = campaigns.units_current_on(db_session(), campaign.window_start)
-        candidates = sorted(candidates, key=lambda unit: (unit.id not in listed, unit.kind, unit.name))
+        candidates = sorted(unit_registry.units_current_on(db_session(), campaign.window_start),
+                            key=lambda unit: (unit.id not in listed, unit.kind, unit.name))
         return self._page(campaign, "units", status, units=candidates, listed=listed, problems=problems,
                           kinds=[(kind, gettext(KIND_LABELS[kind])) for kind in PLANNED_KINDS],
                           category_label=category_label, unit_kind_label=lambda kind: gettext(UNIT_KIND_LABELS[kind]))
@@ -292,14 +294,14 @@ class CampaignView(AuditedModelView):
         if request.method == "POST":
             try:
                 if action == "reuse":
-                    campaigns.reuse_outline(db_session(), campaign.id, unit_kind, request.form.get("from_campaign", ""),
-                                            actor=current_actor(), now=now())
+                    drafts.reuse_outline(db_session(), campaign.id, from_code=request.form.get("from_campaign", ""), unit_kind=unit_kind,
+                                         actor=current_actor(), now=now())
                     flash(gettext("The outline was copied from the earlier campaign."), "success")
                     return redirect(request.path)
                 text = request.form.get("text", "")
                 preview = parse_outline(text, unit_kind)
                 if action == "save":
-                    campaigns.set_outline_from_text(db_session(), campaign.id, unit_kind, text, actor=current_actor(), now=now())
+                    drafts.set_outline(db_session(), campaign.id, preview, actor=current_actor(), now=now())
                     flash(gettext("The outline was saved: {sections} sections, {items} items.").format(
                         sections=len(preview.sections), items=_items_of(preview)), "success")
                     return redirect(request.path)
@@ -328,9 +330,9 @@ class CampaignView(AuditedModelView):
                 if action == "propose":
                     if form.validate():
                         slot_times, days_to_avoid = _proposal_lists(form)
-                        campaigns.propose_draft_schedule(
+                        drafts.propose_draft_schedule(
                             db_session(), campaign.id, first_notice=form.first_notice.data, visits_per_day=form.visits_per_day.data,
-                            slot_times=slot_times, days_to_avoid=days_to_avoid, actor=current_actor(), now=now())
+                            slots=slot_times, days_to_avoid=days_to_avoid, replace=not form.keep.data, actor=current_actor(), now=now())
                         flash(gettext("A schedule was proposed: adjust the dates and times, then save."), "success")
                         return redirect(request.path)
                     status = 422
@@ -343,19 +345,13 @@ class CampaignView(AuditedModelView):
                         flash(gettext("The schedule was read from the spreadsheet."), "success")
                         return redirect(request.path)
                 else:
-                    rows = _schedule_rows(campaign)
-                    campaigns.set_draft_schedule(db_session(), campaign.id, rows, actor=current_actor(), now=now())
+                    planning.save_schedule(db_session(), campaign, _schedule_rows(campaign), current_actor(), now())
                     flash(gettext("The schedule was saved."), "success")
                     return self._next(campaign, "schedule")
             except WorkflowError as error:
                 status = error.http_status
-                for problem in error.problems:
-                    if problem.field and problem.field in form:
-                        show_problems(form, [problem])
-                    elif problem.field:
-                        problems[problem.field] = str(problem.text)
-                    else:
-                        general.append(str(problem.text))
+                general = show_problems(form, [p for p in error.problems if not p.field or p.field in form])
+                problems = problems_by_field([p for p in error.problems if p.field and p.field not in form])
         lines = [line for line in campaign.units if line.kind == "direct"]
         return self._page(campaign, "schedule", status, form=form, lines=lines, problems=problems, general=general,
                           entered=request.form if request.form.get("action") == "save" else None)
@@ -364,7 +360,7 @@ class CampaignView(AuditedModelView):
         general, status = [], 200
         if request.method == "POST":
             try:
-                created = campaigns.activate(db_session(), campaign.id, actor=current_actor(), now=now())
+                created = len(drafts.activate(db_session(), campaign.id, actor=current_actor(), now=now()))
             except WorkflowError as error:
                 general, status = [str(problem.text) for problem in error.problems], error.http_status
             else:
@@ -385,6 +381,19 @@ class CampaignView(AuditedModelView):
         name = {"units": gettext("Units"), "schedule": gettext("Schedule")}[what]
         return send_file(writers[what](db_session(), campaign), as_attachment=True, download_name=f"{name} {campaign.code}.xlsx",
                          mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def problems_by_field(problems: list[Problem]) -> dict[str, str]:
+    """The refusals keyed by the field they name ("" for none), several for one field joined."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        found.setdefault(problem.field or "", []).append(str(problem.text))
+    return {field: "; ".join(texts) for field, texts in found.items()}
+
+
+def blank_plan(code: str, year: int) -> dict:
+    """A blank campaign: the plan file's defaults, to be filled in at the first step."""
+    return {"code": code, "year": year, "title": gettext("Inspection of administrative reform and public service in {year}").format(year=year)}
 
 
 def _items_of(outline) -> int:

@@ -11,7 +11,6 @@ from wtforms import PasswordField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from vocabulary.i18n import N_, format_date, gettext
-from vocabulary.states import UNIT_KIND_LABELS
 from web.database import db_session
 from workflow.audit.edits import record_edit
 from workflow.people.accounts import MIN_PASSWORD_LENGTH, hash_password, issue_api_token
@@ -57,22 +56,6 @@ class DayListField(TextAreaField):
                 self.data = []
                 raise ValueError(gettext("line {number}: \u201c{day}\u201d is not a date dd/mm/yyyy").format(number=number, day=day)) from None
         self.data = days
-
-
-class UnitView(AuditedModelView):
-    column_list = ("name", "full_name", "kind", "contact_name", "contact_email", "active")
-    column_searchable_list = ("name", "full_name")
-    column_filters = ("kind", "active")
-    form_excluded_columns = ("version", "audit_seq", "audit_head", "created_at", "updated_at")
-    form_overrides = {"kind": SelectField}
-    form_args = {"kind": {"choices": [(str(k), label(v)) for k, v in UNIT_KIND_LABELS.items()]}}
-    column_formatters = {"kind": lambda v, c, m, n: gettext(UNIT_KIND_LABELS.get(m.kind, m.kind))}
-    column_labels = {
-        "name": label(N_("Name")), "full_name": label(N_("Full name")), "kind": label(N_("Type")),
-        "contact_name": label(N_("Contact")), "contact_email": label(N_("Contact e-mail")),
-        "contact_phone": label(N_("Contact phone")), "active": label(N_("Active")), "successor": label(N_("Merged into")),
-        "note": label(N_("Note")),
-    }
 
 
 class UserView(AuditedModelView):

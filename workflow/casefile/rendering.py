@@ -91,7 +91,7 @@ def case_facts(session: Session, inspection: Inspection) -> CaseFacts:
         unit_kind=unit.kind, kind_label=Kind(inspection.kind).label, state_label=State(inspection.state).label,
         visit_date=inspection.visit_date, visit_time=inspection.visit_time, visited_date=inspection.visited_date,
         notice_number=inspection.notice_number, notice_date=inspection.notice_date, received_date=inspection.received_date,
-        team=inspection.team, participants=inspection.participants, minutes_number=inspection.minutes_number,
+        team=inspection.team, participants=inspection.participants, radio=inspection.radio, minutes_number=inspection.minutes_number,
         minutes_date=inspection.minutes_date, conclusion_number=inspection.conclusion_number,
         conclusion_date=inspection.conclusion_date, remediation_due=inspection.remediation_due,
         remediation_reported_date=inspection.remediation_reported_date, closed_date=inspection.closed_date,
