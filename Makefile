@@ -19,12 +19,14 @@ $(BIN)/.installed: setup.cfg pyproject.toml
 
 install: $(BIN)/.installed
 
-## make run: install, migrate, load the 2023 plan, create a coordinator login, serve on 127.0.0.1,
+## make run: install, migrate, load the 2023 plan and a demo campaign around today (the plan copied to this year),
+## create a coordinator login, serve on 127.0.0.1,
 ## with one scheduler process beside the web app (and, without SMTP_URL, a local mail sink)
 run: install
 	@scripts/system-deps.sh run
 	$(FLASK) db upgrade
 	$(FLASK) seed tuky-2023
+	$(FLASK) seed demo
 	@echo "Tài khoản điều phối / coordinator login:"
 	@$(FLASK) users create $(LOGIN) --role coordinator --reset
 	@echo "Mở / open: http://$(HOST):$(PORT)/admin/  (Ctrl+C để dừng / to stop)"

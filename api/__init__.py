@@ -20,13 +20,14 @@ from vocabulary.i18n import _
 from web.database import db_session
 from workflow.deadlines.due_dates import next_due_sql
 from workflow.engine import service
-from workflow.errors import BadData, NotFound, NotPermitted, WorkflowError
+from workflow.campaigns.opening import open_inspection
+from workflow.errors import BadData, NotFound, NotPermitted, Problem, WorkflowError
 from workflow.people.accounts import user_for_token
 from workflow.people.permissions import AUDIT_READERS, Actor
 from workflow.queries.case_list import case_summary, cases_query
 
 from .openapi import document
-from .schemas import FireRequest
+from .schemas import FireRequest, OpenRequest
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PAGE = 1000
@@ -100,10 +101,30 @@ def _case(inspection_id: int) -> Inspection:
     return inspection
 
 
+@blueprint.post("/inspections")
+@authenticated
+def open_new_case():
+    if not g.by_token:
+        csrf.protect()
+    try:
+        body = OpenRequest.model_validate(request.get_json(silent=True) or {})
+    except ValidationError as error:
+        raise BadData([Problem(_("{field}: {problem}", field=".".join(map(str, e["loc"])), problem=e["msg"]), ".".join(map(str, e["loc"])))
+                       for e in error.errors()]) from None
+    inspection = open_inspection(db_session(), campaign_code=body.campaign, unit_name=body.unit, kind=body.kind,
+                                 actor=g.actor, now=datetime.now(timezone.utc), data=body.data)
+    response = jsonify(_detail(_case(inspection.id)))
+    response.status_code = 201
+    return response
+
+
 @blueprint.get("/inspections/<int:inspection_id>")
 @authenticated
 def get_inspection(inspection_id: int):
-    inspection = _case(inspection_id)
+    return jsonify(_detail(_case(inspection_id)))
+
+
+def _detail(inspection: Inspection) -> dict:
     body = case_summary(inspection)
     body["available_triggers"] = service.available_triggers(db_session(), inspection, g.actor, datetime.now(timezone.utc))
     body["finding_list"] = [
@@ -111,7 +132,7 @@ def get_inspection(inspection_id: int):
          "status": f.status, "unit_note": f.unit_note, "accepted": f.accepted}
         for f in inspection.findings
     ]
-    return jsonify(body)
+    return body
 
 
 @blueprint.post("/inspections/<int:inspection_id>/fire")

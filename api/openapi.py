@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from workflow.engine.trigger_data import SCHEMAS
 
-from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, Problem
+from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, OpenRequest, Problem
 
 REF = "#/components/schemas/{model}"
 
@@ -28,7 +28,7 @@ def _json(model: str, description: str, media: str = "application/json") -> dict
 
 def _problems(*statuses: int) -> dict[str, Any]:
     meanings = {401: "Not logged in and no valid token", 403: "The caller's role may not do this",
-                404: "No such case (or not the caller's unit)", 409: "Not allowed from this state, or changed meanwhile",
+                404: "No such case or campaign (or not the caller's unit)", 409: "Not allowed from this state, or changed meanwhile",
                 422: "Bad data, or a rule refuses the change"}
     return {str(status): _json("Problem", meanings[status], "application/problem+json") for status in statuses}
 
@@ -40,7 +40,7 @@ def _filters(*names: str) -> list[dict[str, Any]]:
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
     trigger_schemas = {f"TriggerData_{name}": schema for name, schema in SCHEMAS.items()}
-    components = _schemas(CaseSummary, CaseDetail, FireRequest, FireResponse, AuditPage, Problem)
+    components = _schemas(CaseSummary, CaseDetail, FireRequest, FireResponse, OpenRequest, AuditPage, Problem)
     for name, schema in trigger_schemas.items():
         components[name] = schema.model_json_schema(ref_template=REF)
         components.update(components[name].pop("$defs", {}))
@@ -60,6 +60,11 @@ def document() -> dict[str, Any]:
                 "parameters": _filters("state", "kind", "unit_kind", "campaign", "overdue"),
                 "responses": {"200": {"description": "Cases", "content": {"application/json": {"schema": {
                     "type": "array", "items": {"$ref": REF.format(model="CaseSummary")}}}}}, **_problems(401, 422)},
+            }, "post": {
+                "summary": "Open a case outside the plan's list: a surprise inspection, or a unit added to a running campaign "
+                           "(coordinators only; the first entry of the case's audit chain)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="OpenRequest")}}}},
+                "responses": {"201": _json("CaseDetail", "The case opened"), **_problems(401, 403, 404, 409, 422)},
             }},
             "/inspections/{inspection_id}": {"get": {
                 "summary": "One case, with what the caller may fire now and its findings",

@@ -72,6 +72,15 @@ class FireRequest(BaseModel):
     expected_version: int | None = Field(None, description="The version the caller last saw; 409 if it moved")
 
 
+class OpenRequest(BaseModel):
+    """Open a case outside the plan's list (workflow.campaigns.opening)."""
+
+    campaign: str = Field(description="The campaign's code")
+    unit: str = Field(description="The unit's name; an unknown one answers 422 with the close matches")
+    kind: Literal["surprise", "direct", "self"]
+    data: dict[str, Any] = Field(default_factory=dict, description="visit_date (ISO), visit_time (HH:MM), reason")
+
+
 class FireResponse(BaseModel):
     inspection_id: int
     trigger: str

@@ -40,9 +40,10 @@ def moment_option(value: str | None) -> datetime:
         raise click.BadParameter(str(_("not an ISO time: {value} (for example 2023-07-20T09:00)", value=value))) from None
 
 
-def fail(error: WorkflowError) -> None:
-    """Print a refusal's reason on stderr and leave with a non-zero exit code."""
-    click.echo(str(error), err=True)
+def fail(error: WorkflowError, *, one_per_line: bool = False) -> None:
+    """Print a refusal's reason on stderr (each problem on its line, if asked) and leave with a
+    non-zero exit code."""
+    click.echo("\n".join(str(problem.text) for problem in error.problems) if one_per_line else str(error), err=True)
     raise SystemExit(2 if error.http_status in (400, 422) else 1)
 
 

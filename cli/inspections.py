@@ -1,5 +1,5 @@
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +9,7 @@ from models import Inspection
 from vocabulary.i18n import N_, format_date, gettext
 from vocabulary.states import Kind, State, UnitKind
 from web.files import file_store
+from workflow.campaigns.opening import OPENING_KINDS, open_inspection
 from workflow.casefile.findings import review_finding
 from workflow.casefile.review import review_section, review_sheet
 from workflow.engine.service import fire
@@ -38,10 +39,15 @@ def group() -> None:
 @click.option("--state", type=click.Choice([s.value for s in State]))
 @click.option("--kind", type=click.Choice([k.value for k in Kind]))
 @click.option("--unit-kind", type=click.Choice([k.value for k in UnitKind]))
+@click.option("--campaign", help="Only this campaign (its code). Default: every campaign.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON list of objects, for scripts.")
-def list_command(state: str | None, kind: str | None, unit_kind: str | None, as_json: bool) -> None:
+def list_command(state: str | None, kind: str | None, unit_kind: str | None, campaign: str | None, as_json: bool) -> None:
     with database().session() as session:
-        cases = [case_summary(case) for case in list_cases(session, Actor.command_line("list"), state=state, kind=kind, unit_kind=unit_kind)]
+        try:
+            found = list_cases(session, Actor.command_line("list"), state=state, kind=kind, unit_kind=unit_kind, campaign=campaign)
+        except WorkflowError as error:
+            fail(error)
+        cases = [case_summary(case) for case in found]
     if as_json:
         click.echo(json.dumps(cases, ensure_ascii=False, indent=2))
         return
@@ -118,6 +124,30 @@ def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str
     say("Case #{id}: {before} → {after}.", id=result.inspection_id, before=State(result.from_state).label, after=State(result.to_state).label)
     if "register" in result.extra:
         say("Document number: {number}.", number=result.extra["register"]["number"])
+
+
+@group.command("open", help="Open a case outside the plan's list: a surprise inspection on the day, or a unit added to a "
+               "running campaign (direct or self). Coordinators only; the first entry of the case's audit chain.")
+@click.option("--campaign", "campaign_code", required=True, help="The campaign's code.")
+@click.option("--unit", "unit_name", required=True, help="The unit's name, as the registry has it.")
+@click.option("--kind", required=True, type=click.Choice(OPENING_KINDS))
+@click.option("--visit-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day of the visit (ISO date).")
+@click.option("--visit-time", type=click.DateTime(formats=["%H:%M"]), help="The time of the visit (HH:MM).")
+@click.option("--reason", help="Why the case is opened (kept in its first audit entry).")
+@as_option
+@at_option
+def open_command(campaign_code: str, unit_name: str, kind: str, visit_date: datetime | None, visit_time: datetime | None,
+                 reason: str | None, as_email: str | None, at: str | None) -> None:
+    now = moment_option(at)
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            case = open_inspection(session, campaign_code=campaign_code, unit_name=unit_name, kind=kind, actor=actor, now=now,
+                                   visit_date=visit_date.date() if visit_date else None, reason=reason,
+                                   data={"visit_time": visit_time.time()} if visit_time else None)
+        except WorkflowError as error:
+            fail(error)
+        say("Case #{id} opened: {kind}, {unit}.", id=case.id, kind=Kind(case.kind).label, unit=case.unit_name)
 
 
 @group.command("outline", help="The outline sections of case ID with their items (numbered) and the team's review.")

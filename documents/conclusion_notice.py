@@ -33,12 +33,12 @@ def build(campaign: CampaignFacts, case: CaseFacts) -> bytes:
     if case.findings:
         document.paragraph(
             f"{case.unit_full} tổ chức khắc phục các tồn tại, hạn chế nêu trên và báo cáo kết quả "
-            f"khắc phục từng kiến nghị (kèm tài liệu chứng minh) về {campaign.issuer_short} (qua Phòng Nội vụ) "
+            f"khắc phục từng kiến nghị (kèm tài liệu chứng minh) về {campaign.issuer_short} (qua {campaign.office}) "
             f"trước ngày {dmy(case.remediation_due)}."
         )
-    document.paragraph("Giao Phòng Nội vụ theo dõi, đôn đốc việc thực hiện Thông báo này; tham mưu phúc tra khi cần thiết./.")
+    document.paragraph(f"Giao {campaign.office} theo dõi, đôn đốc việc thực hiện Thông báo này; tham mưu phúc tra khi cần thiết./.")
     document.closing(
-        [f"- {case.unit_full} (để thực hiện);", "- CT, các PCT UBND huyện;", "- Thành viên Đoàn kiểm tra;", "- Lưu: VT, NV."],
-        Signature(campaign.signer_title.upper(), campaign.signer_name, "TM. ỦY BAN NHÂN DÂN"),
+        [f"- {case.unit_full} (để thực hiện);", f"- CT, các PCT {campaign.body};", "- Thành viên Đoàn kiểm tra;", "- Lưu: VT, NV."],
+        Signature(campaign.signer_title.upper(), campaign.signer_name, campaign.on_behalf),
     )
     return document.bytes()

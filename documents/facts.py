@@ -23,30 +23,58 @@ def clock(moment: time | None) -> str:
 
 @dataclass(frozen=True)
 class CampaignFacts:
+    """The campaign as its documents name it. Every word about the issuing body comes from here
+    (the campaign's data), none is written into a document's text."""
+
     title: str  # "Kiểm tra công tác cải cách hành chính, hoạt động công vụ năm 2023"
     year: int
-    issuer: str  # "Ủy ban nhân dân huyện Tứ Kỳ"
+    issuer: str  # "Ủy ban nhân dân <level> <place>"
     place: str
     plan: str  # how the documents cite the plan
     team_decision: str | None  # "Quyết định số 2025/QĐ-UBND ngày 17/07/2023"
     signer_title: str
     signer_name: str
     report_lead_days: int
+    abbreviation: str = "UBND"  # the body's short form
+    level: str = ""  # the word of the body's level (vocabulary.campaigns.ISSUER_LEVELS)
+    office: str = ""  # the office that runs the campaign: "Phòng Nội vụ", "Sở Nội vụ"
+    radio: str = ""  # the local broadcaster invited to report (ISSUER_LEVELS)
+    communes: str = ""  # how the notice names the communes it visits: "xã", "xã, phường"
+
+    def _split(self) -> tuple[str, str]:
+        """("Ủy ban nhân dân", "<level> <place>"): the body, and its level with its place."""
+        head, found, tail = self.issuer.partition(f" {self.level} ") if self.level else ("", "", "")
+        return (head, f"{self.level} {tail}") if found else (self.issuer, "")
 
     @property
     def issuer_short(self) -> str:
-        """"UBND huyện Tứ Kỳ"."""
-        return self.issuer.replace("Ủy ban nhân dân", "UBND", 1)
+        """"UBND <level> <place>"."""
+        _head, tail = self._split()
+        return f"{self.abbreviation} {tail}" if tail else self.issuer
+
+    @property
+    def body(self) -> str:
+        """The body named without its place, as its own documents do: "UBND <level>"."""
+        return f"{self.abbreviation} {self.level}".strip()
 
     @property
     def agency(self) -> tuple[str, ...]:
-        """The agency block in capitals, split before the place: ("ỦY BAN NHÂN DÂN", "HUYỆN TỨ KỲ")."""
-        upper = self.issuer.upper()
-        for level in (" HUYỆN ", " TỈNH ", " XÃ ", " THÀNH PHỐ ", " THỊ XÃ ", " QUẬN "):
-            head, found, tail = upper.partition(level)
-            if found:
-                return (head, level.strip() + " " + tail)
-        return (upper,)
+        """The agency block in capitals, split before the level: ("ỦY BAN NHÂN DÂN", "<LEVEL> <PLACE>")."""
+        head, tail = self._split()
+        return (head.upper(), tail.upper()) if tail else (self.issuer.upper(),)
+
+    @property
+    def office_head(self) -> str:
+        """Who signs for the office: "TRƯỞNG PHÒNG", "GIÁM ĐỐC" (a sở), "CHÁNH VĂN PHÒNG"."""
+        for start, head in (("Văn phòng", "CHÁNH VĂN PHÒNG"), ("Sở", "GIÁM ĐỐC"), ("Phòng", "TRƯỞNG PHÒNG")):
+            if self.office.startswith(start):
+                return head
+        return "THỦ TRƯỞNG CƠ QUAN"
+
+    @property
+    def on_behalf(self) -> str:
+        """"TM. ỦY BAN NHÂN DÂN": the signature of a collective body."""
+        return f"TM. {self.agency[0]}"
 
 
 @dataclass(frozen=True)
@@ -97,8 +125,8 @@ class CaseFacts:
     notice_date: date | None = None
     received_date: date | None = None
     team: str | None = None
+    radio: str | None = None  # the radio reporter at a surprise visit
     participants: str | None = None
-    radio: str | None = None  # the local radio's reporter invited to a surprise inspection (plan III.1.c)
     minutes_number: str | None = None
     minutes_date: date | None = None
     conclusion_number: str | None = None

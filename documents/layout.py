@@ -30,7 +30,7 @@ LEFT_COLUMN = Cm(6.5)  # agency block, "Nơi nhận"
 
 
 def place_and_date(place: str, day: date) -> str:
-    """"Tứ Kỳ, ngày 05 tháng 02 năm 2023": a day below 10 and the months 1 and 2 get a zero."""
+    """"<place>, ngày 05 tháng 02 năm 2023": a day below 10 and the months 1 and 2 get a zero."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -39,7 +39,7 @@ def place_and_date(place: str, day: date) -> str:
 class Heading:
     """The top of a document: who issues it, its number and its date."""
 
-    agency: Sequence[str]  # e.g. ("ỦY BAN NHÂN DÂN", "HUYỆN TỨ KỲ")
+    agency: Sequence[str]  # e.g. ("ỦY BAN NHÂN DÂN", "<LEVEL> <PLACE>")
     number: str  # "05/TB-UBND", or "     /BC-NV" for a draft numbered when issued
     place: str
     day: date

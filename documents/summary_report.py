@@ -1,4 +1,4 @@
-"""Báo cáo tổng hợp kết quả kiểm tra: Phòng Nội vụ reports the campaign to the Chairman (plan,
+"""Báo cáo tổng hợp kết quả kiểm tra: the office running the campaign reports the campaign to the Chairman (plan,
 section V.1): per unit its state, the steps done late, its findings and their remediation."""
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ from typing import Sequence
 from .facts import CampaignFacts, CaseFacts, dmy
 from .layout import Heading, OfficialDocument, Signature
 
-OFFICE = "PHÒNG NỘI VỤ"
-
 
 def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], number: str, day: date) -> bytes:
     document = OfficialDocument()
-    document.heading(Heading((OFFICE,), number, campaign.place, day, parent_agency=campaign.issuer_short.upper()))
+    document.heading(Heading((campaign.office.upper(),), number, campaign.place, day, parent_agency=campaign.issuer_short.upper()))
     title = f"Tổng hợp kết quả {campaign.title[0].lower()}{campaign.title[1:]}"
     first, comma, rest = title.partition(", ")
     document.title("BÁO CÁO", [first + comma.rstrip(), rest] if rest else [title])
     document.addressee(f"Kính gửi: Chủ tịch {campaign.issuer}.")
-    document.paragraph(f"Thực hiện {campaign.plan}, Phòng Nội vụ tổng hợp, báo cáo kết quả kiểm tra như sau:")
+    document.paragraph(f"Thực hiện {campaign.plan}, {campaign.office} tổng hợp, báo cáo kết quả kiểm tra như sau:")
     document.paragraph("I. KHÁI QUÁT", bold=True)
     kinds = Counter(case.kind_label for case in cases)
     document.paragraph("Tổng số " + f"{len(cases)} cuộc kiểm tra, gồm: " + "; ".join(f"{label}: {count}" for label, count in kinds.items()) + ".")
@@ -49,8 +47,8 @@ def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], number: str, day:
             )
     document.paragraph("IV. ĐỀ XUẤT", bold=True)
     document.paragraph(
-        "Đề nghị Chủ tịch UBND huyện chỉ đạo các cơ quan, đơn vị còn kiến nghị chưa khắc phục hoàn thành trong thời hạn; "
+        f"Đề nghị Chủ tịch {campaign.body} chỉ đạo các cơ quan, đơn vị còn kiến nghị chưa khắc phục hoàn thành trong thời hạn; "
         "chấn chỉnh các tập thể, cá nhân chưa chủ động, tích cực trong thực hiện nhiệm vụ cải cách hành chính./."
     )
-    document.closing(["- Như trên;", "- PCT UBND huyện phụ trách;", "- Lưu: VT, NV."], Signature("TRƯỞNG PHÒNG", ""))
+    document.closing(["- Như trên;", f"- PCT {campaign.body} phụ trách;", "- Lưu: VT, NV."], Signature(campaign.office_head, ""))
     return document.bytes()

@@ -10,8 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import RAISED_STATUSES, Alert, Inspection, OutboxMessage
+from models import RAISED_STATUSES, Alert, Campaign, Inspection, OutboxMessage
 from models.db import write_transaction
+from vocabulary.campaigns import ACTIVE
 from vocabulary.config import local_date
 from vocabulary.i18n import gettext
 from workflow.alerts.rules import ESCALATION, RULES, RULES_BY_NAME
@@ -22,11 +23,14 @@ from .recipients import active_emails
 
 
 def digest_for(session: Session, today: date) -> Mail:
+    """The digest of the running campaigns (a closed campaign has no deadlines left)."""
     due_today: list[DigestLine] = []
     overdue: list[DigestLine] = []
+    running = select(Campaign.id).where(Campaign.status == ACTIVE)
     for rule in RULES:
         due = getattr(Inspection, rule.due_field)
-        query = select(Inspection).where(Inspection.state.in_(rule.states), due <= today).order_by(due, Inspection.id)
+        query = (select(Inspection).where(Inspection.state.in_(rule.states), due <= today, Inspection.campaign_id.in_(running))
+                 .order_by(due, Inspection.id))
         for inspection in session.scalars(query):
             if rule.applies(inspection):
                 line = DigestLine(inspection.id, inspection.unit_name, gettext(rule.label), getattr(inspection, rule.due_field))
@@ -38,7 +42,8 @@ def digest_for(session: Session, today: date) -> Mail:
         )
     ]
     overdue.sort(key=lambda line: (line.due, line.case_id))
-    return digest_mail(today, due_today, overdue, escalated)
+    offices = session.scalars(select(Campaign.office).where(Campaign.status == ACTIVE).distinct().order_by(Campaign.office)).all()
+    return digest_mail(today, due_today, overdue, escalated, ", ".join(offices))
 
 
 def queue_digest(session: Session, now: datetime, mail_domain: str) -> int:

@@ -20,9 +20,10 @@ SUBJECTS = {
 OPENINGS = {
     REMINDER: N_("This is a reminder that {what} of {unit} is due on {due}."),
     OVERDUE: N_("{what} of {unit} was due on {due} and has not been recorded."),
-    ESCALATION: N_("{what} of {unit} was due on {due} and is still missing; this is escalated to the leaders of the District People's Committee."),
+    ESCALATION: N_("{what} of {unit} was due on {due} and is still missing; this is escalated to the leaders of {issuer}."),
 }
-FOOTER = N_("This message was sent automatically by the CCHC inspection system of the Home Affairs office. Please do not reply to it.")
+# The office and the issuing body are the campaign's (Campaign.office, Campaign.issuer).
+FOOTER = N_("This message was sent automatically by the CCHC inspection system of {office}. Please do not reply to it.")
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,10 @@ def _sentence(msgid: str, **params: object) -> str:
 
 
 def alert_mail(rule: Rule, level: int, *, case_id: int, unit: str, kind: str, state: str, due: date,
-               action: str | None, grace_days: int) -> Mail:
+               action: str | None, grace_days: int, issuer: str, office: str) -> Mail:
     what = gettext(rule.label)
     lines = [
-        _sentence(OPENINGS[level], what=what, unit=unit, due=due),
+        _sentence(OPENINGS[level], what=what, unit=unit, due=due, issuer=issuer),
         "",
         str(_("Case: #{id}, {unit} ({kind})", id=case_id, unit=unit, kind=Kind(kind).label)),
         str(_("Current step: {state}", state=State(state).label)),
@@ -49,7 +50,7 @@ def alert_mail(rule: Rule, level: int, *, case_id: int, unit: str, kind: str, st
     ]
     if action == "order_reinspection":
         lines += ["", str(_("No remediation report came in within {days} days after the deadline: the system orders a re-inspection of this unit.", days=grace_days))]
-    lines += ["", gettext(FOOTER)]
+    lines += ["", str(_(FOOTER, office=office))]
     return Mail(_sentence(SUBJECTS[level], what=what, unit=unit, due=due), "\n".join(lines))
 
 
@@ -65,7 +66,8 @@ class DigestLine:
 DIGEST_SECTION_LIMIT = 50
 
 
-def digest_mail(today: date, due_today: list[DigestLine], overdue: list[DigestLine], escalated: list[DigestLine]) -> Mail:
+def digest_mail(today: date, due_today: list[DigestLine], overdue: list[DigestLine], escalated: list[DigestLine],
+                office: str) -> Mail:
     subject = _sentence(N_("[CCHC] Daily digest for {date}: {due} due today, {overdue} overdue, {escalated} escalated"),
                        date=today, due=len(due_today), overdue=len(overdue), escalated=len(escalated))
     lines = [str(_("Deadlines of the inspection campaign as of {date}.", date=today)), ""]
@@ -78,5 +80,5 @@ def digest_mail(today: date, due_today: list[DigestLine], overdue: list[DigestLi
         if not entries:
             lines.append(str(_("  (none)")))
         lines.append("")
-    lines.append(gettext(FOOTER))
+    lines.append(str(_(FOOTER, office=office)))
     return Mail(subject, "\n".join(lines))

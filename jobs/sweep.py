@@ -87,7 +87,7 @@ def sweep(session: Session, now: datetime, *, batch_size: int = DEFAULT_BATCH, m
 _DUE = (
     select(Alert.id, Alert.inspection_id, Alert.rule, Alert.level, Alert.due_on, Alert.action,
            Inspection.version, Inspection.unit_id, Inspection.unit_name, Inspection.kind, Inspection.state,
-           Campaign.remediation_grace_days)
+           Campaign.remediation_grace_days, Campaign.issuer, Campaign.office)
     .join(Inspection, Alert.inspection_id == Inspection.id)
     .join(Campaign, Inspection.campaign_id == Campaign.id)
 )
@@ -151,7 +151,8 @@ def _mails(session: Session, rows: list[Row], now: datetime, mail_domain: str) -
     for row in rows:
         rule = RULES_BY_NAME[row.rule]
         mail = alert_mail(rule, row.level, case_id=row.inspection_id, unit=row.unit_name, kind=row.kind, state=row.state,
-                          due=row.due_on, action=row.action, grace_days=row.remediation_grace_days)
+                          due=row.due_on, action=row.action, grace_days=row.remediation_grace_days,
+                          issuer=row.issuer, office=row.office)
         for recipient in book.for_level(rule, row.level, row.inspection_id, row.unit_id):
             messages.append(message_row(mail, recipient, now, mail_domain, alert_id=row.id))
     return messages

@@ -45,6 +45,8 @@ UNIT_CATEGORIES: dict[str, tuple[str, str]] = {
     "dac_khu": ("commune", N_("Special zone (đặc khu)")),
 }
 UNIT_CATEGORY_CODES = tuple(UNIT_CATEGORIES)
+# How a text names communes of each category: "UBND các xã, phường".
+COMMUNE_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
 
 UNIT_CHANGES = ("rename", "merge", "split")
 UNIT_CHANGE_LABELS = {"rename": N_("Renamed"), "merge": N_("Merged"), "split": N_("Split")}

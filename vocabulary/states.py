@@ -70,7 +70,7 @@ class UnitKind(StrEnum):
 
 
 UNIT_KIND_LABELS = {
-    UnitKind.OFFICE: N_("District office"),
+    UnitKind.OFFICE: N_("Specialised office"),
     UnitKind.COMMUNE: N_("Commune-level People's Committee"),
 }
 
@@ -112,6 +112,13 @@ ACTION_LABELS = {
     "reset_password": N_("Password reset"),
     "issue_api_token": N_("API token issued"),
     "acknowledge": N_("Alert acknowledged"),
+    "plan_units": N_("Units of the plan changed"),
+    "propose_schedule": N_("Schedule proposed"),
+    "activate": N_("Campaign started"),
+    "close_campaign": N_("Campaign closed"),
+    "rename": N_("Unit renamed"),
+    "merge": N_("Units merged"),
+    "split": N_("Unit split"),
 }
 
 

@@ -157,7 +157,7 @@ class CaseView(CaseFileViews, SecureModelView):
         FilterEqual(Inspection.state, lazy_gettext(N_("State")), options=_choices(STATE_LABELS)),
         FilterEqual(Inspection.kind, lazy_gettext(N_("Kind")), options=_choices(KIND_LABELS)),
         UnitKindFilter(Inspection.unit_id, lazy_gettext(N_("Unit type")), options=[(k.value, lazy_gettext(lbl)) for k, lbl in
-                                                                                    ((UnitKind.OFFICE, N_("District office")), (UnitKind.COMMUNE, N_("Commune-level People's Committee")))]),
+                                                                                    ((UnitKind.OFFICE, N_("Specialised office")), (UnitKind.COMMUNE, N_("Commune-level People's Committee")))]),
         OverdueFilter(Inspection.id, lazy_gettext(N_("Overdue")), options=[("1", lazy_gettext(N_("yes"))), ("0", lazy_gettext(N_("no")))]),
     ]
 

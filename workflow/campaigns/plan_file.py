@@ -314,7 +314,7 @@ _MESSAGES = {
     "model_type": lambda e: _("must be a table"),
     "model_attributes_type": lambda e: _("must be a table"),
     "dict_type": lambda e: _("must be a table"),
-    "value_error": lambda e: _("{problem}", problem=str(e["ctx"]["error"])),
+    "value_error": lambda e: Text("{problem}", {"problem": str(e["ctx"]["error"])}),  # our validators' own words
 }
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models import Campaign, CampaignUnit, Inspection, Unit
 from models.db import write_transaction
 from vocabulary.campaigns import ACTIVE, CLOSED, DRAFT, PLANNED_KINDS
-from vocabulary.i18n import _
+from vocabulary.i18n import N_, _, gettext
 from vocabulary.states import Kind
 from workflow import audit
 from workflow.deadlines.schedule import propose_schedule
@@ -42,6 +42,17 @@ from .plan_file import (
 
 TIMED_RULE_FIELDS = tuple(TimedRules.model_fields)
 
+# What an import report counts, as it says it.
+REPORT_LABELS = {
+    "campaign": N_("campaign"),
+    "unit": N_("new unit"),
+    "outline": N_("outline"),
+    "planned unit": N_("unit in the plan's list"),
+    "proposed visit": N_("proposed visit"),
+    "direct case": N_("direct inspection case"),
+    "self case": N_("self-inspection case"),
+}
+
 
 @dataclass
 class ImportReport:
@@ -59,6 +70,10 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return bool(self.created)
+
+    def summary(self) -> str:
+        """"1 đợt kiểm tra, 35 đơn vị mới, …"."""
+        return ", ".join(f"{count} {gettext(REPORT_LABELS.get(what, what))}" for what, count in self.created.items())
 
 
 class _DryRun(Exception):

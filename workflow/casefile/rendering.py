@@ -7,7 +7,7 @@ and no attachment (at most an orphan blob for the cleanup).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Callable
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from documents import conclusion_notice, minutes, schedule_notice, summary_report, summary_xlsx
 from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
 from models import Attachment, Campaign, Inspection
+from vocabulary.campaigns import COMMUNE_WORDS, ISSUER_LEVELS
 from vocabulary.config import local_date
 from vocabulary.i18n import N_, _, gettext, use_locale
 from vocabulary.states import Kind, State
@@ -51,18 +52,27 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
 ATTACHMENT_KIND = {"minutes": "minutes_draft"}
 
 
+def _communes(campaign: Campaign) -> str:
+    """"xã", "xã, phường": the categories of the communes the campaign visits, in a fixed order."""
+    visited = {line.unit.category for line in campaign.units if line.kind != Kind.SELF and line.unit.kind == "commune"}
+    return ", ".join(word for category, word in COMMUNE_WORDS.items() if category in visited) or COMMUNE_WORDS["xa"]
+
+
 def campaign_facts(campaign: Campaign) -> CampaignFacts:
+    level = ISSUER_LEVELS[campaign.issuer_level]
+    facts = CampaignFacts(
+        title=campaign.title, year=campaign.year, issuer=campaign.issuer, place=campaign.place, plan="",
+        team_decision=None, signer_title=campaign.signer_title, signer_name=campaign.signer_name,
+        report_lead_days=campaign.report_lead_days, abbreviation=campaign.issuer_short, level=level.word,
+        office=campaign.office, radio=level.radio, communes=_communes(campaign),
+    )
     title = campaign.title[0].lower() + campaign.title[1:]
     if campaign.plan_number:
-        plan = f"Kế hoạch số {campaign.plan_number} ngày {dmy(campaign.plan_date)} của {campaign.issuer.replace('Ủy ban nhân dân', 'UBND', 1)} về {title}"
+        plan = f"Kế hoạch số {campaign.plan_number} ngày {dmy(campaign.plan_date)} của {facts.issuer_short} về {title}"
     else:
-        plan = f"Kế hoạch {title} của {campaign.issuer.replace('Ủy ban nhân dân', 'UBND', 1)}"
+        plan = f"Kế hoạch {title} của {facts.issuer_short}"
     decision = f"Quyết định số {campaign.team_decision_number} ngày {dmy(campaign.team_decision_date)}" if campaign.team_decision_number else None
-    return CampaignFacts(
-        title=campaign.title, year=campaign.year, issuer=campaign.issuer, place=campaign.place, plan=plan,
-        team_decision=decision, signer_title=campaign.signer_title, signer_name=campaign.signer_name,
-        report_lead_days=campaign.report_lead_days,
-    )
+    return replace(facts, plan=plan, team_decision=decision)
 
 
 def case_facts(session: Session, inspection: Inspection) -> CaseFacts:
@@ -91,7 +101,7 @@ def case_facts(session: Session, inspection: Inspection) -> CaseFacts:
         unit_kind=unit.kind, kind_label=Kind(inspection.kind).label, state_label=State(inspection.state).label,
         visit_date=inspection.visit_date, visit_time=inspection.visit_time, visited_date=inspection.visited_date,
         notice_number=inspection.notice_number, notice_date=inspection.notice_date, received_date=inspection.received_date,
-        team=inspection.team, participants=inspection.participants, radio=inspection.radio, minutes_number=inspection.minutes_number,
+        team=inspection.team, radio=inspection.radio, participants=inspection.participants, minutes_number=inspection.minutes_number,
         minutes_date=inspection.minutes_date, conclusion_number=inspection.conclusion_number,
         conclusion_date=inspection.conclusion_date, remediation_due=inspection.remediation_due,
         remediation_reported_date=inspection.remediation_reported_date, closed_date=inspection.closed_date,

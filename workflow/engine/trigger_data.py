@@ -117,7 +117,7 @@ class Visit(TriggerData):
     visit_date: date | None = Field(None, title=N_("Inspection date"))
     team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
     reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
-    radio: str | None = Field(None, title=N_("District radio reporter"), max_length=500)
+    radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
 
     def resolve(self, case: "CaseContext") -> None:
         self.visit_date = self.visit_date or case.today
@@ -257,7 +257,7 @@ class CaseEdit(TriggerData):
     visit_time: time | None = Field(None, title=N_("Inspection time"))
     notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
     team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
-    radio: str | None = Field(None, title=N_("District radio reporter"), max_length=500)
+    radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
     minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
     participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
     conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
