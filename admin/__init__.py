@@ -15,6 +15,7 @@ from web.problems import http_problem, is_api_request
 from web.security import csp_nonce
 from workflow.people.permissions import role_label
 
+from . import campaign_context
 from .access import login_manager
 from .auth import blueprint as auth_blueprint
 from .views.alerts import AlertView, OutboxView
@@ -22,8 +23,10 @@ from .views.audit import AuditView
 from .views.cases import CaseView
 from .views.dashboard import DashboardView
 from .views.documents import DocumentsView
+from .views.campaigns import CampaignView, status_label as campaign_status_label
+from .views.reference import OutlineItemView, OutlineSectionView, UserView
 from .views.scoring import ScoringView
-from .views.reference import CampaignView, OutlineItemView, OutlineSectionView, UnitView, UserView
+from .views.units import UnitView
 
 csrf = CSRFProtect()
 
@@ -33,6 +36,7 @@ def init_admin(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     app.register_blueprint(auth_blueprint)
+    app.register_blueprint(campaign_context.blueprint)
 
     with app.app_context():  # the views look at the models through the extension
         admin = Admin(
@@ -43,13 +47,13 @@ def init_admin(app: Flask) -> None:
             translations_path=str(app.extensions["compiled_translations"]),
             csp_nonce_generator=csp_nonce,
         )
+        admin.add_view(CampaignView(Campaign, session, name=lazy_gettext(N_("Campaigns")), endpoint="campaign"))
         admin.add_view(CaseView(Inspection, session, name=lazy_gettext(N_("Cases")), endpoint="inspection"))
         admin.add_view(AlertView(Alert, session, name=lazy_gettext(N_("Alerts")), endpoint="alert"))
         admin.add_view(DocumentsView(name=lazy_gettext(N_("Documents")), endpoint="documents"))
         admin.add_view(ScoringView(name=lazy_gettext(N_("PAR Index scoring")), endpoint="scoring"))
         admin.add_view(AuditView(AuditEntry, session, name=lazy_gettext(N_("Audit log")), endpoint="audit"))
         reference = lazy_gettext(N_("Reference data"))
-        admin.add_view(CampaignView(Campaign, session, name=lazy_gettext(N_("Campaigns")), category=reference, endpoint="campaign"))
         admin.add_view(UnitView(Unit, session, name=lazy_gettext(N_("Units")), category=reference, endpoint="unit"))
         admin.add_view(UserView(User, session, name=lazy_gettext(N_("Users")), category=reference, endpoint="user"))
         admin.add_view(OutlineSectionView(OutlineSection, session, name=lazy_gettext(N_("Outline sections")), category=reference, endpoint="outline_section"))
@@ -57,7 +61,8 @@ def init_admin(app: Flask) -> None:
         admin.add_view(OutboxView(OutboxMessage, session, name=lazy_gettext(N_("Outgoing mail")), category=reference, endpoint="outbox"))
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
-    app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale})
+    app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale, "chosen_campaign": campaign_context.chosen,
+                                   "campaign_choices": campaign_context.choices, "campaign_status_label": campaign_status_label})
 
     for error, (code, message) in ERROR_PAGES.items():
         app.register_error_handler(error, _error_page(code, message))

@@ -21,7 +21,8 @@ from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
 from models import Inspection
-from vocabulary.i18n import N_
+from vocabulary.campaigns import ISSUER_LEVELS
+from vocabulary.i18n import N_, gettext
 from workflow.casefile import review
 from workflow.engine.trigger_data import TriggerData
 from workflow.records import register
@@ -106,6 +107,10 @@ def form_class(schema: type[TriggerData]) -> type[Form]:
     return type(f"{schema.__name__}Form", (Form,), fields)
 
 
+def radio_label(campaign) -> str:
+    return gettext("Reporter of {radio} invited").format(radio=ISSUER_LEVELS[campaign.issuer_level].radio)
+
+
 # Triggers whose inspection date is the planned one (the others record the day it happened).
 PLANNED_VISIT = {"notify", "reschedule"}
 
@@ -122,6 +127,8 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
             form.statuses.append_entry()
         for row, finding in zip(form.statuses, inspection.findings):
             row.label.text = f"{finding.position}. {finding.text}"
+    if "radio" in form:  # the plan invites the issuing body's own radio (III.1.c)
+        form.radio.label.text = radio_label(inspection.campaign)
     if form.is_submitted():
         return
     form.expected_version.data = str(inspection.version)

@@ -66,7 +66,7 @@ class _FormReader:
     def end(self, tag):
         if tag == "form":
             self.inside = False
-        elif tag == "textarea":
+        elif tag == "textarea" and self.textarea:
             # Browsers drop the newline that follows <textarea> (WTForms writes one).
             name = self.textarea
             self.values[name] = self.values[name].removeprefix("\r\n").removeprefix("\n")

@@ -6,11 +6,12 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from jobs.mailer import retry
 from jobs.outbox import OUTBOX_STATUS_LABELS
-from models import Alert, OutboxMessage
+from models import Alert, Inspection, OutboxMessage
 from vocabulary.i18n import N_, format_datetime, gettext
 from vocabulary.states import ALERT_STATUS_LABELS
 from web.database import db_session
@@ -18,6 +19,7 @@ from workflow.alerts import actions as alerts
 from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
 from workflow.errors import WorkflowError
 
+from .. import campaign_context
 from ..access import MANAGERS, STAFF, current_actor, has_role
 from .base import SecureModelView, now
 
@@ -56,11 +58,19 @@ class AlertView(SecureModelView):
                     options=[(name, lazy_gettext(rule.label)) for name, rule in RULES_BY_NAME.items()]),
     ]
 
+    def _shown(self, query):
+        """Raised alerts of the campaign chosen in the navigation bar."""
+        query = query.filter(Alert.status != "planned")
+        campaign = campaign_context.chosen()
+        if campaign is not None:
+            query = query.filter(Alert.inspection_id.in_(select(Inspection.id).where(Inspection.campaign_id == campaign.id)))
+        return query
+
     def get_query(self):
-        return db_session().query(Alert).filter(Alert.status != "planned").options(joinedload(Alert.inspection))
+        return self._shown(db_session().query(Alert)).options(joinedload(Alert.inspection))
 
     def get_count_query(self):
-        return super().get_count_query().filter(Alert.status != "planned")
+        return self._shown(super().get_count_query())
 
     def is_action_allowed(self, name):
         return has_role(*MANAGERS) and super().is_action_allowed(name)

@@ -2,7 +2,7 @@
 that fire a trigger or correct a case's data. Every change goes through ``workflow.engine.service``."""
 from __future__ import annotations
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
@@ -11,12 +11,18 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import RadioField, SelectField, TextAreaField, TimeField
+from wtforms.validators import Optional
+from wtforms.widgets import TextInput
 
-from models import AuditEntry, Campaign, Inspection, Unit
+from models import AuditEntry, Inspection, Unit
+from vocabulary.campaigns import ACTIVE
 from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
 from web.database import db_session
 from web.files import file_store
+from workflow.campaigns import opening
+from workflow.campaigns import units as unit_registry
 from workflow.casefile import case_edits
 from workflow.deadlines.due_dates import late_steps, next_due, next_due_sql
 from workflow.engine import service
@@ -24,9 +30,10 @@ from workflow.engine.machines import workflow_for
 from workflow.engine.trigger_data import SCHEMAS, CaseEdit
 from workflow.errors import WorkflowError
 
-from .. import trigger_forms
+from .. import campaign_context, trigger_forms
 from ..access import EVERYONE, MANAGERS, current_actor, has_role
 from ..diagram import dot_source, render_svg
+from ..forms import Form
 from .base import SecureModelView, now, today
 from .case_file import CaseFileViews
 from .scoring import prefill_findings
@@ -105,18 +112,18 @@ class UnitKindFilter(BaseSQLAFilter):
         return lazy_gettext(N_("is"))
 
 
-class CampaignFilter(BaseSQLAFilter):
-    def apply(self, query, value, alias=None):
-        return query.filter(Inspection.campaign_id.in_(select(Campaign.id).where(Campaign.code == value)))
-
-    def operation(self):
-        return lazy_gettext(N_("is"))
-
-    def get_options(self, view):
-        """The campaigns in the database, read per request (never when the app starts)."""
-        if not has_request_context():
-            return None
-        return [(code, title) for code, title in db_session().execute(select(Campaign.code, Campaign.title))]
+class OpenForm(Form):
+    unit = SelectField(lazy_gettext(N_("Unit")), choices=[], validate_choice=False)
+    kind = RadioField(lazy_gettext(N_("Kind of inspection")), default=Kind.SURPRISE.value, choices=[
+        (Kind.SURPRISE.value, lazy_gettext(N_("Surprise inspection: no notice, on the day; the radio reporter is invited"))),
+        (Kind.DIRECT.value, lazy_gettext(N_("Direct inspection added to the plan: a schedule notice is sent first"))),
+        (Kind.SELF.value, lazy_gettext(N_("Self-inspection added to the plan"))),
+    ])
+    visit_date = trigger_forms.date_field(N_("Inspection date"))
+    visit_time = TimeField(lazy_gettext(N_("Time")), format="%H:%M", validators=[Optional()], widget=TextInput(),
+                           render_kw={"placeholder": "HH:MM", "inputmode": "numeric"})
+    reason = TextAreaField(lazy_gettext(N_("Reason")), render_kw={"rows": 3},
+                           description=lazy_gettext(N_("Why this case is opened outside the plan's list (kept in the audit log).")))
 
 
 def _choices(labels: dict) -> list[tuple[str, object]]:
@@ -153,29 +160,38 @@ class CaseView(CaseFileViews, SecureModelView):
         UnitKindFilter(Inspection.unit_id, lazy_gettext(N_("Unit type")), options=[(k.value, lazy_gettext(lbl)) for k, lbl in
                                                                                     ((UnitKind.OFFICE, N_("Specialised office")), (UnitKind.COMMUNE, N_("Commune-level People's Committee")))]),
         OverdueFilter(Inspection.id, lazy_gettext(N_("Overdue")), options=[("1", lazy_gettext(N_("yes"))), ("0", lazy_gettext(N_("no")))]),
-        CampaignFilter(Inspection.campaign_id, lazy_gettext(N_("Campaign"))),
     ]
 
     def _restricted(self, query):
+        """A unit contact's own cases; in the list, those of the campaign chosen in the navigation bar."""
         actor = current_actor()
         return query.filter(Inspection.unit_id == actor.unit_id) if actor.role == "unit" else query
 
+    def _listed(self, query):
+        campaign = campaign_context.chosen()
+        return self._restricted(query if campaign is None else query.filter(Inspection.campaign_id == campaign.id))
+
+    @staticmethod
+    def _loaded(query):
+        return query.options(joinedload(Inspection.campaign), joinedload(Inspection.unit), selectinload(Inspection.findings))
+
     def get_query(self):
-        return self._restricted(db_session().query(Inspection)).options(
-            joinedload(Inspection.campaign), joinedload(Inspection.unit), selectinload(Inspection.findings))
+        return self._loaded(self._listed(db_session().query(Inspection)))
 
     def get_count_query(self):
-        return self._restricted(super().get_count_query())
+        return self._listed(super().get_count_query())
 
     def get_one(self, id):
-        return self.get_query().filter(Inspection.id == int(id)).one_or_none() if str(id).isdigit() else None
-
-    def _get_filter_groups(self):
-        self._refresh_filters_cache()  # campaign options change as campaigns are added
-        return super()._get_filter_groups()
+        """Any case the user may see, whichever campaign is chosen."""
+        if not str(id).isdigit():
+            return None
+        return self._loaded(self._restricted(db_session().query(Inspection))).filter(Inspection.id == int(id)).one_or_none()
 
     def is_action_allowed(self, name):
         return has_role(*MANAGERS) and super().is_action_allowed(name)
+
+    def may_open(self) -> bool:
+        return current_actor().may_manage("open_inspection")
 
     # --- the case page ------------------------------------------------------------------
 
@@ -206,6 +222,8 @@ class CaseView(CaseFileViews, SecureModelView):
             kind_label=lambda kind: Kind(kind).label,
             finding_status=lambda status: gettext(FINDING_STATUS_LABELS.get(status, status)),
             return_url=self.get_url(".index_view"),
+            radio_label=trigger_forms.radio_label(inspection.campaign),
+            unit_url=url_for("unit.history_view", unit_id=inspection.unit_id) if current_actor().may_manage("edit_units") else None,
             **self.case_file_context(inspection),
         )
 
@@ -267,6 +285,39 @@ class CaseView(CaseFileViews, SecureModelView):
             status = 422
         return self.render("admin/cases/fire.html", case=inspection, form=form, title=title, general=general,
                            state_badge=state_badge, format_date=format_date), status
+
+    # --- a case outside the plan's list -------------------------------------------------------
+
+    @expose("/open/", methods=("GET", "POST"))
+    def open_view(self):
+        """"Mở cuộc kiểm tra": a surprise inspection on the day, or a unit added to the running
+        campaign; ``workflow.campaigns.opening`` decides, its refusals are shown next to the field."""
+        actor = current_actor()
+        if not actor.may_manage("open_inspection"):
+            abort(403)
+        campaign = campaign_context.chosen()
+        form = OpenForm()
+        form.unit.choices = [(unit.name, unit.name) for unit in unit_registry.units_current_on(db_session(), today())]
+        if not form.is_submitted():
+            form.visit_date.data = today()
+        general, status = [], 200
+        if campaign is None or campaign.status != ACTIVE:
+            general, status = [gettext("Choose a running campaign in the bar at the top first: cases are opened in a running campaign.")], 409
+        elif form.validate_on_submit():
+            try:
+                inspection = opening.open_inspection(
+                    db_session(), campaign_code=campaign.code, unit_name=form.unit.data, kind=form.kind.data, actor=actor, now=now(),
+                    visit_date=form.visit_date.data, reason=form.reason.data or None,
+                    data={"visit_time": form.visit_time.data.strftime("%H:%M")} if form.visit_time.data else None)
+            except WorkflowError as error:
+                general, status = trigger_forms.show_problems(form, error.problems), error.http_status
+            else:
+                flash(gettext("Case #{id} opened: {kind} of {unit}.").format(id=inspection.id, kind=Kind(inspection.kind).label.lower(),
+                                                                             unit=inspection.unit_name), "success")
+                return redirect(self.get_url(".details_view", id=inspection.id))
+        elif form.is_submitted():
+            status = 422
+        return self.render("admin/cases/open.html", form=form, campaign=campaign, general=general), status
 
     # --- bulk -------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from web.database import db_session
 from workflow.alerts.rules import LEVEL_LABELS, RULES_BY_NAME
 from workflow.queries import dashboard
 
+from .. import campaign_context
 from ..access import EVERYONE, current_actor, has_role
 from ..charts import stacked_area
 from .base import Protected, today
@@ -45,7 +46,7 @@ class DashboardView(Protected, AdminIndexView):
         if has_role("unit"):
             return redirect(url_for("inspection.index_view"))
         as_of = _parse_day(request.args.get("as_of", "")) or today()
-        board = dashboard.build(db_session(), current_actor(), as_of, request.args.get("campaign") or None)
+        board = dashboard.build(db_session(), current_actor(), as_of, campaign_context.chosen_code())
         chart = stacked_area(board.progress, [(key, gettext(label), colour) for key, label, colour in STAGE_LOOK])
         return self.render(
             "admin/dashboard.html", board=board, chart=chart, format_date=format_date,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from sqlalchemy import select
 
 from models import Campaign
 from vocabulary.i18n import format_date, format_datetime, gettext
@@ -14,6 +13,7 @@ from workflow.casefile import rendering
 from workflow.errors import WorkflowError
 from workflow.records import attachments
 
+from .. import campaign_context
 from ..access import STAFF, current_actor
 from .base import SecureView, now
 
@@ -24,9 +24,7 @@ class DocumentsView(SecureView):
     allowed_roles = STAFF
 
     def _campaign(self) -> Campaign | None:
-        code = request.values.get("campaign")
-        query = select(Campaign).where(Campaign.code == code) if code else select(Campaign).order_by(Campaign.year.desc()).limit(1)
-        return db_session().scalar(query)
+        return campaign_context.chosen()
 
     @expose("/")
     def index(self):
@@ -34,7 +32,6 @@ class DocumentsView(SecureView):
         actor = current_actor()
         return self.render(
             "admin/documents.html", campaign=campaign,
-            campaigns=db_session().scalars(select(Campaign).order_by(Campaign.year.desc())).all(),
             files=attachments.campaign_attachments(db_session(), campaign.id, actor) if campaign else [],
             documents=[(kind, gettext(spec.label)) for kind, spec in CAMPAIGN_DOCUMENTS.items() if actor.role in spec.roles],
             attachment_label=attachments.kind_label, format_date=format_date, format_datetime=format_datetime,
@@ -53,4 +50,4 @@ class DocumentsView(SecureView):
             flash(str(error), "error")
         else:
             flash(gettext("The {document} was drawn up.").format(document=gettext(CAMPAIGN_DOCUMENTS[kind].label).lower()), "success")
-        return redirect(url_for(".index", campaign=campaign.code))
+        return redirect(url_for(".index"))

@@ -11,9 +11,7 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import PasswordField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from vocabulary.day_counting import CALENDAR, WORKING
 from vocabulary.i18n import N_, format_date, gettext
-from vocabulary.states import UNIT_KIND_LABELS
 from web.database import db_session
 from workflow.audit.edits import record_edit
 from workflow.people.accounts import MIN_PASSWORD_LENGTH, end_sessions, hash_password, issue_api_token
@@ -59,47 +57,6 @@ class DayListField(TextAreaField):
                 self.data = []
                 raise ValueError(gettext("line {number}: \u201c{day}\u201d is not a date dd/mm/yyyy").format(number=number, day=day)) from None
         self.data = days
-
-
-class CampaignView(AuditedModelView):
-    column_list = ("code", "year", "title", "window_start", "window_end", "day_counting")
-    form_excluded_columns = ("inspections", "outlines", "version", "audit_seq", "audit_head", "created_at", "updated_at")
-    form_overrides = {"extra_days_off": DayListField, "makeup_workdays": DayListField, "day_counting": SelectField}
-    form_args = {
-        "day_counting": {"choices": [(CALENDAR, label(N_("Calendar days"))), (WORKING, label(N_("Working days")))]},
-        "extra_days_off": {"description": label(N_("One day per line: dd/mm/yyyy and a note, e.g. 02/01/2026 Nghỉ Tết Dương lịch"))},
-        "makeup_workdays": {"description": label(N_("One day per line: dd/mm/yyyy and a note"))},
-    }
-    column_labels = {
-        "code": label(N_("Code")), "year": label(N_("Year")), "title": label(N_("Title")),
-        "plan_number": label(N_("Plan number")), "plan_date": label(N_("Plan date")), "basis": label(N_("Legal basis")),
-        "issuer": label(N_("Issuing body")), "issuer_short": label(N_("Issuing body, short")), "place": label(N_("Place")),
-        "signer_title": label(N_("Signer's title")), "signer_name": label(N_("Signer")),
-        "team_decision_number": label(N_("Team decision number")), "team_decision_date": label(N_("Team decision date")),
-        "window_start": label(N_("Inspections from")), "window_end": label(N_("Inspections until")),
-        "schedule_from": label(N_("Notices from")), "visits_per_day": label(N_("Visits per day")),
-        "notice_lead_days": label(N_("Notice at least … days before")), "report_lead_days": label(N_("Report at least … days before")),
-        "minutes_days": label(N_("Minutes within … days")), "conclusion_days": label(N_("Conclusion within … days")),
-        "remediation_days": label(N_("Remediation within … days")), "self_check_by": label(N_("Self-inspection done by")),
-        "self_report_due": label(N_("Self-inspection reported by")), "day_counting": label(N_("Day counting")),
-        "extra_days_off": label(N_("Extra days off")), "makeup_workdays": label(N_("Make-up working days")),
-    }
-
-
-class UnitView(AuditedModelView):
-    column_list = ("name", "full_name", "kind", "contact_name", "contact_email", "active")
-    column_searchable_list = ("name", "full_name")
-    column_filters = ("kind", "active")
-    form_excluded_columns = ("version", "audit_seq", "audit_head", "created_at", "updated_at")
-    form_overrides = {"kind": SelectField}
-    form_args = {"kind": {"choices": [(str(k), label(v)) for k, v in UNIT_KIND_LABELS.items()]}}
-    column_formatters = {"kind": lambda v, c, m, n: gettext(UNIT_KIND_LABELS.get(m.kind, m.kind))}
-    column_labels = {
-        "name": label(N_("Name")), "full_name": label(N_("Full name")), "kind": label(N_("Type")),
-        "contact_name": label(N_("Contact")), "contact_email": label(N_("Contact e-mail")),
-        "contact_phone": label(N_("Contact phone")), "active": label(N_("Active")), "successor": label(N_("Merged into")),
-        "note": label(N_("Note")),
-    }
 
 
 # A user's sessions and token end when any of these changes (a deactivation is the lock).

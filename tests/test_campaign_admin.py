@@ -1,0 +1,193 @@
+"""Campaigns in the admin through Flask's test client: who may plan them, and the refusals of the
+planning steps (shown next to their field, nothing changed)."""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from models import AuditEntry, Campaign, Inspection, Unit
+from tests.web import csrf_token, form_values, login
+
+ROLES = ["admin", "coordinator", "inspector", "leader", "auditor", "unit"]
+MANAGERS = {"admin", "coordinator"}
+PAGES = ["/admin/campaign/", "/admin/campaign/draft/", "/admin/campaign/details/?id=1", "/admin/inspection/open/",
+         "/admin/unit/history/1", "/admin/unit/change/1/rename"]
+
+
+def _session(app):
+    return app.extensions["database"].session()
+
+
+def new_draft(client, year: int = 2027) -> int:
+    """"Tạo đợt kiểm tra mới" as a copy of 2023; the id of the draft."""
+    values = form_values(client.get("/admin/campaign/draft/").get_data(as_text=True), "new-campaign-form")
+    values.update(year=str(year), code=f"tuky-{year}")
+    response = client.post("/admin/campaign/draft/", data=values)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    return int(re.search(r"/plan/(\d+)/settings", response.headers["Location"])[1])
+
+
+def refusals(response) -> dict[str, str]:
+    return dict(re.findall(r'class="field-refusal[^"]*" data-field="([^"]+)">([^<]*)<', response.get_data(as_text=True)))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_coordinators_and_admins_plan_campaigns(app, role):
+    client = app.test_client()
+    login(client, role)
+    for path in PAGES:
+        assert client.get(path).status_code == (200 if role in MANAGERS else 403), (role, path)
+    cases = client.get("/admin/inspection/").get_data(as_text=True)
+    assert ('id="open-inspection"' in cases) == (role in MANAGERS)
+    assert ('href="/admin/campaign/"' in cases) == (role in MANAGERS)
+    if role not in MANAGERS:
+        token = csrf_token(client, "/admin/inspection/")
+        assert client.post("/admin/campaign/draft/", data={"csrf_token": token, "source": "tuky-2023", "year": "2027",
+                                                         "code": "tuky-2027"}).status_code == 403
+        with _session(app) as session:
+            assert session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+
+def test_the_unit_contact_sees_only_its_own_campaign_and_cases(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    new_draft(client)
+    client = app.test_client()
+    login(client, "unit")
+    page = client.get("/admin/inspection/").get_data(as_text=True)
+    assert "tuky-2027" not in page and 'id="campaign-choice"' in page
+    assert client.post("/campaign/choose", data={"csrf_token": csrf_token(client, "/admin/inspection/"), "campaign": "tuky-2027",
+                                                 "next": "/admin/inspection/"}).status_code == 302
+    assert "Phòng Tài nguyên và Môi trường" in client.get("/admin/inspection/").get_data(as_text=True)
+
+
+def test_a_bad_date_in_the_settings_is_refused_next_to_its_field(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    draft = new_draft(client)
+    path = f"/admin/campaign/plan/{draft}/settings"
+    values = form_values(client.get(path).get_data(as_text=True), "settings-form")
+    assert values["window_start"] == "01/07/2027" and values["code"] == "tuky-2027"
+    values["window_end"] = "31/02/2027"
+    response = client.post(path, data=values)
+    assert response.status_code == 422
+    assert "window_end" in refusals(response)
+    with _session(app) as session:
+        assert session.get(Campaign, draft).window_end.isoformat() == "2027-08-31"
+
+
+def test_an_empty_unit_list_gives_no_cases(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    draft = new_draft(client)
+    token = csrf_token(client, f"/admin/campaign/plan/{draft}/units")
+    response = client.post(f"/admin/campaign/plan/{draft}/units", data={"csrf_token": token})
+    if response.status_code == 302:  # the list itself may be saved empty; creating the cases is refused
+        response = client.post(f"/admin/campaign/plan/{draft}/create", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert re.search(r'id="refusal"|data-field="units"', response.get_data(as_text=True))
+    with _session(app) as session:
+        assert session.get(Campaign, draft).status == "draft"
+        assert session.scalar(select(func.count()).select_from(Inspection).where(Inspection.campaign_id == draft)) == 0
+
+
+def _upload(client, path: str, book: openpyxl.Workbook, **fields):
+    data = BytesIO()
+    book.save(data)
+    data.seek(0)
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **fields, "table": (data, "bang.xlsx")},
+                       content_type="multipart/form-data")
+
+
+def test_the_units_go_to_excel_and_back(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    draft = new_draft(client)
+    download = client.get(f"/admin/campaign/table/{draft}/units.xlsx")
+    assert download.status_code == 200
+    book = openpyxl.load_workbook(BytesIO(download.data))
+    sheet = book.active
+    assert [cell.value for cell in sheet[1]] == ["Số", "Đơn vị", "Tên đầy đủ", "Loại", "Hình thức kiểm tra"]
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    assert rows["UBND xã Hà Kỳ"][4].value == "Kiểm tra trực tiếp"
+    rows["UBND xã Hà Kỳ"][4].value = "Kiểm tra miệng"
+    rows["UBND xã Đại Sơn"][1].value = "UBND xã Không Có"
+    response = _upload(client, f"/admin/campaign/plan/{draft}/units", book)
+    assert response.status_code == 422
+    message = refusals(response)["table"]
+    assert "cột E" in message and "Kiểm tra miệng" in message and "cột B" in message and "UBND xã Không Có" in message
+    with _session(app) as session:
+        assert len(session.get(Campaign, draft).units) == 35  # nothing changed
+    rows["UBND xã Hà Kỳ"][4].value = None
+    rows["UBND xã Đại Sơn"][1].value = "UBND xã Đại Sơn"
+    assert _upload(client, f"/admin/campaign/plan/{draft}/units", book).status_code == 302
+    with _session(app) as session:
+        names = [line.unit_name for line in session.get(Campaign, draft).units]
+        assert len(names) == 34 and "UBND xã Hà Kỳ" not in names
+
+
+def test_a_bad_cell_of_the_schedule_is_refused_next_to_it(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    draft = new_draft(client)
+    path = f"/admin/campaign/plan/{draft}/schedule"
+    values = form_values(client.get(path).get_data(as_text=True), "proposal-form")
+    assert client.post(path, data=values).status_code == 302  # the proposal
+    values = form_values(client.get(path).get_data(as_text=True), "schedule-form")
+    first = next(name for name in values if name.startswith("date-"))
+    assert re.fullmatch(r"\d\d/\d\d/2027", values[first])
+    unit_id = first.removeprefix("date-")
+    values[first] = "32/07/2027"
+    response = client.post(path, data=values)
+    assert response.status_code == 422 and "32/07/2027" in refusals(response)[f"visit_date-{unit_id}"]
+    values[first] = "15/09/2027"  # after the window
+    response = client.post(path, data=values)
+    assert response.status_code == 422 and f"visit_date-{unit_id}" in refusals(response)
+    with _session(app) as session:
+        line = next(line for line in session.get(Campaign, draft).units if line.unit_id == int(unit_id))
+        assert line.visit_date.year == 2027 and line.visit_date.month in (7, 8)
+
+
+def test_opening_a_case_outside_the_plan(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    path = "/admin/inspection/open/"
+    values = form_values(client.get(path).get_data(as_text=True), "open-form")
+    values.update(unit="UBND xã Hà Kỳ", kind="self", visit_date="20/07/2023", reason="Bổ sung")
+    response = client.post(path, data=values)
+    assert response.status_code == 422 and "visit_date" in refusals(response)
+    values.update(kind="surprise", visit_date="", reason="Phản ánh của người dân")
+    response = client.post(path, data=values)
+    assert response.status_code == 302
+    case_id = int(re.search(r"id=(\d+)", response.headers["Location"])[1])
+    with _session(app) as session:
+        case = session.get(Inspection, case_id)
+        assert (case.kind, case.unit_name, case.state) == ("surprise", "UBND xã Hà Kỳ", "planned")
+        first = session.scalars(select(AuditEntry).where(AuditEntry.entity == "inspection", AuditEntry.entity_id == case_id)
+                                .order_by(AuditEntry.seq)).first()
+        assert (first.trigger, first.actor, first.comment) == ("create", "coordinator@tuky.local", "Phản ánh của người dân")
+    visit = client.get(f"/admin/inspection/fire/{case_id}/visit").get_data(as_text=True)
+    assert "Phóng viên Đài Phát thanh huyện được mời" in visit
+
+
+def test_renaming_a_unit_leaves_the_earlier_cases_their_name(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    with _session(app) as session:
+        unit = session.scalar(select(Unit).where(Unit.name == "Phòng Y tế"))
+    path = f"/admin/unit/change/{unit.id}/rename"
+    values = form_values(client.get(path).get_data(as_text=True), "unit-change-form")
+    values.update(new_name="Phòng Y tế và Dân số", effective_date="01/03/2025", note="Quyết định số 12/QĐ-UBND")
+    assert client.post(path, data=values).status_code == 302
+    page = client.get(f"/admin/unit/history/{unit.id}").get_data(as_text=True)
+    assert "Phòng Y tế và Dân số" in page and "Đổi tên" in page and "01/03/2025" in page
+    with _session(app) as session:
+        assert session.get(Unit, unit.id).name == "Phòng Y tế và Dân số"
+        assert session.scalar(select(Inspection.unit_name).where(Inspection.unit_id == unit.id)) == "Phòng Y tế"
+    values.update(new_name="Phòng Giáo dục và Đào tạo")  # taken
+    response = client.post(path, data=values)
+    assert response.status_code >= 400 and ("new_name" in refusals(response) or 'id="refusal"' in response.get_data(as_text=True))
