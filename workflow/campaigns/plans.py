@@ -8,9 +8,10 @@ import in a transaction it then rolls back, so its report is exactly what an imp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,10 +35,12 @@ from .plan_file import (
     LeadTimes,
     PlanDocument,
     PlanFile,
+    PlanFileError,
     PlanUnit,
     SelfInspection,
     TimedRules,
     Window,
+    validation_problems,
 )
 
 TIMED_RULE_FIELDS = tuple(TimedRules.model_fields)
@@ -89,6 +92,36 @@ def _days(notes: list[DayNote]) -> list[dict[str, Any]]:
     return [{"date": note.date.isoformat(), "note": note.note} for note in notes]
 
 
+# The campaign's columns a plan file sets (campaign_values' keys).
+CAMPAIGN_FIELDS = (
+    "year", "title", "plan_number", "plan_date", "basis", "issuer", "issuer_short", "issuer_level", "office", "place",
+    "signer_title", "signer_name", "team_decision_number", "team_decision_date", "window_start", "window_end",
+    "schedule_from", "visits_per_day", "notice_lead_days", "report_lead_days", "minutes_days", "conclusion_days",
+    "remediation_days", "self_check_by", "self_report_due", "day_counting", "extra_days_off", "makeup_workdays",
+    *TIMED_RULE_FIELDS,
+)
+
+
+# Where each of those columns is in a plan file.
+COLUMN_PATHS: dict[str, tuple[str, ...]] = {
+    "year": ("year",), "title": ("title",),
+    "plan_number": ("plan", "number"), "plan_date": ("plan", "date"), "basis": ("plan", "basis"),
+    "issuer": ("issuer", "name"), "issuer_short": ("issuer", "short_name"), "issuer_level": ("issuer", "level"),
+    "office": ("issuer", "office"), "place": ("issuer", "place"), "signer_title": ("issuer", "signer_title"),
+    "signer_name": ("issuer", "signer_name"),
+    "team_decision_number": ("team_decision", "number"), "team_decision_date": ("team_decision", "date"),
+    "window_start": ("window", "start"), "window_end": ("window", "end"), "schedule_from": ("window", "schedule_from"),
+    "visits_per_day": ("window", "visits_per_day"),
+    "notice_lead_days": ("lead_times", "notice"), "report_lead_days": ("lead_times", "report"),
+    "minutes_days": ("lead_times", "minutes"), "conclusion_days": ("lead_times", "conclusion"),
+    "remediation_days": ("lead_times", "remediation"),
+    "self_check_by": ("self_inspection", "done_by"), "self_report_due": ("self_inspection", "report_due"),
+    "day_counting": ("day_counting", "mode"), "extra_days_off": ("day_counting", "extra_days_off"),
+    "makeup_workdays": ("day_counting", "makeup_workdays"),
+    **{name: ("timed_rules", name) for name in TIMED_RULE_FIELDS},
+}
+
+
 def campaign_values(plan: PlanFile) -> dict[str, Any]:
     """The campaign's columns from a plan (all but its code and status)."""
     return dict(
@@ -130,6 +163,13 @@ def _notes(days: list[dict[str, Any]] | None) -> list[DayNote]:
 
 def plan_settings(campaign: Campaign) -> dict[str, Any]:
     """A campaign's settings as the parts of a plan file (everything but units and outlines)."""
+    try:
+        return _plan_settings(campaign)
+    except ValidationError as error:
+        raise PlanFileError(validation_problems(error, None, campaign.code)) from None
+
+
+def _plan_settings(campaign: Campaign) -> dict[str, Any]:
     return dict(
         code=campaign.code,
         year=campaign.year,
@@ -167,7 +207,10 @@ def export_campaign(session: Session, code: str) -> PlanFile:
         if line.kind in PLANNED_KINDS
     ]
     outlines = [export_outline(outline) for outline in sorted(campaign.outlines, key=lambda o: o.id)]
-    return PlanFile(**plan_settings(campaign), units=units, outlines=outlines)
+    try:
+        return PlanFile(**plan_settings(campaign), units=units, outlines=outlines)
+    except ValidationError as error:  # data entered elsewhere (the admin) that a plan file cannot hold
+        raise PlanFileError(validation_problems(error, None, code)) from None
 
 
 # --- building a campaign from a plan ----------------------------------------------------------
@@ -224,19 +267,23 @@ def build_campaign(session: Session, plan: PlanFile, *, code: str, status: str, 
     return campaign
 
 
-def schedule_lines(campaign: Campaign, lines: list[CampaignUnit], *, visits_per_day: int | None = None,
-                   slot_times=None, days_to_avoid=(), first_notice: date | None = None) -> list[CampaignUnit]:
-    """Give the direct ``lines`` without a date the proposer's slots, around the dates the list
-    already holds. Returns the lines it dated."""
-    undated = [line for line in lines if line.kind == Kind.DIRECT and line.visit_date is None]
-    if not undated:
-        return []
+def free_slots(campaign: Campaign, count: int, *, visits_per_day: int | None = None, slot_times=None, days_to_avoid=(),
+               first_notice: date | None = None) -> list[tuple[date, time]]:
+    """``count`` visit slots from the proposer, around the visits the planned list already holds."""
     taken = [(line.visit_date, line.visit_time) for line in campaign.units if line.visit_date is not None]
     options: dict[str, Any] = {"visits_per_day": visits_per_day, "days_to_avoid": days_to_avoid, "taken": taken}
     if slot_times:
         options["slot_times"] = slot_times
-    slots = propose_schedule(campaign, len(undated), first_notice or campaign.schedule_from or campaign.window_start, **options)
-    for line, (visit_date, visit_time) in zip(undated, slots):
+    return propose_schedule(campaign, count, first_notice or campaign.schedule_from or campaign.window_start, **options)
+
+
+def schedule_lines(campaign: Campaign, lines: list[CampaignUnit], **options: Any) -> list[CampaignUnit]:
+    """Give the direct ``lines`` without a date the proposer's slots (``free_slots``' options).
+    Returns the lines it dated."""
+    undated = [line for line in lines if line.kind == Kind.DIRECT and line.visit_date is None]
+    if not undated:
+        return []
+    for line, (visit_date, visit_time) in zip(undated, free_slots(campaign, len(undated), **options)):
         line.visit_date, line.visit_time = visit_date, visit_time
     return undated
 
