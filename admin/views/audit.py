@@ -13,7 +13,9 @@ from models import AuditEntry, Inspection
 from vocabulary.i18n import N_, format_datetime
 from vocabulary.states import ACTION_LABELS, STATE_LABELS, action_label, status_label
 from web.database import db_session
-from workflow.audit import subject_text, verify
+from web.files import checkpoint_store
+from workflow.audit import subject_text
+from workflow.audit.checkpoint import latest_or_problem, verify_against
 
 from ..access import AUDIT_READERS
 from .base import SecureModelView
@@ -90,5 +92,10 @@ class AuditView(SecureModelView):
 
     @expose("/verify/", methods=("POST",))
     def verify_view(self):
-        report = verify(db_session())
-        return self.render("admin/audit/verify.html", report=report)
+        """The chains, and the log against the latest checkpoint (``audit verify`` does the same)."""
+        store = checkpoint_store()
+        checkpoint, unreadable = latest_or_problem(store)
+        report = verify_against(db_session(), checkpoint, store.key)
+        if unreadable is not None:
+            report.problems.append(unreadable)
+        return self.render("admin/audit/verify.html", report=report, checkpoint=checkpoint, format_datetime=format_datetime)
