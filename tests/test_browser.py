@@ -36,7 +36,8 @@ def server(web_template, tmp_path):
     database = tmp_path / "web.db"
     shutil.copy(web_template, database)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "browser-test"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "browser-test",
+           "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints")}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                                 "--threads", "4", "wsgi:create_app()"], cwd=PROJECT_DIR, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
