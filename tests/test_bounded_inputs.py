@@ -158,6 +158,8 @@ def test_admin_urls_with_ids_no_database_can_hold_are_not_found(served, value):
         response = browser.get(path.format(v=value))
         assert response.status_code in (302, 404), (path, response.status_code)
     assert browser.get("/admin/?as_of=31/12/9999").status_code == 200
+    for moments in ("2023-07-01 00:00:00 to 2023-08-01 00:00:00", "9999-12-31 23:59:59 to 9999-12-31 23:59:59"):
+        assert browser.get("/admin/audit/", query_string={"flt0_0": moments}).status_code == 200
     assert browser.get("/admin/audit/?search=%00").status_code == 400
 
 

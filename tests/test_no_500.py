@@ -69,7 +69,9 @@ def test_no_generated_admin_url_gets_a_500(app):
     @SETTINGS
     @hypothesis.given(value=nasty_text, page=st.sampled_from(["/admin/inspection/details/?id={}", "/admin/audit/?page={}",
                                                               "/admin/?as_of={}", "/admin/inspection/?search={}",
-                                                              "/admin/audit/details/?id={}", "/admin/alert/?page={}"]))
+                                                              "/admin/audit/details/?id={}", "/admin/alert/?page={}",
+                                                              "/admin/audit/?flt0_0={}", "/admin/alert/?flt0_0={}", "/admin/inspection/?flt1_1={}",
+                                                              "/admin/audit/?flt0_0=2023-07-01+00:00:00+to+{}"]))
     def one(value, page):
         _answered_in_kind(client.get(page.format(value)))
 
