@@ -28,11 +28,10 @@ from workflow.people.accounts import user_for_token
 from workflow.people.permissions import AUDIT_READERS, Actor
 from workflow.queries.case_list import case_summary, cases_query
 
-from .openapi import document
+from .openapi import MAX_PAGE, document
 from .schemas import FireRequest, OpenRequest
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_PAGE = 1000
 
 
 def problem(error: WorkflowError) -> Response:

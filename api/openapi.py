@@ -1,16 +1,20 @@
 """The OpenAPI 3.1 document of ``/api/v1``, generated from the schemas the API and the service use."""
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
 
+from vocabulary.bounds import MAX_ID, MAX_OFFSET
+from vocabulary.states import Kind, State, UnitKind
 from workflow.engine.trigger_data import SCHEMAS
 
 from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, OpenRequest, Problem
 
 REF = "#/components/schemas/{model}"
+MAX_PAGE = 1000  # entries of the audit log in one answer
 
 
 def _schemas(*models: type[BaseModel]) -> dict[str, Any]:
@@ -33,8 +37,30 @@ def _problems(*statuses: int) -> dict[str, Any]:
     return {str(status): _json("Problem", meanings[status], "application/problem+json") for status in statuses}
 
 
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
 def _filters(*names: str) -> list[dict[str, Any]]:
-    return [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in names]
+    """The query parameters, each with the values the server accepts (anything else: 422)."""
+    return [_query(name, QUERY_SCHEMAS.get(name, {"type": "string", "maxLength": 200})) for name in names]
+
+
+def _enum(vocabulary: type[StrEnum]) -> dict[str, Any]:
+    return {"type": "string", "enum": [member.value for member in vocabulary]}
+
+
+QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "state": _enum(State),
+    "kind": _enum(Kind),
+    "unit_kind": _enum(UnitKind),
+    "overdue": {"type": "string", "enum": ["true", "false", "1", "0"]},
+    "from": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
+    "to": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
+    "inspection": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 100},
+    "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+}
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +72,7 @@ def document() -> dict[str, Any]:
         components.update(components[name].pop("$defs", {}))
     components["FireRequest"]["properties"]["trigger"]["enum"] = sorted(SCHEMAS)
     components["FireRequest"]["x-trigger-data"] = {name: {"$ref": REF.format(model=f"TriggerData_{name}")} for name in SCHEMAS}
-    case_id = {"name": "inspection_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    case_id = {"name": "inspection_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kiểm tra CCHC — API", "version": "1",
@@ -69,7 +95,7 @@ def document() -> dict[str, Any]:
             "/inspections/{inspection_id}": {"get": {
                 "summary": "One case, with what the caller may fire now and its findings",
                 "parameters": [case_id],
-                "responses": {"200": _json("CaseDetail", "The case"), **_problems(401, 404)},
+                "responses": {"200": _json("CaseDetail", "The case"), **_problems(401, 404, 422)},
             }},
             "/inspections/{inspection_id}/fire": {"post": {
                 "summary": "Fire a trigger on the case (the same service as the UI and the CLI)",

@@ -166,11 +166,11 @@ def web_db_url(web_template, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(web_db_url):
+def app(web_db_url, tmp_path):
     from vocabulary.config import Settings
     from wsgi import create_app
 
-    application = create_app(Settings(database_url=web_db_url, secret_key="test-secret"))
+    application = create_app(Settings(database_url=web_db_url, secret_key="test-secret", checkpoint_dir=tmp_path / "checkpoints"))
     application.config["TESTING"] = True
     yield application
     application.extensions["database"].dispose()
@@ -186,7 +186,8 @@ def cli(tmp_path: Path, sqlite_templates):
     """Run a real ``flask --app wsgi`` command against a fresh migrated, seeded SQLite file."""
     path = tmp_path / "cchc.db"
     path.write_bytes(sqlite_templates["seeded"].read_bytes())
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "FILES_DIR": str(tmp_path / "files")}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "FILES_DIR": str(tmp_path / "files"),
+           "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints")}
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run([*FLASK, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)

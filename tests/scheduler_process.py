@@ -36,7 +36,8 @@ def fast_settings(smtp_url: str, **more: str) -> dict[str, str]:
 
 class SchedulerProcess:
     def __init__(self, database_url: str, settings: dict[str, str], log: Path):
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", **settings}
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", "AUDIT_CHECKPOINT_DIR": str(log.parent / "checkpoints"),
+               **settings}
         self.log = log
         self.process = subprocess.Popen(FLASK, cwd=PROJECT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 

@@ -50,7 +50,7 @@ CORPUS = [
     ("zip-bomb-entries.docx", _many_entries(files.MAX_ZIP_ENTRIES + 10), "phần"),
     ("header-only.pdf", b"%PDF-1.7\n%%EOF\n", "không đọc được"),
     ("zero-pages.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-     b"trailer<</Root 1 0 R>>\n%%EOF\n", "trang"),
+     b"trailer<</Root 1 0 R>>\n%%EOF\n", "tệp PDF"),
     ("broken.png", samples.png()[:30] + b"\x00" * 20, "giải mã"),
     ("header-only.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9", "giải mã"),
 ]

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 
+from vocabulary.bounds import date_in_range
 from vocabulary.i18n import N_, format_date, gettext
 from vocabulary.states import Kind, State
 from web.database import db_session
@@ -30,11 +31,13 @@ STAGE_LOOK = [
 
 
 def _parse_day(text: str) -> date | None:
+    """dd/mm/yyyy or ISO, from 2000 to 2100; anything else: None (the dashboard shows today)."""
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text.strip(), pattern).date()
+            day = datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
+        return day if date_in_range(day) else None
     return None
 
 

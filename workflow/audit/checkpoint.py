@@ -190,4 +190,8 @@ def make_checkpoint(session: Session, store: CheckpointStore, now: datetime) -> 
         root=fold(report.heads),
         previous=previous.root if previous else None,
     ).sign(store.key)
-    return CheckpointResult(report, checkpoint, store.write(checkpoint))
+    try:
+        return CheckpointResult(report, checkpoint, store.write(checkpoint))
+    except FileExistsError:  # another process wrote this number meanwhile: its checkpoint stands
+        report.problems.append(AuditProblem(_("Checkpoint no. {number} was written by another process at the same moment; run again.", number=checkpoint.number)))
+        return CheckpointResult(report)
