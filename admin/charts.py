@@ -44,11 +44,28 @@ def stacked_area(series: list[tuple[date, Counter]], stages: list[tuple[str, str
 # --- scores (Chỉ số CCHC) ------------------------------------------------------------------------
 
 BAND_COLOURS = ("#1a7f37", "#2da44e", "#54aeff", "#d4a72c", "#cf222e", "#8250df")  # xuất sắc … yếu
-LABEL_W, BAR_H, GAP = 250, 12, 10
+LABEL_W, BAR_H, GAP = 270, 12, 10
 
 
 def _short(text: str, length: int = 40) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _wrapped(text: str, x: float, middle: float, width: int = 44) -> str:
+    """``text`` right-aligned at ``x`` on at most two lines centred on ``middle``, the full text
+    as its tooltip."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    lines = lines[:1] + [_short(" ".join(lines[1:]), width)] if len(lines) > 1 else lines
+    first = middle + 4 - 6 * (len(lines) - 1)
+    spans = "".join(f'<tspan x="{x}" y="{first + 12 * i:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+    return f'<text text-anchor="end" font-size="11"><title>{escape(text)}</title>{spans}</text>'
 
 
 def _legend(parts: list[str], y: float, entries: list[tuple[str, str]]) -> None:
@@ -67,7 +84,7 @@ def field_bars(fields: list[tuple[str, float, list[float | None]]], series: list
     if not fields:
         return Markup("")
     plot_w = WIDTH - LABEL_W - 70
-    group_h = len(series) * BAR_H + GAP
+    group_h = max(len(series) * BAR_H + GAP, 30)  # room for a label on two lines
     height = TOP + group_h * len(fields) + 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="score-chart" role="img">']
     for percent in (0, 50, 100):
@@ -76,8 +93,7 @@ def field_bars(fields: list[tuple[str, float, list[float | None]]], series: list
                      f'<text x="{x:.1f}" y="{TOP + group_h * len(fields) + 12}" text-anchor="middle" font-size="10">{percent}%</text>')
     for row, (label, maximum, values) in enumerate(fields):
         top = TOP + row * group_h
-        parts.append(f'<text x="{LABEL_W - 6}" y="{top + len(series) * BAR_H / 2 + 4:.1f}" text-anchor="end" font-size="11">'
-                     f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+        parts.append(_wrapped(label, LABEL_W - 6, top + len(series) * BAR_H / 2))
         for index, ((name, colour), value) in enumerate(zip(series, values)):
             if value is None:
                 continue

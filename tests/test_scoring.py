@@ -228,8 +228,8 @@ def test_the_team_corrects_with_reasons_and_the_conclusion_shows_the_scores(db, 
         sheets.propose_finding(session, inspection.id, one_stop.id, actor=TEAM, now=at(inspection.visit_date, 12))
     with db.session() as session:
         proposals = results.finding_proposals(session, session.get(Inspection, inspection.id))
-        assert proposals == [{"section": "B.3", "text": "Tiêu chí 3.1.1 \u201cCông khai đầy đủ, đúng quy định TTHC tại Bộ phận Tiếp nhận và Trả kết quả\u201d: "
-                                                         "đạt 0/2 điểm. Chưa niêm yết 12 TTHC mới ban hành."}]
+        assert proposals == [{"section": "B.3", "text": "Khắc phục tồn tại ở tiêu chí 3.1.1 \u201cCông khai đầy đủ, đúng quy định TTHC tại Bộ phận "
+                                                         "Tiếp nhận và Trả kết quả\u201d (đạt 0/2 điểm): chưa niêm yết 12 TTHC mới ban hành."}]
     conclude = steps[4][2] | {"findings": proposals}
     run_path(db, inspection.id, [steps[3], ("conclude", steps[4][1], conclude)])
     with db.session() as session, pytest.raises(GuardRefused):  # the conclusion is issued: the scores are final

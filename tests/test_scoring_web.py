@@ -47,7 +47,7 @@ def test_the_office_loads_the_samples_and_a_unit_scores_only_itself(app):
                          content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'data-field="value-4">1.1.2: chưa chấm điểm.' in page
-    assert 'data-field="evidence-3"' not in page and "The draft was saved, but" in page
+    assert 'data-field="evidence-3"' not in page and "Đã lưu tạm, nhưng chưa gửi được" in page
     assert "Kế hoạch CCHC.pdf" in page  # the draft was saved with its evidence; only the submission was refused
     inspector = app.test_client()
     login(inspector, "inspector")

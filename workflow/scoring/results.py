@@ -247,9 +247,9 @@ def finding_proposals(session: Session, inspection: Inspection) -> list[dict[str
     for line in view.lost_lines:
         if line.entry is None or not line.entry.as_finding:
             continue
-        text = _("Criterion {code} \u201c{title}\u201d: {final} of {max} points.", code=line.criterion.code,
+        text = _("Remedy the shortcomings of criterion {code} \u201c{title}\u201d ({final} of {max} points)", code=line.criterion.code,
                  title=line.criterion.title, final=pts(line.final_points), max=pts(line.criterion.max_points))
-        reason = f" {line.entry.reason.rstrip('.')}." if line.entry.reason else ""
+        reason = f": {line.entry.reason[:1].lower()}{line.entry.reason[1:].rstrip('.')}." if line.entry.reason else "."
         proposals.append({"section": line.criterion.section_code or sections.get(line.criterion.parent_id) or "",
                           "text": f"{text}{reason}"})
     return proposals
