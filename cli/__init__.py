@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import alerts, audit, db, documents, inspections, jobs, outbox, seed, users
+from . import alerts, audit, db, documents, inspections, jobs, outbox, scoring, seed, users
 
 
 def register(app: Flask) -> None:
-    for module in (db, seed, users, inspections, audit, documents, jobs, alerts, outbox):
+    for module in (db, seed, users, inspections, audit, documents, jobs, alerts, outbox, scoring):
         app.cli.add_command(module.group)

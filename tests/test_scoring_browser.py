@@ -159,4 +159,5 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     page.click("text=Tổng quan")
     page.wait_for_load_state()
     assert page.locator("#score-rankings").count() == 1 and page.locator(".ranking-chart").count() == 1
+    assert page.locator(".dashboard-fields svg rect").count() >= 16  # the first unit against the average, by field
     snap(page, "scoring-06-dashboard")

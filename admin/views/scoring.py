@@ -28,7 +28,7 @@ from ..charts import field_bars, ranking_bars
 from .base import SecureView, now, today
 
 UNIT_KINDS = {"office": N_("District offices"), "commune": N_("Communes and towns")}
-METHOD_LABELS = {"yes_no": N_("Yes / no"), "level": N_("Level"), "rate": N_("Rate (%)")}
+METHOD_LABELS = {"yes_no": N_("Yes / no"), "level": N_("By level"), "rate": N_("Rate (%)")}
 UNIT_COLOUR, AVERAGE_COLOUR, SELF_COLOUR = "#0969da", "#afb8c1", "#d4a72c"
 
 
@@ -71,10 +71,18 @@ def rankings_of(campaign: Campaign) -> list[tuple[str, results.Ranking, Markup]]
 
 
 def dashboard_part(campaign: Campaign | None) -> dict:
-    """What the dashboard shows of the scores (leaders and the office; never units)."""
+    """What the dashboard shows of the scores (leaders and the office; never units): per kind of
+    unit the ranking chart, and one unit's fields against the campaign's average (``score_case``
+    chooses the unit; the first ranked by default)."""
     if campaign is None or not results.may_read_ranking(current_actor()):
         return {"score_rankings": []}
-    return {"score_rankings": [item for item in rankings_of(campaign) if item[1].rows], "pts": pts}
+    rankings = [item for item in rankings_of(campaign) if item[1].rows]
+    chosen = request.args.get("score_case", "")
+    parts = []
+    for label, table, chart in rankings:
+        row = next((r for r in table.rows if str(r.view.inspection.id) == chosen), table.rows[0])
+        parts.append((label, table, chart, row, _field_chart(row.view, table.averages)))
+    return {"score_rankings": parts, "pts": pts}
 
 
 def prefill_findings(form, inspection: Inspection) -> None:
