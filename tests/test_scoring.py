@@ -265,4 +265,39 @@ def test_the_ranking_puts_the_appraised_units_in_their_bands(db, tmp_path):
         content = ranking_xlsx("Kiểm tra CCHC năm 2023", "UBND huyện Tứ Kỳ", [results.ranking_facts(table)], inspection.visit_date)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     row = [cell.value for cell in sheet[4]]
-    assert row[:2] == [1, inspection.unit_name] and row[-5:] == [100, 94, -6, "Xuất sắc", "Đã thẩm định"]
+    assert row[:2] == [1, inspection.unit_name] and row[-6:] == [100, 94, -6, "Xuất sắc", None, "Đã thẩm định"]
+
+
+def test_the_ranking_shows_each_units_change_from_last_year(db, tmp_path):
+    last_year = submitted(db, tmp_path)
+    with db.session() as session:
+        decisions = {cid: sheets.Decision(True) for cid in full_marks(session, last_year.id)}
+        decisions[leaf(session, last_year.id, "3.2").id] = sheets.Decision(False, Decimal(50), "Số liệu của hệ thống một cửa")
+        session.rollback()
+        sheets.appraise(session, last_year.id, decisions, actor=TEAM, now=at(last_year.visit_date - 2 * DAY))  # 94
+    with db.session() as session:
+        source = session.get(Campaign, last_year.campaign_id)
+        target = Campaign(**{column: getattr(source, column) for column in ("title", "issuer", "issuer_short", "place", "signer_title",
+                                                                            "signer_name", "window_start", "window_end")},
+                          code="tuky-2024", year=2024, created_at=source.created_at, updated_at=source.updated_at)
+        session.add(target)
+        session.flush()
+        criteria.copy_criteria(session, source, target)
+        this_year = Inspection(campaign_id=target.id, unit_id=last_year.unit_id, unit_name=last_year.unit_name, kind="direct",
+                               state="planned", created_at=source.created_at, updated_at=source.updated_at)
+        session.add(this_year)
+        session.commit()
+        this_year_id, target_id = this_year.id, target.id
+    unit = Actor("vanthu@xa.tuky.local", "unit", unit_id=last_year.unit_id)
+    store = FileStore(tmp_path / "files", 1_000_000)
+    with db.session() as session:
+        answers = full_marks(session, this_year_id)
+        needing = [c.id for c in criteria.leaves(criteria.criteria_set_for(session, target_id, "commune")) if c.evidence_required]
+        session.rollback()
+        sheets.save_self_assessment(session, this_year_id, answers, {cid: [store.store_upload(io.BytesIO(samples.PDF), "kc.pdf")] for cid in needing},
+                                    submit=True, actor=unit, now=at(last_year.visit_date + 365 * DAY))
+        sheets.appraise(session, this_year_id, {cid: sheets.Decision(True) for cid in answers}, actor=TEAM, now=at(last_year.visit_date + 366 * DAY))
+    with db.session() as session:
+        (row,) = results.ranking(session, target_id, "commune").rows
+        assert (row.total, row.previous, row.change) == (points(100), points(94), points(6))
+        assert results.ranking(session, last_year.campaign_id, "commune").rows[0].change is None

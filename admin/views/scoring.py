@@ -54,8 +54,11 @@ def _field_chart(view: results.SheetView, averages: list[Decimal | None] | None)
 
 
 def _ranking_chart(table: results.Ranking) -> Markup:
-    rows = [(row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands))
-            for row in table.rows]
+    def note(change: Decimal | None) -> str:
+        return "" if change is None else "({}{})".format("+" if change > 0 else "", pts(change))
+
+    rows = [(row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands),
+             note(row.change)) for row in table.rows]
     bands = [(band["label"], float(band["min_percent"])) for band in table.criteria_set.bands]
     return ranking_bars(rows, float(table.maximum), bands, value_text=lambda v: pts(Decimal(str(v))))
 
