@@ -64,7 +64,8 @@ def scores_part(document: OfficialDocument, scores: ScoreFacts, heading: str) ->
     change = "bằng điểm tự chấm" if not difference else f"{'thấp' if difference < 0 else 'cao'} hơn điểm tự chấm {pts(abs(difference))} điểm"
     lost = "; ".join(f"{c.code} ({pts(c.final_points)}/{pts(c.maximum)})" for c in scores.lost)
     document.paragraph(
-        f"Theo {scores.set_title}{' (bộ tiêu chí mẫu)' if scores.sample else ''}, đơn vị tự chấm {pts(scores.self_total)}/"
+        f"Chấm điểm theo \u201c{scores.set_title}\u201d{' (bộ tiêu chí mẫu)' if scores.sample and 'MẪU' not in scores.set_title else ''}: "
+        f"đơn vị tự chấm {pts(scores.self_total)}/"
         f"{pts(scores.maximum)} điểm; Đoàn kiểm tra thẩm định {pts(scores.final_total)} điểm, {change}, xếp loại "
         f"\u201c{scores.band or '–'}\u201d."
         + (f" Các tiêu chí chưa đạt điểm tối đa: {lost}." if lost else " Đơn vị đạt điểm tối đa ở tất cả các tiêu chí.")
