@@ -21,7 +21,7 @@ from workflow.engine import service
 from workflow.errors import BadData, WorkflowError
 from workflow.scoring import criteria, results, sheets
 from workflow.scoring.criteria import SAMPLE_FILES
-from workflow.scoring.results import SCORED_KINDS
+from workflow.scoring.sheets import SCORED_KINDS
 
 from ..access import EVERYONE, current_actor, has_role
 from ..charts import field_bars, ranking_bars
@@ -218,7 +218,7 @@ class ScoringView(SecureView):
         view = results.sheet_view(db_session(), inspection)
         table = results.ranking(db_session(), inspection.campaign_id, inspection.unit.kind) if view else None
         staff = results.may_read_ranking(actor)
-        open_ = inspection.state in sheets.SCORING_STATES
+        open_ = inspection.state in sheets.SCORING_STATES and inspection.kind in SCORED_KINDS
         may_fire_conclude = "conclude" in service.available_triggers(db_session(), inspection, actor, now())
         return self.render(
             "admin/scoring/sheet.html", case=inspection, view=view, problems=problems, posted=request.form,

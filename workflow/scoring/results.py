@@ -12,15 +12,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from documents.scores import pts, FieldScore, LostCriterion, RankingFacts, RankingRow, ScoreFacts
 from models import Campaign, Criterion, CriteriaSet, Inspection, ScoreEntry, ScoreEvidence, ScoreSheet, Unit
 from vocabulary.i18n import _
-from vocabulary.states import Kind, State
+from vocabulary.states import State
 from workflow.people.permissions import Actor
 from workflow.scoring.arithmetic import band_of, points, roll_up
 from workflow.scoring.criteria import criteria_set_for, leaves, set_maximum, tree_of
-from workflow.scoring.sheets import sheet_of
+from workflow.scoring.sheets import SCORED_KINDS, sheet_of
 
 # The roles that read scores; a unit contact reads only its own unit's (Actor.sees_unit).
 READERS = frozenset({"admin", "coordinator", "inspector", "leader", "auditor", "unit"})
-SCORED_KINDS = (Kind.DIRECT, Kind.SURPRISE, Kind.SELF)
 
 
 def may_read(actor: Actor, unit_id: int) -> bool:
