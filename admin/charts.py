@@ -44,11 +44,28 @@ def stacked_area(series: list[tuple[date, Counter]], stages: list[tuple[str, str
 # --- scores (Chỉ số CCHC) ------------------------------------------------------------------------
 
 BAND_COLOURS = ("#1a7f37", "#2da44e", "#54aeff", "#d4a72c", "#cf222e", "#8250df")  # xuất sắc … yếu
-LABEL_W, BAR_H, GAP = 250, 12, 10
+LABEL_W, BAR_H, GAP = 270, 12, 10
 
 
 def _short(text: str, length: int = 40) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _wrapped(text: str, x: float, middle: float, width: int = 44) -> str:
+    """``text`` right-aligned at ``x`` on at most two lines centred on ``middle``, the full text
+    as its tooltip."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    lines = lines[:1] + [_short(" ".join(lines[1:]), width)] if len(lines) > 1 else lines
+    first = middle + 4 - 6 * (len(lines) - 1)
+    spans = "".join(f'<tspan x="{x}" y="{first + 12 * i:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+    return f'<text text-anchor="end" font-size="11"><title>{escape(text)}</title>{spans}</text>'
 
 
 def _legend(parts: list[str], y: float, entries: list[tuple[str, str]]) -> None:
@@ -67,7 +84,7 @@ def field_bars(fields: list[tuple[str, float, list[float | None]]], series: list
     if not fields:
         return Markup("")
     plot_w = WIDTH - LABEL_W - 70
-    group_h = len(series) * BAR_H + GAP
+    group_h = max(len(series) * BAR_H + GAP, 30)  # room for a label on two lines
     height = TOP + group_h * len(fields) + 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="score-chart" role="img">']
     for percent in (0, 50, 100):
@@ -76,8 +93,7 @@ def field_bars(fields: list[tuple[str, float, list[float | None]]], series: list
                      f'<text x="{x:.1f}" y="{TOP + group_h * len(fields) + 12}" text-anchor="middle" font-size="10">{percent}%</text>')
     for row, (label, maximum, values) in enumerate(fields):
         top = TOP + row * group_h
-        parts.append(f'<text x="{LABEL_W - 6}" y="{top + len(series) * BAR_H / 2 + 4:.1f}" text-anchor="end" font-size="11">'
-                     f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+        parts.append(_wrapped(label, LABEL_W - 6, top + len(series) * BAR_H / 2))
         for index, ((name, colour), value) in enumerate(zip(series, values)):
             if value is None:
                 continue
@@ -91,10 +107,11 @@ def field_bars(fields: list[tuple[str, float, list[float | None]]], series: list
     return Markup("".join(parts))
 
 
-def ranking_bars(rows: list[tuple[str, float, str | None]], maximum: float, bands: list[tuple[str, float]],
+def ranking_bars(rows: list[tuple[str, float, str | None, str]], maximum: float, bands: list[tuple[str, float]],
                  value_text=lambda value: f"{value:g}") -> Markup:
     """The ranking as horizontal bars, the highest first, each coloured by its band; a dashed
-    line where each band starts. ``rows``: (unit, total, band); ``bands``: (label, from %)."""
+    line where each band starts. ``rows``: (unit, total, band, a note after the value, e.g. the
+    change from last year); ``bands``: (label, from %)."""
     if not rows or not maximum:
         return Markup("")
     colours = {label: BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)] for i, (label, _floor) in enumerate(bands)}
@@ -107,13 +124,13 @@ def ranking_bars(rows: list[tuple[str, float, str | None]], maximum: float, band
             x = LABEL_W + plot_w * floor / 100
             parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + step * len(rows)}" stroke="#8c959f" stroke-dasharray="3,3"/>'
                          f'<text x="{x:.1f}" y="{TOP + step * len(rows) + 12}" text-anchor="middle" font-size="10">{floor:g}%</text>')
-    for position, (unit, total, band) in enumerate(sorted(rows, key=lambda row: -row[1])):
+    for position, (unit, total, band, note) in enumerate(sorted(rows, key=lambda row: -row[1])):
         y = TOP + position * step
         width = plot_w * total / maximum
         parts.append(f'<text x="{LABEL_W - 6}" y="{y + BAR_H - 2}" text-anchor="end" font-size="11">{position + 1}. {escape(_short(unit, 36))}</text>'
                      f'<rect x="{LABEL_W}" y="{y}" width="{width:.1f}" height="{BAR_H}" fill="{colours.get(band or "", "#afb8c1")}">'
                      f'<title>{escape(unit)}: {escape(value_text(total))} – {escape(band or "")}</title></rect>'
-                     f'<text x="{LABEL_W + width + 4:.1f}" y="{y + BAR_H - 2}" font-size="10">{escape(value_text(total))}</text>')
+                     f'<text x="{LABEL_W + width + 4:.1f}" y="{y + BAR_H - 2}" font-size="10">{escape(value_text(total))} {escape(note)}</text>')
     _legend(parts, height - 8, [(label, colours[label]) for label, _floor in bands])
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -64,7 +64,8 @@ def scores_part(document: OfficialDocument, scores: ScoreFacts, heading: str) ->
     change = "bằng điểm tự chấm" if not difference else f"{'thấp' if difference < 0 else 'cao'} hơn điểm tự chấm {pts(abs(difference))} điểm"
     lost = "; ".join(f"{c.code} ({pts(c.final_points)}/{pts(c.maximum)})" for c in scores.lost)
     document.paragraph(
-        f"Theo {scores.set_title}{' (bộ tiêu chí mẫu)' if scores.sample else ''}, đơn vị tự chấm {pts(scores.self_total)}/"
+        f"Chấm điểm theo \u201c{scores.set_title}\u201d{' (bộ tiêu chí mẫu)' if scores.sample and 'MẪU' not in scores.set_title else ''}: "
+        f"đơn vị tự chấm {pts(scores.self_total)}/"
         f"{pts(scores.maximum)} điểm; Đoàn kiểm tra thẩm định {pts(scores.final_total)} điểm, {change}, xếp loại "
         f"\u201c{scores.band or '–'}\u201d."
         + (f" Các tiêu chí chưa đạt điểm tối đa: {lost}." if lost else " Đơn vị đạt điểm tối đa ở tất cả các tiêu chí.")
@@ -84,6 +85,7 @@ class RankingRow:
     band: str | None
     appraised: bool
     lost: tuple[LostCriterion, ...] = ()
+    change: Decimal | None = None  # against the year before
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day:
         sheet.append([f"KẾT QUẢ CHẤM ĐIỂM CHỈ SỐ CCHC – {title.upper()}"])
         sheet.append([f"{issuer} – {facts.set_title} – số liệu đến ngày {day.strftime('%d/%m/%Y')}"])
         headers = ["Hạng", "Đơn vị", *(f"{code}. {name} (tối đa {pts(maximum)})" for code, name, maximum in facts.fields),
-                   "Tự chấm", "Thẩm định", "Chênh lệch", "Xếp loại", "Tình trạng"]
+                   "Tự chấm", "Thẩm định", "Chênh lệch", "Xếp loại", "So với năm trước", "Tình trạng"]
         sheet.append(headers)
         sheet["A1"].font = Font(name="Times New Roman", bold=True, size=13)
         sheet.row_dimensions[3].height = 75
@@ -121,11 +123,12 @@ def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day:
         for row in facts.rows:
             difference = row.final_total - row.self_total if row.final_total is not None and row.self_total is not None else None
             sheet.append([row.rank, row.unit, *(_number(v) for v in row.fields), _number(row.self_total), _number(row.final_total),
-                          _number(difference), row.band, "Đã thẩm định" if row.appraised else "Đang thẩm định (điểm tự chấm)"])
+                          _number(difference), row.band, _number(row.change),
+                          "Đã thẩm định" if row.appraised else "Đang thẩm định (điểm tự chấm)"])
         sheet.append(["", "Bình quân", *(_number(v) for v in facts.averages)])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
-        widths = [6, 30, *([13] * len(facts.fields)), 10, 10, 10, 12, 18]
+        widths = [6, 30, *([13] * len(facts.fields)), 10, 10, 10, 12, 10, 18]
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         for row in sheet.iter_rows(min_row=4):

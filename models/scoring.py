@@ -73,6 +73,7 @@ class Criterion(Base):
     guidance: Mapped[str | None] = mapped_column(Text)
 
     criteria_set = relationship("CriteriaSet", back_populates="criteria")
+    parent = relationship("Criterion", remote_side=[id])
 
 
 class ScoreSheet(Base):

@@ -228,8 +228,8 @@ def test_the_team_corrects_with_reasons_and_the_conclusion_shows_the_scores(db, 
         sheets.propose_finding(session, inspection.id, one_stop.id, actor=TEAM, now=at(inspection.visit_date, 12))
     with db.session() as session:
         proposals = results.finding_proposals(session, session.get(Inspection, inspection.id))
-        assert proposals == [{"section": "B.3", "text": "Tiêu chí 3.1.1 \u201cCông khai đầy đủ, đúng quy định TTHC tại Bộ phận Tiếp nhận và Trả kết quả\u201d: "
-                                                         "đạt 0/2 điểm. Chưa niêm yết 12 TTHC mới ban hành."}]
+        assert proposals == [{"section": "B.3", "text": "Khắc phục tồn tại ở tiêu chí 3.1.1 \u201cCông khai đầy đủ, đúng quy định TTHC tại Bộ phận "
+                                                         "Tiếp nhận và Trả kết quả\u201d (đạt 0/2 điểm): chưa niêm yết 12 TTHC mới ban hành."}]
     conclude = steps[4][2] | {"findings": proposals}
     run_path(db, inspection.id, [steps[3], ("conclude", steps[4][1], conclude)])
     with db.session() as session, pytest.raises(GuardRefused):  # the conclusion is issued: the scores are final
@@ -241,7 +241,7 @@ def test_the_team_corrects_with_reasons_and_the_conclusion_shows_the_scores(db, 
         text = [p.text for p in docx.Document(io.BytesIO(store.read(attachment.sha256))).paragraphs]
         table = docx.Document(io.BytesIO(store.read(attachment.sha256))).tables[1]
     assert "3. Kết quả chấm điểm Chỉ số cải cách hành chính" in text and "4. Kiến nghị" in text and "5. Tổ chức thực hiện" in text
-    paragraph = next(p for p in text if p.startswith("Theo MẪU"))
+    paragraph = next(p for p in text if p.startswith("Chấm điểm theo “MẪU – Bộ chỉ số"))
     assert "đơn vị tự chấm 100/100 điểm; Đoàn kiểm tra thẩm định 94 điểm, thấp hơn điểm tự chấm 6 điểm" in paragraph
     assert "3.1.1 (0/2); 3.2 (2/6)" in paragraph
     rows = [[cell.text for cell in row.cells] for row in table.rows]
@@ -265,4 +265,39 @@ def test_the_ranking_puts_the_appraised_units_in_their_bands(db, tmp_path):
         content = ranking_xlsx("Kiểm tra CCHC năm 2023", "UBND huyện Tứ Kỳ", [results.ranking_facts(table)], inspection.visit_date)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     row = [cell.value for cell in sheet[4]]
-    assert row[:2] == [1, inspection.unit_name] and row[-5:] == [100, 94, -6, "Xuất sắc", "Đã thẩm định"]
+    assert row[:2] == [1, inspection.unit_name] and row[-6:] == [100, 94, -6, "Xuất sắc", None, "Đã thẩm định"]
+
+
+def test_the_ranking_shows_each_units_change_from_last_year(db, tmp_path):
+    last_year = submitted(db, tmp_path)
+    with db.session() as session:
+        decisions = {cid: sheets.Decision(True) for cid in full_marks(session, last_year.id)}
+        decisions[leaf(session, last_year.id, "3.2").id] = sheets.Decision(False, Decimal(50), "Số liệu của hệ thống một cửa")
+        session.rollback()
+        sheets.appraise(session, last_year.id, decisions, actor=TEAM, now=at(last_year.visit_date - 2 * DAY))  # 94
+    with db.session() as session:
+        source = session.get(Campaign, last_year.campaign_id)
+        target = Campaign(**{column: getattr(source, column) for column in ("title", "issuer", "issuer_short", "place", "signer_title",
+                                                                            "signer_name", "window_start", "window_end")},
+                          code="tuky-2024", year=2024, created_at=source.created_at, updated_at=source.updated_at)
+        session.add(target)
+        session.flush()
+        criteria.copy_criteria(session, source, target)
+        this_year = Inspection(campaign_id=target.id, unit_id=last_year.unit_id, unit_name=last_year.unit_name, kind="direct",
+                               state="planned", created_at=source.created_at, updated_at=source.updated_at)
+        session.add(this_year)
+        session.commit()
+        this_year_id, target_id = this_year.id, target.id
+    unit = Actor("vanthu@xa.tuky.local", "unit", unit_id=last_year.unit_id)
+    store = FileStore(tmp_path / "files", 1_000_000)
+    with db.session() as session:
+        answers = full_marks(session, this_year_id)
+        needing = [c.id for c in criteria.leaves(criteria.criteria_set_for(session, target_id, "commune")) if c.evidence_required]
+        session.rollback()
+        sheets.save_self_assessment(session, this_year_id, answers, {cid: [store.store_upload(io.BytesIO(samples.PDF), "kc.pdf")] for cid in needing},
+                                    submit=True, actor=unit, now=at(last_year.visit_date + 365 * DAY))
+        sheets.appraise(session, this_year_id, {cid: sheets.Decision(True) for cid in answers}, actor=TEAM, now=at(last_year.visit_date + 366 * DAY))
+    with db.session() as session:
+        (row,) = results.ranking(session, target_id, "commune").rows
+        assert (row.total, row.previous, row.change) == (points(100), points(94), points(6))
+        assert results.ranking(session, last_year.campaign_id, "commune").rows[0].change is None

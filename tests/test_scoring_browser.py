@@ -114,7 +114,7 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     page.click("#save-appraisal")
     page.wait_for_load_state()
     assert page.inner_text("#final-total").startswith("94 / 100") and page.inner_text("#final-band") == "Xuất sắc"
-    assert page.inner_text("#difference") == "-6"
+    assert page.inner_text("#difference") == "-6 điểm"
     assert page.locator("#score-sheet tr.table-danger").count() == 2
     assert page.locator("#field-chart svg rect").count() >= 16
     snap(page, "scoring-03-appraisal")
@@ -125,7 +125,7 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     page.wait_for_load_state()
     page.click("button[data-propose='3.1.1']")  # one click: to the conclusion form, the finding filled in
     page.wait_for_load_state()
-    assert "/fire/" in page.url and page.input_value("#findings-0-text").startswith("Tiêu chí 3.1.1 “Công khai đầy đủ")
+    assert "/fire/" in page.url and page.input_value("#findings-0-text").startswith("Khắc phục tồn tại ở tiêu chí 3.1.1 “Công khai đầy đủ")
     assert page.input_value("#findings-0-section") == "B.3"
     snap(page, "scoring-04-conclusion-prefilled")
     switch_to(page, server, "coordinator")
@@ -159,4 +159,5 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     page.click("text=Tổng quan")
     page.wait_for_load_state()
     assert page.locator("#score-rankings").count() == 1 and page.locator(".ranking-chart").count() == 1
+    assert page.locator(".dashboard-fields svg rect").count() >= 16  # the first unit against the average, by field
     snap(page, "scoring-06-dashboard")

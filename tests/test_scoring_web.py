@@ -47,8 +47,21 @@ def test_the_office_loads_the_samples_and_a_unit_scores_only_itself(app):
                          content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'data-field="value-4">1.1.2: chưa chấm điểm.' in page
-    assert 'data-field="evidence-3"' not in page and "The draft was saved, but" in page
+    assert 'data-field="evidence-3"' not in page and "Đã lưu tạm, nhưng chưa gửi được" in page
     assert "Kế hoạch CCHC.pdf" in page  # the draft was saved with its evidence; only the submission was refused
     inspector = app.test_client()
     login(inspector, "inspector")
     assert 'name="decision-' not in inspector.get(f"/admin/scoring/case/{own}").get_data(as_text=True)  # not submitted yet
+
+
+def test_the_command_line_refuses_a_bad_file_and_loads_the_sample(cli, tmp_path):
+    from workflow.scoring.criteria import sample_text
+
+    text = sample_text("commune")
+    broken = tmp_path / "sai.toml"
+    broken.write_text(text.replace("max_points = 6", 'max_points = "sáu"'), encoding="utf-8")
+    refused = cli("scoring", "import", "tuky-2023", str(broken), check=False)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row == "max_points = 6")
+    assert refused.returncode == 2 and refused.stderr.startswith(f"Dòng {line}: Lĩnh vực số 3 › Tiêu chí số 2 › Điểm tối đa: ")
+    imported = cli("scoring", "sample", "tuky-2023", "commune")
+    assert imported.stdout.startswith("Đã nạp: MẪU – Bộ chỉ số cải cách hành chính của UBND xã") and "(33 tiêu chí" in imported.stdout

@@ -21,14 +21,14 @@ from workflow.engine import service
 from workflow.errors import BadData, WorkflowError
 from workflow.scoring import criteria, results, sheets
 from workflow.scoring.criteria import SAMPLE_FILES
-from workflow.scoring.results import SCORED_KINDS
+from workflow.scoring.sheets import SCORED_KINDS
 
 from ..access import EVERYONE, current_actor, has_role
 from ..charts import field_bars, ranking_bars
 from .base import SecureView, now, today
 
 UNIT_KINDS = {"office": N_("District offices"), "commune": N_("Communes and towns")}
-METHOD_LABELS = {"yes_no": N_("Yes / no"), "level": N_("Level"), "rate": N_("Rate (%)")}
+METHOD_LABELS = {"yes_no": N_("Yes / no"), "level": N_("By level"), "rate": N_("Rate (%)")}
 UNIT_COLOUR, AVERAGE_COLOUR, SELF_COLOUR = "#0969da", "#afb8c1", "#d4a72c"
 
 
@@ -54,8 +54,11 @@ def _field_chart(view: results.SheetView, averages: list[Decimal | None] | None)
 
 
 def _ranking_chart(table: results.Ranking) -> Markup:
-    rows = [(row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands))
-            for row in table.rows]
+    def note(change: Decimal | None) -> str:
+        return "" if change is None else "({}{})".format("+" if change > 0 else "", pts(change))
+
+    rows = [(row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands),
+             note(row.change)) for row in table.rows]
     bands = [(band["label"], float(band["min_percent"])) for band in table.criteria_set.bands]
     return ranking_bars(rows, float(table.maximum), bands, value_text=lambda v: pts(Decimal(str(v))))
 
@@ -71,10 +74,18 @@ def rankings_of(campaign: Campaign) -> list[tuple[str, results.Ranking, Markup]]
 
 
 def dashboard_part(campaign: Campaign | None) -> dict:
-    """What the dashboard shows of the scores (leaders and the office; never units)."""
+    """What the dashboard shows of the scores (leaders and the office; never units): per kind of
+    unit the ranking chart, and one unit's fields against the campaign's average (``score_case``
+    chooses the unit; the first ranked by default)."""
     if campaign is None or not results.may_read_ranking(current_actor()):
         return {"score_rankings": []}
-    return {"score_rankings": [item for item in rankings_of(campaign) if item[1].rows], "pts": pts}
+    rankings = [item for item in rankings_of(campaign) if item[1].rows]
+    chosen = request.args.get("score_case", "")
+    parts = []
+    for label, table, chart in rankings:
+        row = next((r for r in table.rows if str(r.view.inspection.id) == chosen), table.rows[0])
+        parts.append((label, table, chart, row, _field_chart(row.view, table.averages)))
+    return {"score_rankings": parts, "pts": pts}
 
 
 def prefill_findings(form, inspection: Inspection) -> None:
@@ -207,7 +218,7 @@ class ScoringView(SecureView):
         view = results.sheet_view(db_session(), inspection)
         table = results.ranking(db_session(), inspection.campaign_id, inspection.unit.kind) if view else None
         staff = results.may_read_ranking(actor)
-        open_ = inspection.state in sheets.SCORING_STATES
+        open_ = inspection.state in sheets.SCORING_STATES and inspection.kind in SCORED_KINDS
         may_fire_conclude = "conclude" in service.available_triggers(db_session(), inspection, actor, now())
         return self.render(
             "admin/scoring/sheet.html", case=inspection, view=view, problems=problems, posted=request.form,

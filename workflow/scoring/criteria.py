@@ -81,15 +81,12 @@ def _add_set(session: Session, campaign: Campaign, parsed: CriteriaFile, now: da
         parent_row = made[id(parent)] if parent is not None else None
         section = node.section or (parent_row.section_code if parent_row is not None else None)
         criterion = Criterion(
-            criteria_set=criteria_set, position=position, depth=depth, code=node.code, title=node.title,
+            criteria_set=criteria_set, parent=parent_row, position=position, depth=depth, code=node.code, title=node.title,
             max_points=node.max_points, method=node.method, evidence_required=node.evidence, section_code=section,
             guidance=node.guidance, levels=[{"label": o.label, "points": float(o.points)} for o in node.levels],
             rate_bands=[{"min": float(b.min), "points": float(b.points)} for b in sorted(node.rate_bands, key=lambda b: -b.min)],
         )
         session.add(criterion)
-        session.flush()  # the id, for the children's parent_id
-        if parent_row is not None:
-            criterion.parent_id = parent_row.id
         made[id(node)] = criterion
     session.flush()
     return criteria_set
@@ -114,10 +111,7 @@ def import_criteria(session: Session, campaign_id: int, text: str, *, actor: Act
             used = _sheets_using(session, old)
             if used:
                 raise GuardRefused(_("The criteria set for this kind of unit is already used by {count} score sheets: it cannot be replaced.", count=used))
-            for criterion in old.criteria:  # the tree points at itself: unlink it before deleting it
-                criterion.parent_id = None
-            session.flush()
-            session.delete(old)
+            session.delete(old)  # the unit of work deletes the children before their parents
             session.flush()
         criteria_set = _add_set(session, campaign, parsed, now)
         change.data = {"unit_kind": parsed.unit_kind, "title": parsed.title, "sample": parsed.sample,

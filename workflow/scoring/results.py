@@ -10,17 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from documents.scores import pts, FieldScore, LostCriterion, RankingFacts, RankingRow, ScoreFacts
-from models import Criterion, CriteriaSet, Inspection, ScoreEntry, ScoreEvidence, ScoreSheet, Unit
+from models import Campaign, Criterion, CriteriaSet, Inspection, ScoreEntry, ScoreEvidence, ScoreSheet, Unit
 from vocabulary.i18n import _
-from vocabulary.states import Kind, State
+from vocabulary.states import State
 from workflow.people.permissions import Actor
 from workflow.scoring.arithmetic import band_of, points, roll_up
 from workflow.scoring.criteria import criteria_set_for, leaves, set_maximum, tree_of
-from workflow.scoring.sheets import sheet_of
+from workflow.scoring.sheets import SCORED_KINDS, sheet_of
 
 # The roles that read scores; a unit contact reads only its own unit's (Actor.sees_unit).
 READERS = frozenset({"admin", "coordinator", "inspector", "leader", "auditor", "unit"})
-SCORED_KINDS = (Kind.DIRECT, Kind.SURPRISE, Kind.SELF)
 
 
 def may_read(actor: Actor, unit_id: int) -> bool:
@@ -131,6 +130,14 @@ def sheet_view(session: Session, inspection: Inspection) -> SheetView | None:
 class Ranked:
     view: SheetView
     rank: int | None = None
+    previous: Decimal | None = None  # the unit's appraised total in the campaign of the year before
+
+    @property
+    def change(self) -> Decimal | None:
+        """Against last year's total, as a share of each year's maximum: points on this year's scale."""
+        if self.previous is None or self.total is None:
+            return None
+        return self.total - self.previous
 
     @property
     def total(self) -> Decimal | None:
@@ -178,7 +185,7 @@ def _campaign_cases(session: Session, campaign_id: int, unit_kind: str) -> list[
     return list(session.scalars(query))
 
 
-def ranking(session: Session, campaign_id: int, unit_kind: str) -> Ranking | None:
+def ranking(session: Session, campaign_id: int, unit_kind: str, *, with_last_year: bool = True) -> Ranking | None:
     """The campaign's ranking of the units of one kind that submitted their self-assessment:
     by total (appraised, or self-assessed while the appraisal runs), the highest first; equal
     totals share a rank."""
@@ -197,10 +204,25 @@ def ranking(session: Session, campaign_id: int, unit_kind: str) -> Ranking | Non
             waiting.append(inspection.unit_name)
             continue
         rows.append(Ranked(SheetView(inspection, criteria_set, sheet, _lines(criteria_set, sheet), maximum)))
+    previous = _last_year(session, campaign_id, unit_kind, maximum) if with_last_year else {}
+    for row in rows:
+        row.previous = previous.get(row.view.inspection.unit_id)
     rows.sort(key=lambda row: (-(row.total or 0), row.view.inspection.unit_name))
     for position, row in enumerate(rows, start=1):
         row.rank = rows[position - 2].rank if position > 1 and rows[position - 2].total == row.total else position
     return Ranking(criteria_set, maximum, [c for c in tree_of(criteria_set)[None]], rows, waiting)
+
+
+def _last_year(session: Session, campaign_id: int, unit_kind: str, maximum: Decimal) -> dict[int, Decimal]:
+    """Per unit, its appraised total in the latest campaign of the year before, brought to this
+    year's maximum (sets may differ from year to year)."""
+    year = session.scalar(select(Campaign.year).where(Campaign.id == campaign_id))
+    before = session.scalar(select(Campaign.id).where(Campaign.year == year - 1).order_by(Campaign.id.desc()).limit(1))
+    table = ranking(session, before, unit_kind, with_last_year=False) if before is not None else None
+    if table is None or not table.maximum:
+        return {}
+    return {row.view.inspection.unit_id: points(row.view.final_total * maximum / table.maximum)
+            for row in table.rows if row.view.appraised}
 
 
 def _lost(view: SheetView) -> list[LostCriterion]:
@@ -231,7 +253,7 @@ def ranking_facts(ranking_: Ranking) -> RankingFacts:
         rows=tuple(RankingRow(rank=row.rank or 0, unit=row.view.inspection.unit_name, fields=tuple(field_points(row.view)),
                               self_total=row.view.self_total, final_total=row.view.final_total,
                               band=band_of(row.total, ranking_.maximum, ranking_.criteria_set.bands),
-                              appraised=row.view.appraised, lost=tuple(_lost(row.view)))
+                              appraised=row.view.appraised, lost=tuple(_lost(row.view)), change=row.change)
                    for row in ranking_.rows),
         averages=tuple(ranking_.averages),
     )
@@ -247,9 +269,9 @@ def finding_proposals(session: Session, inspection: Inspection) -> list[dict[str
     for line in view.lost_lines:
         if line.entry is None or not line.entry.as_finding:
             continue
-        text = _("Criterion {code} \u201c{title}\u201d: {final} of {max} points.", code=line.criterion.code,
+        text = _("Remedy the shortcomings of criterion {code} \u201c{title}\u201d ({final} of {max} points)", code=line.criterion.code,
                  title=line.criterion.title, final=pts(line.final_points), max=pts(line.criterion.max_points))
-        reason = f" {line.entry.reason.rstrip('.')}." if line.entry.reason else ""
+        reason = f": {line.entry.reason[:1].lower()}{line.entry.reason[1:].rstrip('.')}." if line.entry.reason else "."
         proposals.append({"section": line.criterion.section_code or sections.get(line.criterion.parent_id) or "",
                           "text": f"{text}{reason}"})
     return proposals

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Criterion, CriteriaSet, Inspection, ScoreEntry, ScoreEvidence, ScoreSheet
 from vocabulary.i18n import _
-from vocabulary.states import State
+from vocabulary.states import Kind, State
 from workflow.casefile.case_edits import case_change
 from workflow.errors import BadData, GuardRefused, Problem
 from workflow.people.permissions import Actor
@@ -31,6 +31,8 @@ from workflow.scoring.criteria import criteria_set_for, leaves
 
 # Scores are given and appraised until the conclusion is issued (the conclusion reports them).
 SCORING_STATES = frozenset({State.PLANNED, State.NOTIFIED, State.REPORT_RECEIVED, State.VISITED, State.MINUTES_SIGNED})
+# A unit is scored once a campaign, on its own case; a phúc tra checks the findings only.
+SCORED_KINDS = (Kind.DIRECT, Kind.SURPRISE, Kind.SELF)
 MAX_TEXT = 4000
 
 
@@ -82,6 +84,8 @@ def sheet_of(session: Session, inspection_id: int) -> ScoreSheet | None:
 
 
 def _open_for_scoring(inspection: Inspection) -> None:
+    if inspection.kind not in SCORED_KINDS:
+        raise GuardRefused(_("A re-inspection is not scored: the unit's scores are on its own case of the campaign."))
     if inspection.state not in SCORING_STATES:
         raise GuardRefused(_("Scores are given and appraised until the conclusion is issued; the case is \u201c{state}\u201d.", state=State(inspection.state).label))
 
