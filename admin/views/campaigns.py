@@ -14,13 +14,13 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import ValidationError, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from models import Campaign, Unit
+from models import AuditEntry, Campaign
 from vocabulary.campaigns import ACTIVE, CAMPAIGN_STATUS_LABELS, CLOSED, DRAFT, ISSUER_LEVEL_LABELS, PLANNED_KINDS, category_label
 from vocabulary.day_counting import CALENDAR, WORKING
-from vocabulary.i18n import N_, _, format_date, gettext
-from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS
+from vocabulary.i18n import N_, _, format_date, format_datetime, gettext
+from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS, action_label
 from web.database import db_session
 from workflow.campaigns import drafts
 from workflow.campaigns import units as unit_registry
@@ -218,8 +218,10 @@ class CampaignView(AuditedModelView):
     @expose("/details/")
     def details_view(self):
         campaign = self._campaign(int(request.args.get("id", "0") or 0) if request.args.get("id", "").isdigit() else 0)
+        history = db_session().scalars(select(AuditEntry).where(AuditEntry.entity == "campaign", AuditEntry.entity_id == campaign.id)
+                                       .order_by(AuditEntry.seq)).all()
         return self.render("admin/campaigns/details.html", campaign=campaign, status_badge=status_badge, format_date=format_date,
-                           summary=_summary(campaign),
+                           summary=_summary(campaign), history=history, action_label=action_label, format_datetime=format_datetime,
                            kind_label=lambda kind: gettext(KIND_LABELS[kind]))
 
     @expose("/close/<int:campaign_id>", methods=("POST",))
@@ -281,8 +283,7 @@ class CampaignView(AuditedModelView):
                 flash(gettext("The list of units was saved."), "success")
                 return self._next(campaign, "units")
         listed = {line.unit_id: line.kind for line in campaign.units}
-        candidates = sorted(unit_registry.units_current_on(db_session(), campaign.window_start),
-                            key=lambda unit: (unit.id not in listed, unit.kind, unit.name))
+        candidates = planning.in_plan_order(campaign, unit_registry.units_current_on(db_session(), campaign.window_start))
         return self._page(campaign, "units", status, units=candidates, listed=listed, problems=problems,
                           kinds=[(kind, gettext(KIND_LABELS[kind])) for kind in PLANNED_KINDS],
                           category_label=category_label, unit_kind_label=lambda kind: gettext(UNIT_KIND_LABELS[kind]))

@@ -4,7 +4,7 @@ inspections across the years — its predecessors' too — with the findings of 
 the plan's last content item checks ("việc khắc phục những tồn tại, hạn chế của kỳ kiểm tra lần trước")."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect
 from flask_admin import expose
 from flask_babel import lazy_gettext
 from markupsafe import Markup
