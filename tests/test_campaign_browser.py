@@ -100,7 +100,6 @@ def test_next_years_campaign_and_a_surprise_inspection(server, page, tmp_path):
     go(page, "#open-inspection")
     page.select_option("#unit", REMOVED)
     page.check("input[name=kind][value=surprise]")
-    page.fill("#visit_date", "")
     page.fill("#reason", "Phản ánh của người dân về việc giải quyết thủ tục hành chính")
     snap(page, "27-open-inspection")
     go(page, "#submit")

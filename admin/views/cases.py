@@ -118,7 +118,7 @@ class OpenForm(Form):
         (Kind.DIRECT.value, lazy_gettext(N_("Direct inspection added to the plan: a schedule notice is sent first"))),
         (Kind.SELF.value, lazy_gettext(N_("Self-inspection added to the plan"))),
     ])
-    visit_date = trigger_forms.date_field(N_("Inspection date"))
+    visit_date = trigger_forms.date_field(N_("Planned inspection date"))
     visit_time = TimeField(lazy_gettext(N_("Time")), format="%H:%M", validators=[Optional()], widget=TextInput(),
                            render_kw={"placeholder": "HH:MM", "inputmode": "numeric"})
     reason = TextAreaField(lazy_gettext(N_("Reason")), render_kw={"rows": 3},
@@ -295,8 +295,6 @@ class CaseView(CaseFileViews, SecureModelView):
         campaign = campaign_context.chosen()
         form = OpenForm()
         form.unit.choices = [(unit.name, unit.name) for unit in unit_registry.units_current_on(db_session(), today())]
-        if not form.is_submitted():
-            form.visit_date.data = today()
         general, status = [], 200
         if campaign is None or campaign.status != ACTIVE:
             general, status = [gettext("Choose a running campaign in the bar at the top first: cases are opened in a running campaign.")], 409
