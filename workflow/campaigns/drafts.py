@@ -197,6 +197,11 @@ def set_outline(session: Session, campaign_id: int, outline: PlanOutline, *, act
         campaign = _locked(session, campaign_id, expected_version, DRAFT)
         old = outline_of(session, campaign, outline.unit_kind)
         if old is not None:
+            for section in old.sections:  # the parts point at each other: unlink them first
+                section.parent_id = None
+                for item in section.items:
+                    item.parent_id = None
+            session.flush()
             session.delete(old)
             session.flush()
         store_outline(session, campaign, outline, actor=actor.name, now=now)

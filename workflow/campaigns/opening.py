@@ -21,7 +21,7 @@ from workflow.engine.locking import change_transaction, lock_campaign
 from workflow.errors import BadData, Problem
 from workflow.people.permissions import Actor
 
-from .plans import existing_case, find_campaign, require, schedule_lines
+from .plans import existing_case, find_campaign, free_slots, require
 from .units import unit_named
 
 OPENING_KINDS = (Kind.SURPRISE.value, Kind.DIRECT.value, Kind.SELF.value)
@@ -80,8 +80,7 @@ def open_inspection(session, *, campaign_code: str, unit_name: str, kind: str, a
             if line.kind == Kind.DIRECT and line.visit_date:
                 visit, at = line.visit_date, line.visit_time
             else:
-                dated = schedule_lines(campaign, [line], first_notice=today)
-                visit, at = dated[0].visit_date, dated[0].visit_time
+                (visit, at), = free_slots(campaign, 1, first_notice=today)
         inspection = open_case(session, campaign=campaign, unit=unit, kind=kind, actor=actor, now=now,
                                visit_date=visit, visit_time=at, comment=opening.reason)
     return inspection

@@ -292,7 +292,7 @@ def field_path(loc: tuple[Any, ...]) -> str:
 _MESSAGES = {
     "missing": lambda e: _("is missing"),
     "extra_forbidden": lambda e: _("is not a field of a plan file"),
-    "literal_error": lambda e: _("must be one of {choices}", choices=e["ctx"]["expected"].replace("'", "")),
+    "literal_error": lambda e: _("must be one of {choices}", choices=e["ctx"]["expected"].replace("'", "").replace(" or ", ", ")),
     "date_parsing": lambda e: _("is not a valid date (YYYY-MM-DD)"),
     "date_from_datetime_parsing": lambda e: _("is not a valid date (YYYY-MM-DD)"),
     "date_from_datetime_inexact": lambda e: _("is not a valid date (YYYY-MM-DD)"),

@@ -8,7 +8,7 @@ import in a transaction it then rolls back, so its report is exactly what an imp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -224,19 +224,23 @@ def build_campaign(session: Session, plan: PlanFile, *, code: str, status: str, 
     return campaign
 
 
-def schedule_lines(campaign: Campaign, lines: list[CampaignUnit], *, visits_per_day: int | None = None,
-                   slot_times=None, days_to_avoid=(), first_notice: date | None = None) -> list[CampaignUnit]:
-    """Give the direct ``lines`` without a date the proposer's slots, around the dates the list
-    already holds. Returns the lines it dated."""
-    undated = [line for line in lines if line.kind == Kind.DIRECT and line.visit_date is None]
-    if not undated:
-        return []
+def free_slots(campaign: Campaign, count: int, *, visits_per_day: int | None = None, slot_times=None, days_to_avoid=(),
+               first_notice: date | None = None) -> list[tuple[date, time]]:
+    """``count`` visit slots from the proposer, around the visits the planned list already holds."""
     taken = [(line.visit_date, line.visit_time) for line in campaign.units if line.visit_date is not None]
     options: dict[str, Any] = {"visits_per_day": visits_per_day, "days_to_avoid": days_to_avoid, "taken": taken}
     if slot_times:
         options["slot_times"] = slot_times
-    slots = propose_schedule(campaign, len(undated), first_notice or campaign.schedule_from or campaign.window_start, **options)
-    for line, (visit_date, visit_time) in zip(undated, slots):
+    return propose_schedule(campaign, count, first_notice or campaign.schedule_from or campaign.window_start, **options)
+
+
+def schedule_lines(campaign: Campaign, lines: list[CampaignUnit], **options: Any) -> list[CampaignUnit]:
+    """Give the direct ``lines`` without a date the proposer's slots (``free_slots``' options).
+    Returns the lines it dated."""
+    undated = [line for line in lines if line.kind == Kind.DIRECT and line.visit_date is None]
+    if not undated:
+        return []
+    for line, (visit_date, visit_time) in zip(undated, free_slots(campaign, len(undated), **options)):
         line.visit_date, line.visit_time = visit_date, visit_time
     return undated
 
