@@ -126,4 +126,7 @@ def test_next_years_campaign_and_a_surprise_inspection(server, page, tmp_path):
     # Last year's campaign stays readable under its own name, dates and outlines.
     page.select_option("#campaign-choice", "tuky-2023")
     page.wait_for_load_state()
-    assert "năm 2023" in page.inner_text("h2")
+    assert page.inner_text("#case-title") == f"#{page.url.rsplit('=', 1)[1]} {REMOVED}"  # a case's page stays itself
+    go(page, "text=Tổng quan")
+    assert page.inner_text("h2") == "Kiểm tra công tác cải cách hành chính, hoạt động công vụ năm 2023"
+    snap(page, "29-dashboard-2023")

@@ -16,7 +16,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
 from models import AuditEntry, Inspection, Unit
-from vocabulary.campaigns import ACTIVE
+from vocabulary.campaigns import ACTIVE, ISSUER_LEVELS
 from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
 from web.database import db_session
@@ -114,7 +114,7 @@ class UnitKindFilter(BaseSQLAFilter):
 class OpenForm(Form):
     unit = SelectField(lazy_gettext(N_("Unit")), choices=[], validate_choice=False)
     kind = RadioField(lazy_gettext(N_("Kind of inspection")), default=Kind.SURPRISE.value, choices=[
-        (Kind.SURPRISE.value, lazy_gettext(N_("Surprise inspection: no notice, on the day; the radio reporter is invited"))),
+        (Kind.SURPRISE.value, lazy_gettext(N_("Surprise inspection: no notice, on the day"))),
         (Kind.DIRECT.value, lazy_gettext(N_("Direct inspection added to the plan: a schedule notice is sent first"))),
         (Kind.SELF.value, lazy_gettext(N_("Self-inspection added to the plan"))),
     ])
@@ -295,6 +295,9 @@ class CaseView(CaseFileViews, SecureModelView):
         campaign = campaign_context.chosen()
         form = OpenForm()
         form.unit.choices = [(unit.name, unit.name) for unit in unit_registry.units_current_on(db_session(), today())]
+        if campaign is not None:  # the plan invites the issuing body's own radio (III.1.c)
+            form.kind.choices[0] = (Kind.SURPRISE.value, gettext("Surprise inspection: no notice, on the day; the reporter of {radio} is invited")
+                                    .format(radio=ISSUER_LEVELS[campaign.issuer_level].radio))
         general, status = [], 200
         if campaign is None or campaign.status != ACTIVE:
             general, status = [gettext("Choose a running campaign in the bar at the top first: cases are opened in a running campaign.")], 409
