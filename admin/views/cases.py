@@ -16,7 +16,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
 from models import AuditEntry, Inspection, Unit
-from vocabulary.campaigns import ACTIVE, ISSUER_LEVELS
+from vocabulary.campaigns import ACTIVE, CLOSED, ISSUER_LEVELS
 from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
 from web.database import db_session
@@ -210,7 +210,7 @@ class CaseView(CaseFileViews, SecureModelView):
             entries=entries,
             diagram=render_svg(dot_source(workflow, path, inspection.state)),
             buttons=trigger_buttons(inspection, small=False),
-            can_correct=current_actor().may_edit("correct", inspection.unit_id),
+            can_correct=inspection.campaign.status != CLOSED and current_actor().may_edit("correct", inspection.unit_id),
             state_badge=state_badge,
             due_cell=due_cell,
             late_cell=late_cell,
