@@ -346,7 +346,7 @@ class CampaignView(AuditedModelView):
 
     def _step_schedule(self, campaign: Campaign):
         form = ProposalForm(prefix="proposal")
-        if not form.is_submitted():
+        if request.form.get("action") != "propose":  # the proposal's own values, unless it was just refused
             form.first_notice.data = campaign.schedule_from
             form.visits_per_day.data = campaign.visits_per_day
             form.slots.data = ", ".join(slot.strftime("%H:%M") for slot in sorted(SLOT_TIMES[: campaign.visits_per_day]))
