@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import Campaign, RegisterEntry
 from vocabulary.i18n import format_date, format_datetime
 from web.files import file_store
+from workflow.campaigns.current import default_campaign
 from workflow.casefile.rendering import DOCUMENT_KINDS, render_document
 from workflow.casefile.uploads import UPLOAD_KINDS, attach
 from workflow.errors import WorkflowError
@@ -25,7 +26,13 @@ def group() -> None:
     pass
 
 
-def _campaign_id(session, code: str) -> int:
+def _campaign_id(session, code: str | None, actor) -> int:
+    """``--campaign CODE``; without it, the user's default campaign (the most recent running one)."""
+    if code is None:
+        campaign = default_campaign(session, actor)
+        if campaign is None:
+            raise click.BadParameter("no campaign yet", param_hint="--campaign")
+        return campaign.id
     campaign_id = session.scalar(select(Campaign.id).where(Campaign.code == code))
     if campaign_id is None:
         raise click.BadParameter(f"no campaign {code}", param_hint="--campaign")
@@ -41,21 +48,21 @@ def _save(content: bytes, out: Path) -> None:
                "or of the campaign (schedule-notice, summary-report, summary-xlsx).")
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
 @click.option("--case", "inspection_id", type=int, help="The case (minutes, conclusion-notice).")
-@click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True, help="The campaign (campaign documents).")
+@click.option("--campaign", "campaign_code", help="The campaign (campaign documents). Default: the most recent running one.")
 @click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
 @click.option("--reason", help="Why another number is used.")
 @click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the document (default: today).")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
 @as_option
 @at_option
-def render_command(kind: str, inspection_id: int | None, campaign_code: str, number: str | None, reason: str | None,
+def render_command(kind: str, inspection_id: int | None, campaign_code: str | None, number: str | None, reason: str | None,
                    doc_date, out: Path | None, as_email: str | None, at: str | None) -> None:
     now = moment_option(at)
     kind = kind.replace("-", "_")
     store = file_store()
     with database().session() as session:
         actor = acting_as(session, as_email)
-        campaign_id = _campaign_id(session, campaign_code) if DOCUMENT_KINDS[kind].scope == "campaign" else None
+        campaign_id = _campaign_id(session, campaign_code, actor) if DOCUMENT_KINDS[kind].scope == "campaign" else None
         try:
             attachment = render_document(
                 session, store, kind, actor=actor, now=now, inspection_id=inspection_id, campaign_id=campaign_id,
@@ -70,14 +77,14 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str, num
 
 @group.command("list", help="The files of a case (--case) or of a campaign.")
 @click.option("--case", "inspection_id", type=int)
-@click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True)
+@click.option("--campaign", "campaign_code", help="The campaign's code. Default: the most recent running one.")
 @as_option
-def list_command(inspection_id: int | None, campaign_code: str, as_email: str | None) -> None:
+def list_command(inspection_id: int | None, campaign_code: str | None, as_email: str | None) -> None:
     with database().session() as session:
         actor = acting_as(session, as_email)
         try:
             files = (case_attachments(session, inspection_id, actor) if inspection_id
-                     else campaign_attachments(session, _campaign_id(session, campaign_code), actor))
+                     else campaign_attachments(session, _campaign_id(session, campaign_code, actor), actor))
         except WorkflowError as error:
             fail(error)
         for item in files:

@@ -76,17 +76,29 @@ def test_a_bad_file_names_every_field_and_its_line():
         parse_plan(broken, "ke-hoach.toml")
 
 
-def test_a_refused_file_writes_nothing(cli, tmp_path):
+def run(app, *args: str):
+    """A ``flask --app wsgi`` command, run in-process on the app's database."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=list(args), catch_exceptions=False)
+
+
+def test_a_refused_file_writes_nothing(app, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(TUKY_TOML.replace('code = "tuky-2023"', 'code = "moi-2024"').replace('inspection = "self"', 'inspection = "sometimes"', 1), encoding="utf-8")
-    before = cli("audit", "verify").stdout
-    refused = cli("plans", "import", str(bad), check=False)
-    assert refused.returncode == 2
+    db = app.extensions["database"]
+    before = fingerprint(db)
+    refused = run(app, "plans", "import", str(bad))
+    assert refused.exit_code == 2
     line = _line_of(bad.read_text(encoding="utf-8"), 'inspection = "sometimes"')
     assert f"bad.toml, dòng {line}, units[26].inspection: phải là một trong: direct, self" in refused.stderr
-    assert "Traceback" not in refused.stderr
-    assert cli("plans", "export", "moi-2024", check=False).returncode != 0
-    assert cli("audit", "verify").stdout == before
+    assert fingerprint(db) == before
+    exported = tmp_path / "tuky.toml"
+    assert run(app, "plans", "export", "tuky-2023", "--out", str(exported)).exit_code == 0
+    dry = run(app, "plans", "import", str(exported), "--code", "tuky-lan-2", "--dry-run").stdout
+    assert "Chạy thử, không ghi gì. Sẽ tạo: 1 đợt kiểm tra, 2 đề cương, 35 đơn vị trong danh sách kế hoạch, 25 hồ sơ kiểm tra trực tiếp" in dry
+    assert fingerprint(db) == before
+    assert "Đợt kiểm tra tuky-lan-2: đã tạo" in run(app, "plans", "import", str(exported), "--code", "tuky-lan-2").stdout
+    assert "Không có gì để tạo" in run(app, "plans", "import", str(exported), "--code", "tuky-lan-2").stdout
 
 
 # --- import and export ------------------------------------------------------------------------
@@ -184,6 +196,23 @@ def test_a_closed_campaign_is_read_only(db):
         assert export_campaign(session, "tuky-2023").units
 
 
+def test_the_demo_is_the_2023_plan_copied_to_this_year_and_running(db):
+    from plans.demo import seed_demo
+
+    now = at(date(2026, 12, 2), 8)
+    with db.session() as session:
+        campaign, created = seed_demo(session, now)
+        assert created and (campaign.code, campaign.status, campaign.year, campaign.copied_from.code) == ("demo-2026", "active", 2026, "tuky-2023")
+        states = {case.state for case in campaign.inspections}
+        assert {"planned", "notified", "report_received", "visited", "minutes_signed"} <= states
+        assert campaign.window_start < now.date() < campaign.window_end
+        assert default_campaign(session, COORDINATOR).code == "demo-2026"
+    before = fingerprint(db)
+    with db.session() as session:
+        assert seed_demo(session, now)[1] is False
+    assert fingerprint(db) == before
+
+
 # --- units with a history ---------------------------------------------------------------------
 
 def test_rename_and_merge_keep_the_names_earlier_cases_had(db):
@@ -226,25 +255,27 @@ def test_opening_a_case_checks_who_asks_and_which_unit(db):
         assert (entry.seq, entry.trigger, entry.comment, entry.actor) == (1, "create", "Bổ sung vào Kế hoạch", COORDINATOR.name)
 
 
-def test_a_surprise_case_from_the_cli_to_signed_minutes_with_the_radio(cli, tmp_path):
-    cli("users", "create", "dieuphoi@tuky.local", "--role", "coordinator", "--password", "mat-khau-thu-nghiem")
-    cli("users", "create", "doan@tuky.local", "--role", "inspector", "--password", "mat-khau-thu-nghiem")
-    refused = cli("inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
-                  "--as", "doan@tuky.local", check=False)
-    assert refused.returncode != 0 and "Chỉ chuyên viên điều phối" in refused.stderr
-    unknown = cli("inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chi Minh", "--kind", "surprise", check=False)
-    assert unknown.returncode == 2 and "Có phải là: UBND xã Chí Minh" in unknown.stderr
-    opened = cli("inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
-                 "--visit-date", "2023-08-09", "--reason", "Phản ánh của người dân", "--as", "dieuphoi@tuky.local", "--at", "2023-08-09T07:30")
-    assert "Đã mở hồ sơ #36: Kiểm tra đột xuất, UBND xã Chí Minh." in opened.stdout
-    cli("inspections", "fire", "36", "visit", "--at", "2023-08-09T10:00", "--set", "radio=Phóng viên Trần Văn B, Đài Phát thanh",
-        "--set", "team=Đoàn kiểm tra")
-    cli("inspections", "fire", "36", "sign_minutes", "--at", "2023-08-09T16:00", "--set", "participants=Chủ tịch UBND xã")
-    out = tmp_path / "bb.docx"
-    cli("documents", "render", "minutes", "--case", "36", "--out", str(out))
+def test_a_surprise_case_from_the_cli_to_signed_minutes_with_the_radio(app, tmp_path):
     from tests.documents_readback import lines, open_docx
-    assert "Phóng viên được mời tham gia đưa tin: Phóng viên Trần Văn B, Đài Phát thanh." in lines(open_docx(out.read_bytes()))
-    listed = cli("inspections", "list", "--campaign", "tuky-2023", "--kind", "surprise", "--json").stdout
+    from workflow.casefile.rendering import render_document
+    from workflow.records.files import FileStore
+
+    db = app.extensions["database"]
+    refused = run(app, "inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
+                  "--as", "inspector@tuky.local")
+    assert refused.exit_code != 0 and "Chỉ chuyên viên điều phối" in refused.stderr
+    opened = run(app, "inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
+                 "--visit-date", "2023-08-09", "--reason", "Phản ánh của người dân", "--as", "coordinator@tuky.local", "--at", "2023-08-09T07:30")
+    assert "Đã mở hồ sơ #36: Kiểm tra đột xuất, UBND xã Chí Minh." in opened.stdout
+    fire_in(db, 36, "visit", at(date(2023, 8, 9), 10), radio="Phóng viên Trần Văn B, Đài Phát thanh", team="Đoàn kiểm tra")
+    fire_in(db, 36, "sign_minutes", at(date(2023, 8, 9), 16), participants="Chủ tịch UBND xã")
+    store = FileStore(tmp_path / "files", 1 << 20)
+    with db.session() as session:
+        first = session.scalar(select(AuditEntry).where(AuditEntry.inspection_id == 36).order_by(AuditEntry.seq))
+        assert (first.seq, first.trigger, first.actor, first.comment) == (1, "create", "coordinator@tuky.local", "Phản ánh của người dân")
+        minutes = render_document(session, store, "minutes", actor=COORDINATOR, now=at(date(2023, 8, 10)), inspection_id=36)
+        assert "Phóng viên được mời tham gia đưa tin: Phóng viên Trần Văn B, Đài Phát thanh." in lines(open_docx(store.read(minutes.sha256)))
+    listed = run(app, "inspections", "list", "--campaign", "tuky-2023", "--kind", "surprise", "--json").stdout
     assert '"state": "minutes_signed"' in listed and '"unit": "UBND xã Chí Minh"' in listed
 
 
