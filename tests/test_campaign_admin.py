@@ -6,7 +6,6 @@ import re
 from io import BytesIO
 
 import openpyxl
-import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Campaign, Inspection, Unit
@@ -35,34 +34,23 @@ def refusals(response) -> dict[str, str]:
     return dict(re.findall(r'class="field-refusal[^"]*" data-field="([^"]+)">([^<]*)<', response.get_data(as_text=True)))
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_only_coordinators_and_admins_plan_campaigns(app, role):
-    client = app.test_client()
-    login(client, role)
-    for path in PAGES:
-        assert client.get(path).status_code == (200 if role in MANAGERS else 403), (role, path)
-    cases = client.get("/admin/inspection/").get_data(as_text=True)
-    assert ('id="open-inspection"' in cases) == (role in MANAGERS)
-    assert ('href="/admin/campaign/"' in cases) == (role in MANAGERS)
-    if role not in MANAGERS:
-        token = csrf_token(client, "/admin/inspection/")
-        assert client.post("/admin/campaign/draft/", data={"csrf_token": token, "source": "tuky-2023", "year": "2027",
-                                                         "code": "tuky-2027"}).status_code == 403
-        with _session(app) as session:
-            assert session.scalar(select(func.count()).select_from(Campaign)) == 1
-
-
-def test_the_unit_contact_sees_only_its_own_campaign_and_cases(app):
-    client = app.test_client()
-    login(client, "coordinator")
-    new_draft(client)
-    client = app.test_client()
-    login(client, "unit")
-    page = client.get("/admin/inspection/").get_data(as_text=True)
-    assert "tuky-2027" not in page and 'id="campaign-choice"' in page
-    assert client.post("/campaign/choose", data={"csrf_token": csrf_token(client, "/admin/inspection/"), "campaign": "tuky-2027",
-                                                 "next": "/admin/inspection/"}).status_code == 302
-    assert "Phòng Tài nguyên và Môi trường" in client.get("/admin/inspection/").get_data(as_text=True)
+def test_only_coordinators_and_admins_plan_campaigns(app):
+    for role in ROLES:
+        client = app.test_client()
+        login(client, role)
+        for path in PAGES:
+            assert client.get(path).status_code == (200 if role in MANAGERS else 403), (role, path)
+        if role in ("coordinator", "inspector", "unit"):
+            cases = client.get("/admin/inspection/").get_data(as_text=True)
+            assert ('id="open-inspection"' in cases) == (role in MANAGERS)
+            assert ('href="/admin/campaign/"' in cases) == (role in MANAGERS)
+            assert ("Phòng Giáo dục và Đào tạo" in cases) == (role != "unit")  # a unit contact: its own cases only
+        if role not in MANAGERS:
+            token = csrf_token(client, "/admin/inspection/details/?id=1")
+            assert client.post("/admin/campaign/draft/", data={"csrf_token": token, "source": "tuky-2023", "year": "2027",
+                                                             "code": "tuky-2027"}).status_code == 403
+    with _session(app) as session:
+        assert session.scalar(select(func.count()).select_from(Campaign)) == 1
 
 
 def test_a_bad_date_in_the_settings_is_refused_next_to_its_field(app):
@@ -268,3 +256,21 @@ def test_merged_communes_are_offered_to_the_next_campaign(app):
     assert 'data-unit="UBND xã Hà Tây"' in units and 'data-unit="UBND xã Hà Kỳ"' not in units
     page = client.get(f"/admin/unit/history/{ids['UBND xã Hà Kỳ']}").get_data(as_text=True)
     assert "Hợp nhất" in page and "UBND xã Hà Tây" in page and "30/06/2025" in page
+
+
+def test_splitting_a_unit_needs_two_new_ones(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    with _session(app) as session:
+        unit_id = session.scalar(select(Unit.id).where(Unit.name == "Phòng Kinh tế và Hạ tầng"))
+    path = f"/admin/unit/change/{unit_id}/split"
+    values = form_values(client.get(path).get_data(as_text=True), "unit-change-form")
+    values.update(into="Phòng Kinh tế", effective_date="01/03/2025")
+    response = client.post(path, data=values)
+    assert response.status_code == 422 and "into" in refusals(response)
+    values.update(into="Phòng Kinh tế | Phòng Kinh tế huyện\nPhòng Hạ tầng")
+    assert client.post(path, data=values).status_code == 302
+    with _session(app) as session:
+        assert session.get(Unit, unit_id).valid_to.isoformat() == "2025-02-28"
+        assert session.scalar(select(Unit.full_name).where(Unit.name == "Phòng Kinh tế")) == "Phòng Kinh tế huyện"
+        assert session.scalar(select(Inspection.unit_name).where(Inspection.unit_id == unit_id)) == "Phòng Kinh tế và Hạ tầng"
