@@ -274,3 +274,33 @@ def test_splitting_a_unit_needs_two_new_ones(app):
         assert session.get(Unit, unit_id).valid_to.isoformat() == "2025-02-28"
         assert session.scalar(select(Unit.full_name).where(Unit.name == "Phòng Kinh tế")) == "Phòng Kinh tế huyện"
         assert session.scalar(select(Inspection.unit_name).where(Inspection.unit_id == unit_id)) == "Phòng Kinh tế và Hạ tầng"
+
+
+def test_an_outline_is_shown_before_it_is_saved(app):
+    from models import Outline
+
+    client = app.test_client()
+    login(client, "coordinator")
+    draft = new_draft(client)
+    path = f"/admin/campaign/plan/{draft}/outlines"
+    token = csrf_token(client, path)
+
+    def outline_ids():
+        with _session(app) as session:
+            return sorted(session.scalars(select(Outline.id).where(Outline.campaign_id == draft)))
+
+    before = outline_ids()
+    response = client.post(path, data={"csrf_token": token, "unit_kind": "office", "text": "Không phải đề cương", "action": "preview"})
+    assert response.status_code == 422 and "office-outline" in refusals(response)
+    text = "A. ĐẶC ĐIỂM TÌNH HÌNH\nB. KẾT QUẢ\n1. Công tác chỉ đạo, điều hành\na) Kết quả đạt được\n- Việc ban hành văn bản\n+ Kế hoạch CCHC năm\n"
+    response = client.post(path, data={"csrf_token": token, "unit_kind": "office", "text": text, "action": "preview"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'data-section="B.1"' in page and "Kế hoạch CCHC năm" in page
+    assert outline_ids() == before  # shown, not saved
+    assert client.post(path, data={"csrf_token": token, "unit_kind": "office", "text": text, "action": "save"}).status_code == 302
+    assert outline_ids() != before
+    assert client.post(path, data={"csrf_token": token, "unit_kind": "office", "from_campaign": "tuky-2023",
+                                   "action": "reuse"}).status_code == 302
+    with _session(app) as session:
+        outline = session.scalar(select(Outline).where(Outline.campaign_id == draft, Outline.unit_kind == "office"))
+        assert len(outline.sections) == 17
