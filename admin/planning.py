@@ -10,12 +10,18 @@ from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from models import Campaign
+from models import Campaign, Unit
 from workflow.campaigns import drafts
 from workflow.errors import Problem, WorkflowError
 from workflow.people.permissions import Actor
 
 ROW_FIELD = re.compile(r"units\[(\d+)\]\.(\w+)")
+
+
+def in_plan_order(campaign: Campaign, units: list[Unit]) -> list[Unit]:
+    """The units of the campaign's list in its order, then the others, offices before communes (as plans list them)."""
+    position = {line.unit_id: line.position for line in campaign.units}
+    return sorted(units, key=lambda unit: (unit.id not in position, position.get(unit.id, 0), unit.kind != "office", unit.name))
 
 
 def unit_field(name: str, unit_id: int) -> str:

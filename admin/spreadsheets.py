@@ -59,7 +59,7 @@ def units_workbook(session: Session, campaign: Campaign) -> BytesIO:
     """Every unit current on the campaign's first day; the last column says how it is inspected."""
     listed = {line.unit_id: line.kind for line in campaign.units}
     labels = _kind_labels()
-    units = sorted(unit_registry.units_current_on(session, campaign.window_start), key=lambda u: (u.id not in listed, u.kind, u.name))
+    units = planning.in_plan_order(campaign, unit_registry.units_current_on(session, campaign.window_start))
     rows = [[number, unit.name, unit.full_name, gettext(UNIT_KIND_LABELS[unit.kind]), labels.get(listed.get(unit.id), "")]
             for number, unit in enumerate(units, start=1)]
     return _workbook(gettext("Units"), UNIT_HEADERS, rows, {})

@@ -6,7 +6,6 @@ import re
 from io import BytesIO
 
 import openpyxl
-import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Campaign, Inspection, Unit
@@ -35,34 +34,23 @@ def refusals(response) -> dict[str, str]:
     return dict(re.findall(r'class="field-refusal[^"]*" data-field="([^"]+)">([^<]*)<', response.get_data(as_text=True)))
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_only_coordinators_and_admins_plan_campaigns(app, role):
-    client = app.test_client()
-    login(client, role)
-    for path in PAGES:
-        assert client.get(path).status_code == (200 if role in MANAGERS else 403), (role, path)
-    cases = client.get("/admin/inspection/").get_data(as_text=True)
-    assert ('id="open-inspection"' in cases) == (role in MANAGERS)
-    assert ('href="/admin/campaign/"' in cases) == (role in MANAGERS)
-    if role not in MANAGERS:
-        token = csrf_token(client, "/admin/inspection/")
-        assert client.post("/admin/campaign/draft/", data={"csrf_token": token, "source": "tuky-2023", "year": "2027",
-                                                         "code": "tuky-2027"}).status_code == 403
-        with _session(app) as session:
-            assert session.scalar(select(func.count()).select_from(Campaign)) == 1
-
-
-def test_the_unit_contact_sees_only_its_own_campaign_and_cases(app):
-    client = app.test_client()
-    login(client, "coordinator")
-    new_draft(client)
-    client = app.test_client()
-    login(client, "unit")
-    page = client.get("/admin/inspection/").get_data(as_text=True)
-    assert "tuky-2027" not in page and 'id="campaign-choice"' in page
-    assert client.post("/campaign/choose", data={"csrf_token": csrf_token(client, "/admin/inspection/"), "campaign": "tuky-2027",
-                                                 "next": "/admin/inspection/"}).status_code == 302
-    assert "Phòng Tài nguyên và Môi trường" in client.get("/admin/inspection/").get_data(as_text=True)
+def test_only_coordinators_and_admins_plan_campaigns(app):
+    for role in ROLES:
+        client = app.test_client()
+        login(client, role)
+        for path in PAGES:
+            assert client.get(path).status_code == (200 if role in MANAGERS else 403), (role, path)
+        if role in ("coordinator", "inspector", "unit"):
+            cases = client.get("/admin/inspection/").get_data(as_text=True)
+            assert ('id="open-inspection"' in cases) == (role in MANAGERS)
+            assert ('href="/admin/campaign/"' in cases) == (role in MANAGERS)
+            assert ("Phòng Giáo dục và Đào tạo" in cases) == (role != "unit")  # a unit contact: its own cases only
+        if role not in MANAGERS:
+            token = csrf_token(client, "/admin/inspection/details/?id=1")
+            assert client.post("/admin/campaign/draft/", data={"csrf_token": token, "source": "tuky-2023", "year": "2027",
+                                                             "code": "tuky-2027"}).status_code == 403
+    with _session(app) as session:
+        assert session.scalar(select(func.count()).select_from(Campaign)) == 1
 
 
 def test_a_bad_date_in_the_settings_is_refused_next_to_its_field(app):
@@ -191,3 +179,128 @@ def test_renaming_a_unit_leaves_the_earlier_cases_their_name(app):
     values.update(new_name="Phòng Giáo dục và Đào tạo")  # taken
     response = client.post(path, data=values)
     assert response.status_code >= 400 and ("new_name" in refusals(response) or 'id="refusal"' in response.get_data(as_text=True))
+
+
+def test_a_blank_campaign_starts_from_the_plan_files_defaults(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    values = form_values(client.get("/admin/campaign/draft/").get_data(as_text=True), "new-campaign-form")
+    values.update(source="", year="2026", code="xa-moi-2026")
+    response = client.post("/admin/campaign/draft/", data=values)  # no issuing body, no window
+    assert response.status_code == 422 and {"issuer", "place", "window_start"} <= set(refusals(response))
+    values.update(issuer="Ủy ban nhân dân xã Hà Tây", issuer_level="xa", place="Hà Tây", window_start="01/09/2026",
+                  window_end="30/10/2026")
+    response = client.post("/admin/campaign/draft/", data=values)
+    assert response.status_code == 302
+    settings = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kiểm tra công tác cải cách hành chính, hoạt động công vụ năm 2026" in settings
+    values.update(code="xa-moi-2026")  # taken now
+    response = client.post("/admin/campaign/draft/", data=values)
+    assert response.status_code == 422 and "code" in refusals(response)
+
+
+def test_the_schedule_goes_to_excel_and_back(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    draft = new_draft(client)
+    path = f"/admin/campaign/plan/{draft}/schedule"
+    assert client.post(path, data=form_values(client.get(path).get_data(as_text=True), "proposal-form")).status_code == 302
+    book = openpyxl.load_workbook(BytesIO(client.get(f"/admin/campaign/table/{draft}/schedule.xlsx").data))
+    sheet = book.active
+    assert [cell.value for cell in sheet[1]] == ["Số", "Đơn vị", "Ngày kiểm tra", "Thời điểm"]
+    assert sheet["C2"].number_format == "DD/MM/YYYY" and sheet["C2"].value.year == 2027
+    sheet["C2"] = "31/02/2027"
+    sheet["D3"] = "sáng"
+    response = _upload(client, path, book, action="upload")
+    assert response.status_code == 422
+    message = refusals(response)["table"]
+    assert "Dòng 2, cột C" in message and "Dòng 3, cột D" in message
+    sheet["C2"], sheet["D3"] = "30/07/2027", "09:30"
+    assert _upload(client, path, book, action="upload").status_code == 302
+    with _session(app) as session:
+        lines = [line for line in session.get(Campaign, draft).units if line.kind == "direct"]
+        assert lines[0].visit_date.isoformat() == "2027-07-30" and lines[1].visit_time.strftime("%H:%M") == "09:30"
+
+
+def test_a_closed_campaign_is_read_only_but_stays_readable(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    token = csrf_token(client, "/admin/campaign/details/?id=1")
+    assert client.post("/admin/campaign/close/1", data={"csrf_token": token}).status_code == 302
+    details = client.get("/admin/campaign/details/?id=1").get_data(as_text=True)
+    assert 'data-status="closed"' in details and "Đã kết thúc" in details and 'id="close-campaign"' not in details
+    assert client.get("/admin/campaign/edit/?id=1").status_code == 302
+    listing = client.get("/admin/inspection/?search=Y+t%E1%BA%BF").get_data(as_text=True)
+    assert "Phòng Y tế" in listing and 'data-trigger="notify"' not in listing
+    values = form_values(client.get("/admin/inspection/fire/1/notify").get_data(as_text=True), "trigger-form")
+    response = client.post("/admin/inspection/fire/1/notify", data=values)
+    assert response.status_code >= 400
+    with _session(app) as session:
+        assert session.get(Inspection, 1).state == "planned"
+    assert client.get("/admin/documents/").status_code == 200
+    assert "đã kết thúc" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_merged_communes_are_offered_to_the_next_campaign(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    with _session(app) as session:
+        ids = {name: session.scalar(select(Unit.id).where(Unit.name == name)) for name in ("UBND xã Hà Kỳ", "UBND xã Hà Thanh")}
+    path = f"/admin/unit/change/{ids['UBND xã Hà Kỳ']}/merge"
+    values = form_values(client.get(path).get_data(as_text=True), "unit-change-form")
+    values.update(others=str(ids["UBND xã Hà Thanh"]), into_name="UBND xã Hà Tây", full_name="Ủy ban nhân dân xã Hà Tây",
+                  effective_date="01/07/2025", note="Nghị quyết số 1669/NQ-UBTVQH15")
+    assert client.post(path, data=values).status_code == 302
+    draft = new_draft(client)
+    units = client.get(f"/admin/campaign/plan/{draft}/units").get_data(as_text=True)
+    assert 'data-unit="UBND xã Hà Tây"' in units and 'data-unit="UBND xã Hà Kỳ"' not in units
+    page = client.get(f"/admin/unit/history/{ids['UBND xã Hà Kỳ']}").get_data(as_text=True)
+    assert "Hợp nhất" in page and "UBND xã Hà Tây" in page and "30/06/2025" in page
+
+
+def test_splitting_a_unit_needs_two_new_ones(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    with _session(app) as session:
+        unit_id = session.scalar(select(Unit.id).where(Unit.name == "Phòng Kinh tế và Hạ tầng"))
+    path = f"/admin/unit/change/{unit_id}/split"
+    values = form_values(client.get(path).get_data(as_text=True), "unit-change-form")
+    values.update(into="Phòng Kinh tế", effective_date="01/03/2025")
+    response = client.post(path, data=values)
+    assert response.status_code == 422 and "into" in refusals(response)
+    values.update(into="Phòng Kinh tế | Phòng Kinh tế huyện\nPhòng Hạ tầng")
+    assert client.post(path, data=values).status_code == 302
+    with _session(app) as session:
+        assert session.get(Unit, unit_id).valid_to.isoformat() == "2025-02-28"
+        assert session.scalar(select(Unit.full_name).where(Unit.name == "Phòng Kinh tế")) == "Phòng Kinh tế huyện"
+        assert session.scalar(select(Inspection.unit_name).where(Inspection.unit_id == unit_id)) == "Phòng Kinh tế và Hạ tầng"
+
+
+def test_an_outline_is_shown_before_it_is_saved(app):
+    from models import Outline
+
+    client = app.test_client()
+    login(client, "coordinator")
+    draft = new_draft(client)
+    path = f"/admin/campaign/plan/{draft}/outlines"
+    token = csrf_token(client, path)
+
+    def outline_ids():
+        with _session(app) as session:
+            return sorted(session.scalars(select(Outline.id).where(Outline.campaign_id == draft)))
+
+    before = outline_ids()
+    response = client.post(path, data={"csrf_token": token, "unit_kind": "office", "text": "Không phải đề cương", "action": "preview"})
+    assert response.status_code == 422 and "office-outline" in refusals(response)
+    text = "A. ĐẶC ĐIỂM TÌNH HÌNH\nB. KẾT QUẢ\n1. Công tác chỉ đạo, điều hành\na) Kết quả đạt được\n- Việc ban hành văn bản\n+ Kế hoạch CCHC năm\n"
+    response = client.post(path, data={"csrf_token": token, "unit_kind": "office", "text": text, "action": "preview"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'data-section="B.1"' in page and "Kế hoạch CCHC năm" in page
+    assert outline_ids() == before  # shown, not saved
+    assert client.post(path, data={"csrf_token": token, "unit_kind": "office", "text": text, "action": "save"}).status_code == 302
+    assert outline_ids() != before
+    assert client.post(path, data={"csrf_token": token, "unit_kind": "office", "from_campaign": "tuky-2023",
+                                   "action": "reuse"}).status_code == 302
+    with _session(app) as session:
+        outline = session.scalar(select(Outline).where(Outline.campaign_id == draft, Outline.unit_kind == "office"))
+        assert len(outline.sections) == 17

@@ -100,7 +100,6 @@ def test_next_years_campaign_and_a_surprise_inspection(server, page, tmp_path):
     go(page, "#open-inspection")
     page.select_option("#unit", REMOVED)
     page.check("input[name=kind][value=surprise]")
-    page.fill("#visit_date", "")
     page.fill("#reason", "Phản ánh của người dân về việc giải quyết thủ tục hành chính")
     snap(page, "27-open-inspection")
     go(page, "#submit")
@@ -124,7 +123,20 @@ def test_next_years_campaign_and_a_surprise_inspection(server, page, tmp_path):
     assert RADIO in text and "Chủ tịch UBND xã" in text
     snap(page, "28-surprise-minutes")
 
+    # The unit's page: its inspections across the years, under the names they had.
+    go(page, "#unit-history-link")
+    years = page.locator("#unit-cases tbody tr td:first-child").all_inner_texts()
+    assert years[0] == "2027" and "2023" in years
+    snap(page, "29-unit-history")
+    go(page, "text=Đợt kiểm tra")
+    assert page.locator("span[data-status=active]").count() == 2
+    go(page, "a:text('Kiểm tra công tác cải cách hành chính, hoạt động công vụ năm 2027')")
+    assert "Bắt đầu đợt kiểm tra" in page.inner_text("#campaign-history")
+    snap(page, "30-campaign-2027")
+
     # Last year's campaign stays readable under its own name, dates and outlines.
     page.select_option("#campaign-choice", "tuky-2023")
     page.wait_for_load_state()
-    assert "năm 2023" in page.inner_text("h2")
+    go(page, "text=Tổng quan")
+    assert page.inner_text("h2") == "Kiểm tra công tác cải cách hành chính, hoạt động công vụ năm 2023"
+    snap(page, "31-dashboard-2023")

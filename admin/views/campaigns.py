@@ -14,13 +14,13 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import ValidationError, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from models import Campaign, Unit
+from models import AuditEntry, Campaign
 from vocabulary.campaigns import ACTIVE, CAMPAIGN_STATUS_LABELS, CLOSED, DRAFT, ISSUER_LEVEL_LABELS, PLANNED_KINDS, category_label
 from vocabulary.day_counting import CALENDAR, WORKING
-from vocabulary.i18n import N_, _, format_date, gettext
-from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS
+from vocabulary.i18n import N_, _, format_date, format_datetime, gettext
+from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS, action_label
 from web.database import db_session
 from workflow.campaigns import drafts
 from workflow.campaigns import units as unit_registry
@@ -102,6 +102,21 @@ class NewCampaignForm(Form):
     year = IntegerField(lazy_gettext(N_("Year")), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     code = StringField(lazy_gettext(N_("Code")), validators=[DataRequired(), Length(max=50)],
                        description=lazy_gettext(N_("A short name without spaces, e.g. tuky-2027; used in the CLI and the API.")))
+    # A blank campaign only: what a plan cannot do without; the rest is set at the first step.
+    issuer = StringField(lazy_gettext(N_("Issuing body")), validators=[Optional(), Length(max=200)],
+                         render_kw={"placeholder": "Ủy ban nhân dân xã …"})
+    issuer_level = SelectField(lazy_gettext(N_("Level of the issuing body")), default="xa",
+                               choices=[(code, lazy_gettext(text)) for code, text in ISSUER_LEVEL_LABELS.items()])
+    place = StringField(lazy_gettext(N_("Place")), validators=[Optional(), Length(max=100)])
+    signer_title = StringField(lazy_gettext(N_("Signer's title")), default="Chủ tịch", validators=[Optional(), Length(max=100)])
+    window_start = DateField(lazy_gettext(N_("Inspections from")), format=DATE_FORMAT, validators=[Optional()], widget=VietnameseDatePicker())
+    window_end = DateField(lazy_gettext(N_("Inspections until")), format=DATE_FORMAT, validators=[Optional()], widget=VietnameseDatePicker())
+
+
+# The plan file's names of the fields a blank campaign is refused on, and the form's.
+BLANK_FIELDS = {"issuer.name": "issuer", "issuer.level": "issuer_level", "issuer.place": "place",
+                "issuer.signer_title": "signer_title", "window.start": "window_start", "window.end": "window_end",
+                "window": "window_end", "code": "code", "year": "year"}
 
 
 class ProposalForm(Form):
@@ -173,6 +188,17 @@ class CampaignView(AuditedModelView):
             return self.get_url(".plan_view", campaign_id=campaign.id, step="settings")
         return self.get_url(".details_view", id=campaign.id)
 
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        """A draft is edited at the first step of its planning; a closed campaign is not edited."""
+        campaign = self.get_one(request.args.get("id", "")) if request.args.get("id", "").isdigit() else None
+        if campaign is not None and campaign.status == DRAFT:
+            return redirect(self.get_url(".plan_view", campaign_id=campaign.id, step="settings"))
+        if campaign is not None and campaign.status == CLOSED:
+            flash(gettext("A closed campaign is read only."), "error")
+            return redirect(self.get_url(".details_view", id=campaign.id))
+        return super().edit_view()
+
     def on_model_change(self, form, model, is_created):
         if model.status == CLOSED:
             raise ValidationError(gettext("A closed campaign is read only."))
@@ -204,10 +230,10 @@ class CampaignView(AuditedModelView):
                     draft = drafts.copy_campaign(db_session(), form.source.data, new_code=form.code.data.strip(), year=form.year.data,
                                                  actor=current_actor(), now=now())
                 else:
-                    draft = drafts.create_draft(db_session(), blank_plan(form.code.data.strip(), form.year.data),
-                                                actor=current_actor(), now=now())
+                    draft = drafts.create_draft(db_session(), blank_plan(form), actor=current_actor(), now=now())
             except WorkflowError as error:
-                general, status = show_problems(form, error.problems), error.http_status
+                named = [Problem(problem.text, BLANK_FIELDS.get(problem.field or "", problem.field)) for problem in error.problems]
+                general, status = show_problems(form, named), error.http_status
             else:
                 flash(gettext("Draft campaign {title} created: check each step, then create the cases.").format(title=draft.title), "success")
                 return redirect(self.get_url(".plan_view", campaign_id=draft.id, step="settings"))
@@ -218,8 +244,10 @@ class CampaignView(AuditedModelView):
     @expose("/details/")
     def details_view(self):
         campaign = self._campaign(int(request.args.get("id", "0") or 0) if request.args.get("id", "").isdigit() else 0)
+        history = db_session().scalars(select(AuditEntry).where(AuditEntry.entity == "campaign", AuditEntry.entity_id == campaign.id)
+                                       .order_by(AuditEntry.seq)).all()
         return self.render("admin/campaigns/details.html", campaign=campaign, status_badge=status_badge, format_date=format_date,
-                           summary=_summary(campaign),
+                           summary=_summary(campaign), history=history, action_label=action_label, format_datetime=format_datetime,
                            kind_label=lambda kind: gettext(KIND_LABELS[kind]))
 
     @expose("/close/<int:campaign_id>", methods=("POST",))
@@ -281,8 +309,7 @@ class CampaignView(AuditedModelView):
                 flash(gettext("The list of units was saved."), "success")
                 return self._next(campaign, "units")
         listed = {line.unit_id: line.kind for line in campaign.units}
-        candidates = sorted(unit_registry.units_current_on(db_session(), campaign.window_start),
-                            key=lambda unit: (unit.id not in listed, unit.kind, unit.name))
+        candidates = planning.in_plan_order(campaign, unit_registry.units_current_on(db_session(), campaign.window_start))
         return self._page(campaign, "units", status, units=candidates, listed=listed, problems=problems,
                           kinds=[(kind, gettext(KIND_LABELS[kind])) for kind in PLANNED_KINDS],
                           category_label=category_label, unit_kind_label=lambda kind: gettext(UNIT_KIND_LABELS[kind]))
@@ -319,7 +346,7 @@ class CampaignView(AuditedModelView):
 
     def _step_schedule(self, campaign: Campaign):
         form = ProposalForm(prefix="proposal")
-        if not form.is_submitted():
+        if request.form.get("action") != "propose":  # the proposal's own values, unless it was just refused
             form.first_notice.data = campaign.schedule_from
             form.visits_per_day.data = campaign.visits_per_day
             form.slots.data = ", ".join(slot.strftime("%H:%M") for slot in sorted(SLOT_TIMES[: campaign.visits_per_day]))
@@ -391,9 +418,15 @@ def problems_by_field(problems: list[Problem]) -> dict[str, str]:
     return {field: "; ".join(texts) for field, texts in found.items()}
 
 
-def blank_plan(code: str, year: int) -> dict:
-    """A blank campaign: the plan file's defaults, to be filled in at the first step."""
-    return {"code": code, "year": year, "title": gettext("Inspection of administrative reform and public service in {year}").format(year=year)}
+def blank_plan(form: NewCampaignForm) -> dict:
+    """A blank campaign from the new-campaign form: the plan file's defaults for the rest."""
+    return {
+        "code": form.code.data.strip(), "year": form.year.data,
+        "title": gettext("Inspection of administrative reform and public service in {year}").format(year=form.year.data),
+        "issuer": {"name": form.issuer.data or "", "level": form.issuer_level.data, "place": form.place.data or "",
+                   "signer_title": form.signer_title.data or ""},
+        "window": {"start": form.window_start.data, "end": form.window_end.data},
+    }
 
 
 def _items_of(outline) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 
+from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import gettext
 from web.database import db_session
 from web.files import file_store
@@ -46,15 +47,16 @@ class CaseFileViews:
 
     def case_file_context(self, inspection) -> dict:
         actor = current_actor()
+        changing = inspection.campaign.status != CLOSED  # a closed campaign's cases are read, not changed
         return {
             "files": attachments.case_attachments(db_session(), inspection.id, actor),
             "attachment_label": attachments.kind_label,
             "upload_kinds": [kind for kind in uploads.UPLOAD_KINDS if actor.role != "unit" or kind in uploads.UNIT_UPLOAD_KINDS],
-            "may_attach": actor.may_edit("attach", inspection.unit_id),
+            "may_attach": changing and actor.may_edit("attach", inspection.unit_id),
             "documents": [(kind, gettext(spec.label)) for kind, spec in CASE_DOCUMENTS.items()
-                          if actor.role in spec.roles and inspection.state in DOCUMENT_FROM[kind]],
-            "may_review": actor.may_edit("review_section", inspection.unit_id) and inspection.state in REVIEW_FROM,
-            "may_decide": actor.may_edit("review_finding", inspection.unit_id) and findings.may_review_findings(inspection),
+                          if changing and actor.role in spec.roles and inspection.state in DOCUMENT_FROM[kind]],
+            "may_review": changing and actor.may_edit("review_section", inspection.unit_id) and inspection.state in REVIEW_FROM,
+            "may_decide": changing and actor.may_edit("review_finding", inspection.unit_id) and findings.may_review_findings(inspection),
         }
 
     @expose("/attach/<int:case_id>", methods=("POST",))

@@ -16,7 +16,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
 from models import AuditEntry, Inspection, Unit
-from vocabulary.campaigns import ACTIVE
+from vocabulary.campaigns import ACTIVE, CLOSED, ISSUER_LEVELS
 from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
 from web.database import db_session
@@ -115,11 +115,11 @@ class UnitKindFilter(BaseSQLAFilter):
 class OpenForm(Form):
     unit = SelectField(lazy_gettext(N_("Unit")), choices=[], validate_choice=False)
     kind = RadioField(lazy_gettext(N_("Kind of inspection")), default=Kind.SURPRISE.value, choices=[
-        (Kind.SURPRISE.value, lazy_gettext(N_("Surprise inspection: no notice, on the day; the radio reporter is invited"))),
+        (Kind.SURPRISE.value, lazy_gettext(N_("Surprise inspection: no notice, on the day"))),
         (Kind.DIRECT.value, lazy_gettext(N_("Direct inspection added to the plan: a schedule notice is sent first"))),
         (Kind.SELF.value, lazy_gettext(N_("Self-inspection added to the plan"))),
     ])
-    visit_date = trigger_forms.date_field(N_("Inspection date"))
+    visit_date = trigger_forms.date_field(N_("Planned inspection date"))
     visit_time = TimeField(lazy_gettext(N_("Time")), format="%H:%M", validators=[Optional()], widget=TextInput(),
                            render_kw={"placeholder": "HH:MM", "inputmode": "numeric"})
     reason = TextAreaField(lazy_gettext(N_("Reason")), render_kw={"rows": 3},
@@ -211,7 +211,7 @@ class CaseView(CaseFileViews, SecureModelView):
             entries=entries,
             diagram=render_svg(dot_source(workflow, path, inspection.state)),
             buttons=trigger_buttons(inspection, small=False),
-            can_correct=current_actor().may_edit("correct", inspection.unit_id),
+            can_correct=inspection.campaign.status != CLOSED and current_actor().may_edit("correct", inspection.unit_id),
             state_badge=state_badge,
             due_cell=due_cell,
             late_cell=late_cell,
@@ -298,8 +298,9 @@ class CaseView(CaseFileViews, SecureModelView):
         campaign = campaign_context.chosen()
         form = OpenForm()
         form.unit.choices = [(unit.name, unit.name) for unit in unit_registry.units_current_on(db_session(), today())]
-        if not form.is_submitted():
-            form.visit_date.data = today()
+        if campaign is not None:  # the plan invites the issuing body's own radio (III.1.c)
+            form.kind.choices[0] = (Kind.SURPRISE.value, gettext("Surprise inspection: no notice, on the day; the reporter of {radio} is invited")
+                                    .format(radio=ISSUER_LEVELS[campaign.issuer_level].radio))
         general, status = [], 200
         if campaign is None or campaign.status != ACTIVE:
             general, status = [gettext("Choose a running campaign in the bar at the top first: cases are opened in a running campaign.")], 409

@@ -4,7 +4,7 @@ inspections across the years — its predecessors' too — with the findings of 
 the plan's last content item checks ("việc khắc phục những tồn tại, hạn chế của kỳ kiểm tra lần trước")."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect
 from flask_admin import expose
 from flask_babel import lazy_gettext
 from markupsafe import Markup
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import Campaign, Inspection, Unit
 from vocabulary.campaigns import UNIT_CATEGORIES, UNIT_CHANGE_LABELS, category_label
@@ -43,7 +44,9 @@ class RenameForm(ChangeForm):
 
 
 class MergeForm(ChangeForm):
-    others = SelectMultipleField(lazy_gettext(N_("Merged with")), choices=[], coerce=int, validate_choice=False)
+    others = SelectMultipleField(lazy_gettext(N_("Merged with")), choices=[], coerce=int, validate_choice=False,
+                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                 render_kw={"class": "list-unstyled checkbox-list"})
     into_name = StringField(lazy_gettext(N_("Name of the merged unit")), validators=[DataRequired(), Length(max=200)],
                             description=lazy_gettext(N_("The name of one of them, or a new name (a new unit is created).")))
     full_name = StringField(lazy_gettext(N_("Full name of a new unit")), validators=[Optional(), Length(max=300)])

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Inspection
+from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import _
 from vocabulary.states import State, trigger_label
 from workflow import audit
@@ -142,7 +143,7 @@ def available_triggers(session: Session, inspection: Inspection, actor: Actor, n
     """The triggers ``actor`` could fire on the case now: allowed from its state, allowed for the
     role, and passing every guard that does not depend on data still to be entered."""
     workflow = workflow_for(inspection.kind, inspection.unannounced)
-    if not actor.sees_unit(inspection.unit_id):
+    if not actor.sees_unit(inspection.unit_id) or inspection.campaign.status == CLOSED:  # a closed campaign is read only
         return []
     allowed = [t for t in workflow.triggers_from(inspection.state) if actor.may_fire(t, inspection.unit_id)]
     return workflow.possible(CaseContext(session, inspection, inspection.campaign, now, actor), allowed)
