@@ -17,6 +17,14 @@ def case_of(app, unit_name: str) -> int:
         return db_session().scalar(select(Inspection.id).where(Inspection.unit_name == unit_name, Inspection.kind == "direct"))
 
 
+def criterion_id(app, kind: str, code: str) -> int:
+    with app.app_context():
+        from models import CriteriaSet, Criterion
+        from web.database import db_session
+
+        return db_session().scalar(select(Criterion.id).join(CriteriaSet).where(CriteriaSet.unit_kind == kind, Criterion.code == code))
+
+
 def load_samples(client) -> None:
     token = csrf_token(client, "/admin/scoring/")
     for kind in ("office", "commune"):
@@ -40,14 +48,15 @@ def test_the_office_loads_the_samples_and_a_unit_scores_only_itself(app):
     page = unit.get(f"/admin/scoring/case/{own}").get_data(as_text=True)
     assert 'name="value-' in page and "Bình quân" not in page
     token = csrf_token(unit, f"/admin/scoring/case/{own}")
-    response = unit.post(f"/admin/scoring/case/{own}", data={"csrf_token": token, "action": "save", "value-4": "120"})
+    plan, done = criterion_id(app, "office", "1.1.1"), criterion_id(app, "office", "1.1.2")
+    response = unit.post(f"/admin/scoring/case/{own}", data={"csrf_token": token, "action": "save", f"value-{done}": "120"})
     assert response.status_code == 422 and "tỷ lệ phải từ 0 đến 100" in response.get_data(as_text=True)
-    response = unit.post(f"/admin/scoring/case/{own}", data={"csrf_token": token, "action": "submit", "value-3": "1",
-                                                             "evidence-3": (io.BytesIO(samples.PDF), "Kế hoạch CCHC.pdf")},
+    response = unit.post(f"/admin/scoring/case/{own}", data={"csrf_token": token, "action": "submit", f"value-{plan}": "1",
+                                                             f"evidence-{plan}": (io.BytesIO(samples.PDF), "Kế hoạch CCHC.pdf")},
                          content_type="multipart/form-data")
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'data-field="value-4">1.1.2: chưa chấm điểm.' in page
-    assert 'data-field="evidence-3"' not in page and "Đã lưu tạm, nhưng chưa gửi được" in page
+    assert response.status_code == 422 and f'data-field="value-{done}">1.1.2: chưa chấm điểm.' in page
+    assert f'data-field="evidence-{plan}"' not in page and "Đã lưu tạm, nhưng chưa gửi được" in page
     assert "Kế hoạch CCHC.pdf" in page  # the draft was saved with its evidence; only the submission was refused
     inspector = app.test_client()
     login(inspector, "inspector")
