@@ -8,7 +8,9 @@ from admin.views.audit import AuditView
 from admin.views.cases import CaseView
 from admin.views.dashboard import DashboardView
 from admin.views.documents import DocumentsView
-from admin.views.reference import CampaignView, UnitView, UserView
+from admin.views.campaigns import CampaignView
+from admin.views.reference import UserView
+from admin.views.units import UnitView
 from vocabulary.config import PROJECT_DIR
 from vocabulary.roles import ROLES
 
