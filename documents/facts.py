@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from . import texts
+
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
@@ -16,9 +18,9 @@ def weekday_and_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]}, {dmy(day)}"
 
 
-def clock(moment: time | None) -> str:
-    """"08 giờ 00"."""
-    return f"{moment.hour:02d} giờ {moment.minute:02d}" if moment else ""
+def clock(moment: time | None, blank: str = "") -> str:
+    """"08 giờ 00"; ``blank`` when there is no time (dots to write it by hand)."""
+    return f"{moment.hour:02d} giờ {moment.minute:02d}" if moment else blank
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,27 @@ class CampaignFacts:
     year: int
     issuer: str  # "Ủy ban nhân dân huyện Tứ Kỳ"
     place: str
-    plan: str  # how the documents cite the plan
-    team_decision: str | None  # "Quyết định số 2025/QĐ-UBND ngày 17/07/2023"
+    plan: str  # how the documents cite the plan: "Kế hoạch số …/KH-UBND ngày …/…/2023 của UBND huyện Tứ Kỳ về …"
+    team_decision: str | None  # "Quyết định số 2025/QĐ-UBND ngày 17/07/2023 của UBND huyện Tứ Kỳ về việc kiện toàn …"
     signer_title: str
     signer_name: str
     report_lead_days: int
+    office: str = "Phòng Nội vụ"  # who reports to the Chairman (plan, V.1)
+    office_head_title: str = "Trưởng phòng"
+    office_head_name: str | None = None
+    summary_assessment: str | None = None
+    summary_models: str | None = None
+    summary_reminders: str | None = None
+    summary_violations: str | None = None
+
+    @property
+    def locality(self) -> str:
+        """"huyện Tứ Kỳ": the issuer without "Ủy ban nhân dân"."""
+        return self.issuer.replace("Ủy ban nhân dân", "", 1).strip()
+
+    @property
+    def radio(self) -> str:
+        return texts.RADIO.format(locality=self.locality)
 
     @property
     def issuer_short(self) -> str:
@@ -56,6 +74,7 @@ class SectionFacts:
     title: str
     achieved: str | None = None
     shortcomings: str | None = None
+    causes: str | None = None
     missing: tuple[str, ...] = ()
     reviewed: bool = False
 
@@ -75,11 +94,11 @@ class FindingFacts:
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT[self.status]
+        return texts.STATUS[self.status]
 
     @property
     def decision_text(self) -> str:
-        return DECISION_TEXT[self.accepted]
+        return texts.DECISION[self.accepted]
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,7 @@ class CaseFacts:
     unit: str  # the unit's name as the plan writes it
     unit_full: str  # its full official name
     unit_kind: str  # "office" / "commune"
+    kind: str  # "direct", "surprise", …
     kind_label: str
     state_label: str
     visit_date: date | None = None
@@ -97,7 +117,17 @@ class CaseFacts:
     notice_date: date | None = None
     received_date: date | None = None
     team: str | None = None
+    radio: str | None = None
+    chair: str | None = None
+    secretary: str | None = None
+    visit_started: time | None = None
+    visit_ended: time | None = None
+    unit_attendees: tuple[str, ...] = ()
     participants: str | None = None
+    unit_signer: str | None = None
+    unit_signer_title: str | None = None
+    team_assessment: str | None = None
+    unit_opinion: str | None = None
     minutes_number: str | None = None
     minutes_date: date | None = None
     conclusion_number: str | None = None
@@ -115,9 +145,4 @@ class CaseFacts:
 
     @property
     def late_text(self) -> str:
-        return ", ".join(LATE_TEXT.get(step, step) for step in self.late_steps)
-
-
-STATUS_TEXT = {"open": "Chưa báo cáo", "done": "Đã khắc phục", "in_progress": "Đang khắc phục", "not_done": "Chưa khắc phục"}
-DECISION_TEXT = {True: "Đạt yêu cầu", False: "Chưa đạt yêu cầu", None: "Chưa đánh giá"}
-LATE_TEXT = {"report": "gửi báo cáo", "minutes": "thông qua biên bản", "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục"}
+        return ", ".join(texts.LATE.get(step, step) for step in self.late_steps)

@@ -6,6 +6,7 @@ the domain only needs the time zone, through :func:`local_date`.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -27,6 +28,13 @@ def _default_files_dir() -> Path:
     return PROJECT_DIR / "instance" / "files"
 
 
+def _soffice(value: str | None) -> str | None:
+    """``SOFFICE``: LibreOffice's program for the PDFs; unset, the one on the PATH; ``off``: none."""
+    if value and value.strip().lower() in ("off", "0", "no", "false"):
+        return None
+    return value or shutil.which("soffice")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
@@ -36,6 +44,8 @@ class Settings:
     # Where uploaded and generated files are kept (never under a static folder), and how big one may be.
     files_dir: Path = field(default_factory=_default_files_dir)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+    # LibreOffice, to give every document as PDF too; None where it is not installed (or turned off).
+    soffice: str | None = None
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> "Settings":
@@ -47,6 +57,7 @@ class Settings:
             timezone=env.get("TIMEZONE") or DEFAULT_TIMEZONE,
             files_dir=Path(env["FILES_DIR"]) if env.get("FILES_DIR") else _default_files_dir(),
             max_upload_bytes=int(float(env.get("MAX_UPLOAD_MB") or DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024),
+            soffice=_soffice(env.get("SOFFICE")),
         )
 
 

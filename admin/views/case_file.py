@@ -104,7 +104,7 @@ class CaseFileViews:
             def change():
                 review.review_section(
                     db_session(), inspection.id, code, achieved=request.form.get("achieved"),
-                    shortcomings=request.form.get("shortcomings"),
+                    shortcomings=request.form.get("shortcomings"), causes=request.form.get("causes"),
                     missing_items=[int(i) for i in request.form.getlist("missing") if i.isdigit()],
                     actor=current_actor(), now=now(), expected_version=_version())
 

@@ -40,8 +40,8 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 # the office's; reviewing the report and the findings is the team's; units add files to their own
 # cases; documents are rendered by the office and the team (which documents: workflow.casefile.rendering).
 EDITS_BY_ROLE: dict[str, frozenset[str]] = {
-    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document"}),
-    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document"}),
+    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "summary_content"}),
+    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "summary_content"}),
     "inspector": frozenset({"review_section", "review_finding", "attach", "render_document"}),
     "unit": frozenset({"attach"}),
 }
