@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from vocabulary.config import PROJECT_DIR, Settings
+from workflow.casefile.rendering import pdf_converter
 from workflow.records.files import FileStore
 
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_database(app, settings.database_url)
     app.extensions["file_store"] = FileStore.from_settings(settings)
+    app.extensions["pdf_converter"] = pdf_converter(settings.soffice)
     init_i18n(app, settings)
     app.register_blueprint(health)
     init_admin(app)

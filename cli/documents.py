@@ -9,9 +9,10 @@ import click
 from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
+from vocabulary.config import Settings
 from vocabulary.i18n import format_date, format_datetime
 from web.files import file_store
-from workflow.casefile.rendering import DOCUMENT_KINDS, render_document
+from workflow.casefile.rendering import DOCUMENT_KINDS, FORMATS, pdf_converter, render_document
 from workflow.casefile.uploads import UPLOAD_KINDS, attach
 from workflow.errors import WorkflowError
 from workflow.records.attachments import campaign_attachments, case_attachments, get_attachment
@@ -37,19 +38,21 @@ def _save(content: bytes, out: Path) -> None:
     out.write_bytes(content)
 
 
-@group.command("render", help="Produce a document and keep it as a file of the case (minutes, conclusion-notice) "
-               "or of the campaign (schedule-notice, summary-report, summary-xlsx).")
+@group.command("render", help="Produce a document and keep it as a file of the case (unit-schedule-notice, minutes, "
+               "conclusion-notice) or of the campaign (schedule-notice, summary-report, summary-xlsx).")
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
-@click.option("--case", "inspection_id", type=int, help="The case (minutes, conclusion-notice).")
+@click.option("--case", "inspection_id", type=int, help="The case (unit-schedule-notice, minutes, conclusion-notice).")
 @click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True, help="The campaign (campaign documents).")
 @click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
 @click.option("--reason", help="Why another number is used.")
 @click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the document (default: today).")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="docx", show_default=True,
+              help="pdf: the DOCX (XLSX) converted by LibreOffice (setting SOFFICE), kept beside it.")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
 @as_option
 @at_option
 def render_command(kind: str, inspection_id: int | None, campaign_code: str, number: str | None, reason: str | None,
-                   doc_date, out: Path | None, as_email: str | None, at: str | None) -> None:
+                   doc_date, file_format: str, out: Path | None, as_email: str | None, at: str | None) -> None:
     now = moment_option(at)
     kind = kind.replace("-", "_")
     store = file_store()
@@ -60,6 +63,7 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str, num
             attachment = render_document(
                 session, store, kind, actor=actor, now=now, inspection_id=inspection_id, campaign_id=campaign_id,
                 number=number, doc_date=doc_date.date() if doc_date else None, number_reason=reason,
+                format=file_format, pdf=pdf_converter(Settings.from_env().soffice) if file_format == "pdf" else None,
             )
         except WorkflowError as error:
             fail(error)

@@ -6,7 +6,6 @@ from datetime import date, time
 
 from . import texts
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
 def dmy(day: date | None) -> str:
@@ -15,12 +14,12 @@ def dmy(day: date | None) -> str:
 
 def weekday_and_date(day: date) -> str:
     """"Thứ Năm, 27/07/2023"."""
-    return f"{WEEKDAYS[day.weekday()]}, {dmy(day)}"
+    return f"{texts.WEEKDAYS[day.weekday()]}, {dmy(day)}"
 
 
 def clock(moment: time | None, blank: str = "") -> str:
     """"08 giờ 00"; ``blank`` when there is no time (dots to write it by hand)."""
-    return f"{moment.hour:02d} giờ {moment.minute:02d}" if moment else blank
+    return texts.TIME.format(hour=moment.hour, minute=moment.minute) if moment else blank
 
 
 @dataclass(frozen=True)

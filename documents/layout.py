@@ -124,7 +124,7 @@ def _rule_below(paragraph: Paragraph, width_cm: float) -> None:
     side = Emu(max(0, (available - Cm(width_cm)) // 2))
     rule.paragraph_format.left_indent = side
     rule.paragraph_format.right_indent = side
-    rule.paragraph_format.space_before = Pt(3)
+    rule.paragraph_format.space_before = Pt(5)
     _font(rule.add_run(""), 2)
 
 
@@ -292,13 +292,14 @@ class OfficialDocument:
             self._line(left, recipient, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
         self._signature(right, signature)
 
-    def _signature(self, cell: _Cell, signature: Signature, size: float = 14) -> None:
-        if signature.on_behalf:
-            self._line(cell, signature.on_behalf, size, bold=True)
-        for line in signature.title.split("\n"):
+    def _signature(self, cell: _Cell, signature: Signature, size: float = 14, title_lines: int = 0) -> None:
+        """The block: on whose behalf, the title, room for the handwritten signature, the name.
+        ``title_lines`` pads the title so that names side by side stand on one line."""
+        lines = ([signature.on_behalf] if signature.on_behalf else []) + signature.title.split("\n")
+        for line in lines:
             self._line(cell, line, size, bold=True)
-        for _ in range(4 if signature.name else 3):  # room for the handwritten signature
-            self._line(cell, "", size)
+        for _ in range(max(0, title_lines - len(lines)) + (4 if signature.name else 3)):
+            self._line(cell, "\u00a0", size)  # a space of the block's size: blank lines as high as the title's
         if signature.name:
             self._line(cell, signature.name, size, bold=True)
 
@@ -312,9 +313,10 @@ class OfficialDocument:
         _no_borders(table)
         table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         width = Emu(TEXT_WIDTH // len(signatures))
+        title_lines = max(len(s.title.split("\n")) + bool(s.on_behalf) for s in signatures)
         for column, cell, signature in zip(table.columns, table.rows[0].cells, signatures):
             column.width = cell.width = width
-            self._signature(cell, signature, 13)
+            self._signature(cell, signature, 13, title_lines)
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -34,7 +34,7 @@ def build(campaign: CampaignFacts, case: CaseFacts, number: str) -> bytes:
     if campaign.team_decision:
         document.paragraph(texts.MINUTES_DECISION.format(decision=campaign.team_decision))
     document.paragraph(texts.MINUTES_OPENING.format(
-        time=clock(case.visit_started or case.visit_time, texts.BLANK + " giờ " + texts.BLANK), day=dmy(visited),
+        time=clock(case.visit_started, texts.TIME_BLANK), day=dmy(visited),
         venue=texts.VENUE_IN_TEXT.format(unit=case.unit_full), issuer=campaign.issuer_short, subject=subject,
     ))
 
@@ -71,7 +71,7 @@ def build(campaign: CampaignFacts, case: CaseFacts, number: str) -> bytes:
     document.text_or_dots(case.team_assessment)
     document.part(texts.MINUTES_OPINION)
     document.text_or_dots(case.unit_opinion)
-    document.paragraph(texts.MINUTES_CLOSING.format(time=clock(case.visit_ended, texts.BLANK + " giờ " + texts.BLANK)))
+    document.paragraph(texts.MINUTES_CLOSING.format(time=clock(case.visit_ended, texts.TIME_BLANK)))
     unit_title = texts.MINUTES_UNIT_SIGNER.format(unit=case.unit.upper())
     if case.unit_signer_title:
         unit_title += "\n" + case.unit_signer_title.upper()

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Sequence
 
 from . import texts
-from .facts import CampaignFacts, CaseFacts, clock, weekday_and_date
+from .facts import CampaignFacts, CaseFacts, clock, dmy, weekday_and_date
 from .layout import Heading, OfficialDocument, Signature
 
 
@@ -64,8 +64,10 @@ def build_for_unit(campaign: CampaignFacts, case: CaseFacts, number: str, day: d
     _opening(document, campaign, number, day, texts.SCHEDULE_SUBJECT_UNIT.format(year=campaign.year, unit=case.unit_full))
     document.paragraph(texts.SCHEDULE_INTRO_UNIT.format(issuer=campaign.issuer, subject=texts.SUBJECT.format(year=campaign.year), unit=case.unit_full))
     document.part(texts.SCHEDULE_TIME_HEADING)
-    when = weekday_and_date(case.visit_date) if case.visit_date else texts.BLANK_LONG
-    document.paragraph(texts.SCHEDULE_TIME.format(time=clock(case.visit_time, texts.BLANK + " giờ " + texts.BLANK), day=when))
+    document.paragraph(texts.SCHEDULE_TIME.format(
+        time=clock(case.visit_time, texts.TIME_BLANK),
+        weekday=texts.WEEKDAYS[case.visit_date.weekday()] if case.visit_date else texts.BLANK, date=dmy(case.visit_date) or texts.BLANK_LONG,
+    ))
     document.paragraph(texts.SCHEDULE_VENUE.format(venue=texts.VENUE.format(unit=case.unit_full)))
     document.part(texts.SCHEDULE_ATTENDEES_HEADING)
     _team(document, campaign)

@@ -19,7 +19,7 @@ DATE_FORMAT = "DD/MM/YYYY"
 FONT = "Times New Roman"
 # Column widths (characters), in the order of texts.SHEET_COLUMNS: narrow enough that the 17
 # columns fit an A4 landscape page at about 80 %, wide enough for the 2023 unit names.
-WIDTHS = (4.5, 26, 22, 12, 16, 10.5, 10.5, 10.5, 10.5, 10.5, 10.5, 10.5, 7.5, 7.5, 10.5, 10.5, 15)
+WIDTHS = (4.5, 24, 19, 11, 15, 9.5, 10, 9.5, 9.5, 9.5, 10, 9.5, 7, 7, 9.5, 9.5, 14)
 LINE_POINTS = 13.5  # one line of 10 pt text; Calc does not grow a wrapped row by itself
 THIN = Side(style="thin", color="000000")
 

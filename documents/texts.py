@@ -21,6 +21,9 @@ TEAM = "ĐOÀN KIỂM TRA"
 # Dots inside a sentence, where a time, a number or a name is still to be written by hand.
 BLANK = "……"
 BLANK_LONG = "……………………"
+TIME = "{hour:02d} giờ {minute:02d}"
+TIME_BLANK = "…… giờ ……"
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 # How many dotted lines stand for a part with no content yet.
 DOTTED_LINES = 2
 
@@ -76,7 +79,7 @@ SCHEDULE_COLUMNS = ("STT", "Cơ quan, đơn vị được kiểm tra", "Ngày ki
 VENUE = "Trụ sở {unit}"
 VENUE_IN_TEXT = "trụ sở {unit}"
 SCHEDULE_TIME_HEADING = "1. Thời gian, địa điểm"
-SCHEDULE_TIME = "- Thời gian: {time}, {day}."
+SCHEDULE_TIME = "- Thời gian: {time}, {weekday} ngày {date}."
 SCHEDULE_VENUE = "- Địa điểm: {venue}."
 SCHEDULE_ATTENDEES_HEADING = "2. Thành phần làm việc"
 SCHEDULE_ATTENDEES_TEAM = "- Đoàn kiểm tra của {issuer} (thành phần theo {decision}); mời phóng viên {radio} tham gia đưa tin."

@@ -248,3 +248,49 @@ def test_page_numbers_from_the_second_page_at_the_top(golden):
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert first.split()[0] != "1" and second.split()[0] == "2"
+
+
+TYPES = {"schedule_notice": "THÔNG BÁO", "unit_schedule_notice": "THÔNG BÁO", "conclusion_notice": "THÔNG BÁO",
+         "minutes": "BIÊN BẢN KIỂM TRA", "summary_report": "BÁO CÁO"}
+
+
+def _lines(pdf: Path, page: int = 1) -> list[tuple[str, float, float, float, float]]:
+    """(text, xMin, yMin, xMax, yMax) of each line of ``page``, in points, in reading order."""
+    html = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    found = []
+    for box, body in re.findall(r"<line (.*?)>(.*?)</line>", html, re.S):
+        x0, y0, x1, y1 = (float(value) for value in re.findall(r'="([\d.]+)"', box))
+        found.append((" ".join(re.findall(r">([^<]+)</word>", body)), x0, y0, x1, y1))
+    return found
+
+
+def _longest_dark_run(pdf: Path, top: float, height: float) -> float:
+    """The longest horizontal run of dark pixels in a band of page 1 (72 dpi: a pixel is a point)."""
+    pgm = subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "72", "-gray", "-y", str(int(top)), "-H", str(int(height) + 1),
+                          "-W", "595", "-x", "0", str(pdf)], check=True, capture_output=True).stdout
+    header = pgm.split(b"\n", 3)
+    width, rows = (int(value) for value in header[1].split())
+    pixels = header[3]
+    best = 0
+    for row in range(rows):
+        run = 0
+        for value in pixels[row * width:(row + 1) * width]:
+            run = run + 1 if value < 160 else 0
+            best = max(best, run)
+    return float(best)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", sorted(TYPES))
+def test_the_rule_under_the_subject_is_a_third_to_a_half_of_its_line(golden, kind):
+    lines = _lines(golden[kind].pdf)
+    start = next(index for index, line in enumerate(lines) if line[0] == TYPES[kind])
+    subject = [lines[start + 1]]
+    for line in lines[start + 2:]:
+        if line[2] - subject[-1][4] > 4 or line[0].startswith(("Căn cứ", "Thực hiện", "Kính gửi")):
+            break
+        subject.append(line)
+    widest = max(line[3] - line[1] for line in subject)
+    rule = _longest_dark_run(golden[kind].pdf, subject[-1][4] - 1, 12)
+    assert widest / 3 <= rule <= widest / 2, f"{kind}: rule {rule:.0f} pt under a subject line of {widest:.0f} pt"

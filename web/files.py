@@ -3,8 +3,14 @@ from __future__ import annotations
 
 from flask import current_app
 
+from documents.pdf import PdfConverter
 from workflow.records.files import FileStore
 
 
 def file_store() -> FileStore:
     return current_app.extensions["file_store"]
+
+
+def pdf_converter() -> PdfConverter | None:
+    """LibreOffice for the PDFs (setting ``SOFFICE``), or None where there is none."""
+    return current_app.extensions.get("pdf_converter")

@@ -62,7 +62,9 @@ class DayListField(TextAreaField):
 
 class CampaignView(AuditedModelView):
     column_list = ("code", "year", "title", "window_start", "window_end", "day_counting")
-    form_excluded_columns = ("inspections", "outlines", "version", "audit_seq", "audit_head", "created_at", "updated_at")
+    # The summary report's content is written on the documents page (Văn bản), beside the report.
+    form_excluded_columns = ("inspections", "outlines", "version", "audit_seq", "audit_head", "created_at", "updated_at",
+                             "summary_assessment", "summary_models", "summary_reminders", "summary_violations")
     form_overrides = {"extra_days_off": DayListField, "makeup_workdays": DayListField, "day_counting": SelectField}
     form_args = {
         "day_counting": {"choices": [(CALENDAR, label(N_("Calendar days"))), (WORKING, label(N_("Working days")))]},
@@ -74,6 +76,8 @@ class CampaignView(AuditedModelView):
         "plan_number": label(N_("Plan number")), "plan_date": label(N_("Plan date")), "basis": label(N_("Legal basis")),
         "issuer": label(N_("Issuing body")), "issuer_short": label(N_("Issuing body, short")), "place": label(N_("Place")),
         "signer_title": label(N_("Signer's title")), "signer_name": label(N_("Signer")),
+        "office_name": label(N_("Office that reports to the Chairman")), "office_head_title": label(N_("Title of the office's head")),
+        "office_head_name": label(N_("Head of the office (signs the report)")),
         "team_decision_number": label(N_("Team decision number")), "team_decision_date": label(N_("Team decision date")),
         "window_start": label(N_("Inspections from")), "window_end": label(N_("Inspections until")),
         "schedule_from": label(N_("Notices from")), "visits_per_day": label(N_("Visits per day")),

@@ -54,6 +54,11 @@ ATTACHMENT_KIND = {"minutes": "minutes_draft", "unit_schedule_notice": "schedule
 FORMATS = ("docx", "pdf")
 
 
+def attendee_choices(unit_kind: str) -> tuple[str, ...]:
+    """The unit's attendees the plan's section IV lists for this kind of unit (the checklist)."""
+    return texts.ATTENDEES.get(unit_kind, ())
+
+
 def pdf_converter(soffice: str | None) -> PdfConverter | None:
     """The converter of the settings (``SOFFICE``), or None where LibreOffice is not available."""
     return PdfConverter(soffice) if soffice else None
@@ -300,7 +305,7 @@ def record_summary_content(session: Session, campaign_id: int, *, actor: Actor, 
     keys given change (an empty text clears one); audited on the campaign's chain."""
     unknown = sorted(set(values) - set(SUMMARY_CONTENT))
     if unknown:
-        raise BadData(_("{label}: is not a field of this action", label=", ".join(unknown)), field=unknown[0])
+        raise BadData(_("{label}: {reason}", label=", ".join(unknown), reason=_("is not a field of this action")), field=unknown[0])
     cleaned = {}
     for name, value in values.items():
         text = (value or "").strip()
