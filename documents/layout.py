@@ -292,31 +292,34 @@ class OfficialDocument:
             self._line(left, recipient, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
         self._signature(right, signature)
 
-    def _signature(self, cell: _Cell, signature: Signature, size: float = 14, title_lines: int = 0) -> None:
-        """The block: on whose behalf, the title, room for the handwritten signature, the name.
-        ``title_lines`` pads the title so that names side by side stand on one line."""
-        lines = ([signature.on_behalf] if signature.on_behalf else []) + signature.title.split("\n")
-        for line in lines:
-            self._line(cell, line, size, bold=True)
-        for _ in range(max(0, title_lines - len(lines)) + (4 if signature.name else 3)):
-            self._line(cell, "\u00a0", size)  # a space of the block's size: blank lines as high as the title's
+    def _signature(self, cell: _Cell, signature: Signature, size: float = 14, name_cell: _Cell | None = None) -> None:
+        """The block: on whose behalf, the title, room for the handwritten signature, the name
+        (in ``name_cell`` when given: the row under the titles, so that names side by side
+        stand on one line however the titles wrap)."""
+        for line in ([signature.on_behalf] if signature.on_behalf else []) + signature.title.split("\n"):
+            self._line(cell, line, size, bold=True).paragraph_format.keep_with_next = True
+        below = name_cell or cell
+        for _ in range(4 if signature.name else 3):
+            self._line(below, "\u00a0", size)  # a space of the block's size: blank lines as high as the title's
         if signature.name:
-            self._line(cell, signature.name, size, bold=True)
+            self._line(below, signature.name, size, bold=True)
 
     def signatures_side_by_side(self, *signatures: Signature) -> None:
         """Signatures of equal rank side by side (the minutes: the unit, who kept them, the
-        team), in one row that never splits."""
+        team): titles in one row, names in the next, kept together on one page."""
         self._keep_last_paragraph_with_the_block()
-        table = self.document.add_table(rows=1, cols=len(signatures))
+        table = self.document.add_table(rows=2, cols=len(signatures))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _no_borders(table)
-        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         width = Emu(TEXT_WIDTH // len(signatures))
-        title_lines = max(len(s.title.split("\n")) + bool(s.on_behalf) for s in signatures)
-        for column, cell, signature in zip(table.columns, table.rows[0].cells, signatures):
-            column.width = cell.width = width
-            self._signature(cell, signature, 13, title_lines)
+        for index, signature in enumerate(signatures):
+            table.columns[index].width = width
+            title, name = table.rows[0].cells[index], table.rows[1].cells[index]
+            title.width = name.width = width
+            self._signature(title, signature, 13, name)
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -4,9 +4,12 @@ the subsets it uses); with ``fonts-liberation2`` installed, Times New Roman is d
 Liberation Serif, its metric twin, which has every Vietnamese glyph."""
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+import threading
+import weakref
 from pathlib import Path
 from typing import Mapping
 
@@ -15,17 +18,28 @@ class ConversionFailed(RuntimeError):
     pass
 
 
-@dataclass(frozen=True)
 class PdfConverter:
-    """``soffice`` is the LibreOffice program. Each call runs it once, with a profile of its own
-    (two conversions at once must not share one), for any number of files."""
+    """``soffice`` is the LibreOffice program. Each call runs it once for any number of files.
+    A converter keeps one LibreOffice profile (created on first use: it costs seconds) and runs
+    one conversion at a time, since two LibreOffice processes must not share a profile; two
+    converters (two processes) have two profiles."""
 
-    soffice: str
-    timeout_seconds: float = 180
+    def __init__(self, soffice: str, timeout_seconds: float = 180) -> None:
+        self.soffice = soffice
+        self.timeout_seconds = timeout_seconds
+        self._lock = threading.Lock()
+        self._profiles: dict[int, Path] = {}  # by process: a forked worker makes its own
+
+    def _profile(self) -> Path:
+        profile = self._profiles.get(os.getpid())
+        if profile is None:
+            profile = self._profiles[os.getpid()] = Path(tempfile.mkdtemp(prefix="cchc-soffice-profile-"))
+            weakref.finalize(self, shutil.rmtree, profile, True)
+        return profile
 
     def convert_many(self, files: Mapping[str, bytes]) -> dict[str, bytes]:
         """``{"name.docx": bytes, …}`` → ``{"name.pdf": bytes, …}``."""
-        with tempfile.TemporaryDirectory(prefix="cchc-pdf-") as work:
+        with self._lock, tempfile.TemporaryDirectory(prefix="cchc-pdf-") as work:
             folder = Path(work)
             sources = []
             for name, content in files.items():
@@ -35,7 +49,7 @@ class PdfConverter:
                 sources.append(source)
             try:
                 run = subprocess.run(
-                    [self.soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+                    [self.soffice, f"-env:UserInstallation={self._profile().as_uri()}", "--headless", "--norestore",
                      "--convert-to", "pdf", "--outdir", str(folder / "out"), *map(str, sources)],
                     capture_output=True, timeout=self.timeout_seconds, check=False,
                 )

@@ -58,7 +58,7 @@ class Inspection(Audited, Base):
     secretary: Mapped[str | None] = mapped_column(String(200))
     visit_started: Mapped[time | None] = mapped_column(Time)
     visit_ended: Mapped[time | None] = mapped_column(Time)
-    unit_attendees: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    unit_attendees: Mapped[list[str] | None] = mapped_column(JSON)
     unit_signer: Mapped[str | None] = mapped_column(String(200))
     unit_signer_title: Mapped[str | None] = mapped_column(String(200))
     # The minutes' closing parts: the team's general assessment and the unit's opinion.
