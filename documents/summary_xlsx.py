@@ -19,7 +19,7 @@ DATE_FORMAT = "DD/MM/YYYY"
 FONT = "Times New Roman"
 # Column widths (characters), in the order of texts.SHEET_COLUMNS: narrow enough that the 17
 # columns fit an A4 landscape page at about 80 %, wide enough for the 2023 unit names.
-WIDTHS = (4.5, 24, 19, 11, 15, 9.5, 10, 9.5, 9.5, 9.5, 10, 9.5, 7, 7, 9.5, 9.5, 14)
+WIDTHS = (4.5, 24, 19, 13, 15, 9.5, 10, 9.5, 9.5, 9.5, 10, 9.5, 7, 7, 9.5, 9.5, 14)
 LINE_POINTS = 13.5  # one line of 10 pt text; Calc does not grow a wrapped row by itself
 THIN = Side(style="thin", color="000000")
 
@@ -54,7 +54,7 @@ def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], day: date) -> byt
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
     for row in sheet.iter_rows(min_row=4):
-        lines = max(-(-len(str(cell.value)) // max(1, int(WIDTHS[cell.column - 1] * 1.1))) for cell in row if cell.value is not None)
+        lines = max(-(-len(str(cell.value)) // max(1, int(WIDTHS[cell.column - 1] * 1.45))) for cell in row if cell.value is not None)
         sheet.row_dimensions[row[0].row].height = LINE_POINTS * max(1, lines) + 2
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -205,6 +205,16 @@ STATUS = {"open": "chưa báo cáo", "done": "đã khắc phục", "in_progress"
 DECISION = {True: "đạt yêu cầu", False: "chưa đạt yêu cầu", None: "chưa đánh giá"}
 LATE = {"report": "gửi báo cáo", "minutes": "thông qua biên bản", "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục"}
 
+# -- The names the files are kept and downloaded under ------------------------------------
+FILE_NAMES = {
+    "schedule_notice": "Thông báo lịch kiểm tra {number}.docx",
+    "unit_schedule_notice": "Thông báo lịch kiểm tra {unit} {number}.docx",
+    "minutes": "Biên bản kiểm tra {unit}.docx",
+    "conclusion_notice": "Thông báo kết luận kiểm tra {unit}.docx",
+    "summary_report": "Báo cáo tổng hợp kết quả kiểm tra {number}.docx",
+    "summary_xlsx": "Tổng hợp kết quả kiểm tra {day}.xlsx",
+}
+
 # -- Bảng tổng hợp (XLSX) ---------------------------------------------------------------------
 SHEET_NAME = "Tổng hợp"
 SHEET_TITLE = "TỔNG HỢP KẾT QUẢ KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH, HOẠT ĐỘNG CÔNG VỤ NĂM {year}"

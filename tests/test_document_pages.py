@@ -197,9 +197,9 @@ EXPECTED = {
         "III. ĐỀ XUẤT, KIẾN NGHỊ", "1. Mô hình hay, sáng kiến cần nhân rộng", SUMMARY["summary_models"],
         "2. Tập thể, cá nhân cần chấn chỉnh", SUMMARY["summary_reminders"], "3. Đề xuất xử lý", SUMMARY["summary_violations"],
         "Nơi nhận:", "- Như trên;", "- Lưu: VT, NV.", "TRƯỞNG PHÒNG", "Nguyễn Văn An"]),
-    "summary_xlsx": ((2, 3), [
+    "summary_xlsx": ((1, 3), [
         "TỔNG HỢP KẾT QUẢ KIỂM TRA", "~Loại đơn vị", "~Phòng Tài nguyên và Môi trường",
-        "~Cơ quan chuyên môn thuộc UBND huyện Tứ Kỳ", f"~{UNIT}", "~UBND xã, thị trấn", "~01/TB-UBND", "~Trang 1/", "~Trang 2/"]),
+        "~Cơ quan chuyên môn thuộc UBND huyện Tứ Kỳ", f"~{UNIT}", "~UBND xã, thị trấn", "~01/TB-UBND", "~Trang 1/"]),
 }
 
 

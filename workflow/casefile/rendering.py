@@ -177,7 +177,7 @@ def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[byt
     entry = job.issue(campaign, "TB", "schedule_notice", {str(c.id): c.visit_date.isoformat() for c in cases})
     change.data["register"] = register.recorded(entry)
     content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], entry.symbol, job.day)
-    return content, f"Thông báo lịch kiểm tra {_in_name(entry.symbol)}.docx"
+    return content, texts.FILE_NAMES["schedule_notice"].format(number=_in_name(entry.symbol))
 
 
 def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
@@ -186,12 +186,12 @@ def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[byte
     cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
     content = summary_report.build(campaign_facts(campaign), cases, entry.symbol, job.day,
                                    kind_order=[kind.label for kind in Kind], state_order=[state.label for state in State])
-    return content, f"Báo cáo tổng hợp kết quả kiểm tra {_in_name(entry.symbol)}.docx"
+    return content, texts.FILE_NAMES["summary_report"].format(number=_in_name(entry.symbol))
 
 
 def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
-    return summary_xlsx.build(campaign_facts(campaign), cases, job.day), f"Tổng hợp kết quả kiểm tra {job.day.isoformat()}.xlsx"
+    return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 
 def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
@@ -200,7 +200,7 @@ def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, 
     number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
     day = inspection.minutes_date or inspection.visited_date
     content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=day), number)
-    return content, f"Biên bản kiểm tra {inspection.unit_name}.docx"
+    return content, texts.FILE_NAMES["minutes"].format(unit=inspection.unit_name)
 
 
 def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
@@ -209,14 +209,14 @@ def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> 
         raise GuardRefused(_("The schedule notice is not sent yet: fire \u201c{action}\u201d first.", action=gettext(N_("Send the schedule notice"))))
     content = schedule_notice.build_for_unit(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
                                              inspection.notice_number, inspection.notice_date)
-    return content, f"Thông báo lịch kiểm tra {inspection.unit_name} {_in_name(inspection.notice_number)}.docx"
+    return content, texts.FILE_NAMES["unit_schedule_notice"].format(unit=inspection.unit_name, number=_in_name(inspection.notice_number))
 
 
 def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     if inspection.conclusion_number is None:
         raise GuardRefused(_("The conclusion is not issued yet: fire \u201c{action}\u201d first.", action=gettext(N_("Issue the conclusion"))))
     content = conclusion_notice.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection))
-    return content, f"Thông báo kết luận kiểm tra {inspection.unit_name}.docx"
+    return content, texts.FILE_NAMES["conclusion_notice"].format(unit=inspection.unit_name)
 
 
 BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
