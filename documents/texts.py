@@ -34,7 +34,6 @@ PLAN_DATE_BLANK = "……/……/{year}"
 TEAM_DECISION = "Quyết định số {number} ngày {date} của {issuer} về việc kiện toàn Đoàn kiểm tra việc thực thi công vụ và nhiệm vụ cải cách hành chính"
 RADIO = "Đài Phát thanh {locality}"
 SUBJECT = "công tác cải cách hành chính, hoạt động công vụ năm {year}"
-SUBJECT_AT = "công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}"
 
 # The unit's attendees as the plan's section IV lists them (2: an office, 3: a commune),
 # offered as a checklist when the visit is recorded.

@@ -13,11 +13,11 @@ from docx.enum.text import WD_TAB_LEADER
 from docx.shared import Mm, Pt
 from sqlalchemy import func, select
 
-from models import AuditEntry, Campaign, RegisterEntry
+from models import AuditEntry, Campaign, Inspection, RegisterEntry
 from tests.documents_readback import in_order, lines, open_docx, paragraphs, run_of
-from tests.helpers import COORDINATOR, DAY, FINDINGS, REVIEWS, at, fire_in, first_case, reviewed_and_concluded
+from tests.helpers import COORDINATOR, DAY, FINDINGS, REVIEWS, at, direct_path, fire_in, first_case, reviewed_and_concluded, run_path
 from workflow.audit import verify
-from workflow.casefile.rendering import render_document
+from workflow.casefile.rendering import record_summary_content, render_document
 from workflow.errors import BadData, GuardRefused, NotPermitted
 from workflow.people.permissions import Actor
 from workflow.records.files import FileStore
@@ -201,3 +201,35 @@ def test_a_notice_can_be_the_campaigns_schedule_notice(db, store):
     assert result.extra["register"] == {"number": "01/TB-UBND", "date": "2023-07-17", "schedule_notice": True}
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(RegisterEntry)) == 1  # the same notice, not a new one
+
+
+def test_the_unit_notice_needs_the_notice_and_the_summary_content_is_the_offices(db, store):
+    inspection = first_case(db, "direct", "commune")
+    with db.session() as session, pytest.raises(GuardRefused) as refused:
+        render_document(session, store, "unit_schedule_notice", actor=COORDINATOR, now=at(date(2023, 7, 18)), inspection_id=inspection.id)
+    assert "Chưa gửi thông báo lịch kiểm tra" in str(refused.value)
+    fire_in(db, inspection.id, "notify", at(inspection.visit_date - 12 * DAY), visit_time="14:00")
+    notice, file = render(db, store, "unit_schedule_notice", at(inspection.visit_date - 12 * DAY), inspection_id=inspection.id)
+    assert file["kind"] == "schedule_notice" and file["name"] == "Thông báo lịch kiểm tra UBND xã Đại Sơn 01-TB-UBND.docx"
+    in_order(open_docx(notice), "Số: 01/TB-UBND", "THÔNG BÁO", "tại Ủy ban nhân dân xã Đại Sơn", "1. Thời gian, địa điểm",
+             "- Thời gian: 14 giờ 00, Thứ Ba ngày 01/08/2023.", "- Địa điểm: Trụ sở Ủy ban nhân dân xã Đại Sơn.",
+             "Nơi nhận:", "- Ủy ban nhân dân xã Đại Sơn (để thực hiện);")
+    with db.session() as session, pytest.raises(NotPermitted):
+        record_summary_content(session, inspection.campaign_id, actor=Actor("team@tuky.local", "inspector"), now=at(date(2023, 9, 1)),
+                               summary_models="x")
+    with db.session() as session, pytest.raises(BadData) as refused:
+        record_summary_content(session, inspection.campaign_id, actor=COORDINATOR, now=at(date(2023, 9, 1)), plan_number="1")
+    assert refused.value.problems[0].field == "plan_number"
+
+
+def test_the_minutes_keep_what_the_visit_recorded_when_signing_leaves_it_out(db):
+    inspection = first_case(db, "direct", "office")
+    steps = direct_path(inspection.visit_date)
+    run_path(db, inspection.id, steps[:2])
+    fire_in(db, inspection.id, "visit", at(inspection.visit_date, 16), visit_date=inspection.visit_date.isoformat(),
+            participants="Ông Vũ Văn Dũng, Trưởng phòng", unit_attendees='["Lãnh đạo cơ quan được kiểm tra"]', visit_started="08:00")
+    fire_in(db, inspection.id, "sign_minutes", at(inspection.visit_date, 17), team_assessment="Tốt.")
+    with db.session() as session:
+        saved = session.get(Inspection, inspection.id)
+        assert (saved.participants, saved.unit_attendees, saved.team_assessment) == (
+            "Ông Vũ Văn Dũng, Trưởng phòng", ["Lãnh đạo cơ quan được kiểm tra"], "Tốt.")
