@@ -8,6 +8,7 @@ from flask import Flask
 
 from vocabulary.config import PROJECT_DIR, Settings, installation_key
 from workflow.audit.checkpoint import CheckpointStore
+from workflow.casefile.rendering import pdf_converter
 from workflow.records.files import FileStore
 
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_database(app, settings.database_url)
     app.extensions["file_store"] = FileStore.from_settings(settings)
     app.extensions["checkpoints"] = CheckpointStore(settings.checkpoint_dir, settings.audit_signing_key())
+    app.extensions["pdf_converter"] = pdf_converter(settings.soffice)
     init_i18n(app, settings)
     app.register_blueprint(health)
     init_admin(app)

@@ -16,14 +16,14 @@ from flask_babel import lazy_gettext
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, DateField, FieldList, FileField
 from wtforms import Form as PlainForm
-from wtforms import FormField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import FormField, HiddenField, MultipleFileField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import Optional
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from models import Inspection
 from vocabulary.campaigns import ISSUER_LEVELS
 from vocabulary.i18n import N_, gettext
-from workflow.casefile import review
+from workflow.casefile import rendering, review
 from workflow.engine.trigger_data import TriggerData
 from workflow.records import register
 from workflow.records.files import FileStore, StoredFile
@@ -90,6 +90,9 @@ def _field(name: str, info: Any) -> Any:
         return BooleanField(lazy_gettext(label))
     if get_origin(kind) is Literal:
         return SelectField(lazy_gettext(label), choices=[(value, lazy_gettext(RESULT_CHOICES.get(value, value))) for value in get_args(kind)])
+    if name == "unit_attendees":  # a checklist of the plan's section IV, by kind of unit (see prepare)
+        return SelectMultipleField(lazy_gettext(label), choices=[], validate_choice=False,
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     if name == "findings":
         return FieldList(FormField(FindingRow), label=lazy_gettext(label), min_entries=3)
     if name == "statuses":
@@ -115,6 +118,15 @@ def radio_label(campaign) -> str:
 PLANNED_VISIT = {"notify", "reschedule"}
 
 
+def offer_attendees(form: Form, inspection: Inspection) -> None:
+    """The checklist of the unit's attendees: the plan's roles for its kind, and any other the
+    case already records."""
+    if "unit_attendees" in form:
+        offered = rendering.attendee_choices(inspection.unit.kind)
+        extra = [name for name in inspection.unit_attendees or () if name not in offered]
+        form.unit_attendees.choices = [(name, name) for name in (*offered, *extra)]
+
+
 def prepare(form: Form, trigger: str, inspection: Inspection, today: date, session: Session) -> None:
     """Choices and proposed values before the form is shown: the outline's sections, the
     register's next number, today."""
@@ -122,6 +134,7 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
         sections = [(s.code, f"{s.code}. {s.title[:80]}") for s in review.reviewable_sections(session, inspection)]
         for row in form.findings:
             row.section.choices = sections
+    offer_attendees(form, inspection)
     if "statuses" in form:
         while len(form.statuses) < len(inspection.findings):
             form.statuses.append_entry()
@@ -139,6 +152,10 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
         form.visit_date.data = inspection.visit_date if trigger in PLANNED_VISIT else today
     if "visit_time" in form:
         form.visit_time.data = inspection.visit_time
+    for name in ("unit_attendees", "chair", "secretary", "participants", "visit_started", "visit_ended", "unit_signer",
+                 "unit_signer_title", "team_assessment", "unit_opinion", "radio", "team"):
+        if name in form and getattr(inspection, name, None):
+            getattr(form, name).data = getattr(inspection, name)  # what the case already holds, to be completed
     proposal = register.propose(session, inspection, trigger, today)
     if proposal is not None:
         _doc_type, number_field, date_field, _purpose = register.NUMBERED_TRIGGERS[trigger]
@@ -189,6 +206,9 @@ def data_of(form: Form, store: FileStore) -> dict[str, Any]:
             data[name] = field.data.isoformat()
         elif isinstance(field.data, time):
             data[name] = field.data.strftime("%H:%M")
+        elif isinstance(field, SelectMultipleField):
+            if field.data:
+                data[name] = list(field.data)
         elif isinstance(field, BooleanField):
             data[name] = bool(field.data)
         elif field.data not in (None, ""):

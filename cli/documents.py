@@ -13,7 +13,8 @@ from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE
 from vocabulary.i18n import format_date, format_datetime
 from web.files import file_store
 from workflow.campaigns.current import default_campaign
-from workflow.casefile.rendering import DOCUMENT_KINDS, render_document
+from workflow.casefile.rendering import DOCUMENT_KINDS, FORMATS, pdf_converter, render_document
+from vocabulary.config import Settings
 from workflow.casefile.uploads import UPLOAD_KINDS, attach
 from workflow.errors import WorkflowError
 from workflow.records.attachments import campaign_attachments, case_attachments, get_attachment
@@ -45,19 +46,21 @@ def _save(content: bytes, out: Path) -> None:
     out.write_bytes(content)
 
 
-@group.command("render", help="Produce a document and keep it as a file of the case (minutes, conclusion-notice) "
-               "or of the campaign (schedule-notice, summary-report, summary-xlsx).")
+@group.command("render", help="Produce a document and keep it as a file of the case (unit-schedule-notice, minutes, "
+               "conclusion-notice) or of the campaign (schedule-notice, summary-report, summary-xlsx).")
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
-@click.option("--case", "inspection_id", type=RECORD_ID, help="The case (minutes, conclusion-notice).")
+@click.option("--case", "inspection_id", type=RECORD_ID, help="The case (unit-schedule-notice, minutes, conclusion-notice).")
 @click.option("--campaign", "campaign_code", help="The campaign (campaign documents). Default: the most recent running one.")
 @click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
 @click.option("--reason", help="Why another number is used.")
 @click.option("--date", "doc_date", type=ISO_DATE, help="Date of the document (default: today).")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="docx", show_default=True,
+              help="pdf: the DOCX (XLSX) converted by LibreOffice (setting SOFFICE), kept beside it.")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
 @as_option
 @at_option
 def render_command(kind: str, inspection_id: int | None, campaign_code: str | None, number: str | None, reason: str | None,
-                   doc_date, out: Path | None, as_email: str | None, at: str | None) -> None:
+                   doc_date, file_format: str, out: Path | None, as_email: str | None, at: str | None) -> None:
     now = moment_option(at)
     kind = kind.replace("-", "_")
     store = file_store()
@@ -68,6 +71,7 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str | No
             attachment = render_document(
                 session, store, kind, actor=actor, now=now, inspection_id=inspection_id, campaign_id=campaign_id,
                 number=number, doc_date=doc_date, number_reason=reason,
+                format=file_format, pdf=pdf_converter(Settings.from_env().soffice) if file_format == "pdf" else None,
             )
         except WorkflowError as error:
             fail(error)

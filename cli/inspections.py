@@ -168,18 +168,21 @@ def outline_command(inspection_id: int, as_email: str | None) -> None:
             if entry.review:
                 click.echo(f"    a) {entry.review.achieved or ''}")
                 click.echo(f"    b) {entry.review.shortcomings or ''}")
+                if entry.review.causes:
+                    click.echo(f"       {gettext(N_('Causes'))}: {entry.review.causes}")
 
 
 @group.command("review-section", help="Record the team's review of one outline section (e.g. B.3) of the unit's report.")
 @click.argument("inspection_id", type=RECORD_ID)
 @click.argument("section")
 @click.option("--achieved", help="Results achieved (a).")
-@click.option("--shortcomings", help="Shortcomings and causes (b).")
+@click.option("--shortcomings", help="Shortcomings and limitations (b).")
+@click.option("--causes", help="Their causes (b).")
 @click.option("--missing", "missing", type=RECORD_ID, multiple=True, help="Number of an item of the section the report leaves out (as `inspections outline` lists them); repeatable.")
 @as_option
 @at_option
 def review_section_command(inspection_id: int, section: str, achieved: str | None, shortcomings: str | None,
-                           missing: tuple[int, ...], as_email: str | None, at: str | None) -> None:
+                           causes: str | None, missing: tuple[int, ...], as_email: str | None, at: str | None) -> None:
     now = moment_option(at)
     with database().session() as session:
         actor = acting_as(session, as_email)
@@ -189,7 +192,7 @@ def review_section_command(inspection_id: int, section: str, achieved: str | Non
         if unknown:
             raise click.BadParameter(f"{unknown}: section {section} has items 1–{len(items)}", param_hint="--missing")
         try:
-            review_section(session, inspection_id, section, achieved=achieved, shortcomings=shortcomings,
+            review_section(session, inspection_id, section, achieved=achieved, shortcomings=shortcomings, causes=causes,
                            missing_items=[items[number - 1].id for number in missing], actor=actor, now=now)
         except WorkflowError as error:
             fail(error)

@@ -1,47 +1,52 @@
-"""Thông báo kết luận kiểm tra: strengths, shortcomings and causes, findings with deadlines, and
-the unit's duty to report its remediation."""
+"""Thông báo kết luận kiểm tra: strengths, shortcomings, their causes, findings with deadlines,
+and the unit's duty to send its báo cáo kết quả khắc phục."""
 from __future__ import annotations
 
+from . import texts
 from .facts import CampaignFacts, CaseFacts, dmy
 from .layout import Heading, OfficialDocument, Signature
 from .scores import ScoreFacts, scores_part
-from .sections import findings_list, shortcomings, strengths
+from .sections import causes, findings_list, shortcomings, strengths
 
 
 def build(campaign: CampaignFacts, case: CaseFacts, scores: ScoreFacts | None = None) -> bytes:
     document = OfficialDocument()
+    numbers = iter(range(1, 10))
+
+    def part(title: str) -> str:
+        return texts.NUMBERED_PART.format(number=next(numbers), title=title)
     document.heading(Heading(campaign.agency, case.conclusion_number or "", campaign.place, case.conclusion_date))
-    document.title("THÔNG BÁO", ["Kết luận kiểm tra công tác cải cách hành chính, hoạt động công vụ", f"năm {campaign.year} tại {case.unit_full}"])
-    document.paragraph(f"Căn cứ {campaign.plan};")
+    document.title(texts.CONCLUSION_TYPE, [texts.CONCLUSION_SUBJECT.format(year=campaign.year, unit=case.unit_full)])
+    document.paragraph(texts.CONCLUSION_BASIS.format(plan=campaign.plan))
+    if campaign.team_decision:
+        document.paragraph(texts.CONCLUSION_DECISION.format(decision=campaign.team_decision))
     if case.minutes_number:
-        document.paragraph(f"Căn cứ Biên bản kiểm tra số {case.minutes_number} ngày {dmy(case.minutes_date)} của Đoàn kiểm tra;")
-    document.paragraph(
-        f"Ngày {dmy(case.visited_date)}, Đoàn kiểm tra của {campaign.issuer_short} đã kiểm tra công tác cải cách hành chính, "
-        f"hoạt động công vụ năm {campaign.year} tại {case.unit_full}. Trên cơ sở báo cáo của đơn vị và kết quả kiểm tra, "
-        f"{campaign.issuer_short} thông báo kết luận như sau:"
-    )
-    document.paragraph("1. Ưu điểm", bold=True)
+        document.paragraph(texts.CONCLUSION_MINUTES.format(number=case.minutes_number, day=dmy(case.minutes_date)))
+    document.paragraph(texts.CONCLUSION_INTRO.format(
+        day=dmy(case.visited_date), issuer=campaign.issuer_short, subject=texts.SUBJECT.format(year=campaign.year), unit=case.unit_full,
+    ))
+    document.part(part(texts.CONCLUSION_STRENGTHS))
     strengths(document, case.sections)
-    document.paragraph("2. Tồn tại, hạn chế và nguyên nhân", bold=True)
+    document.part(part(texts.CONCLUSION_SHORTCOMINGS))
     shortcomings(document, case.sections)
+    document.part(part(texts.CONCLUSION_CAUSES))
+    causes(document, case.sections)
     if scores:
-        scores_part(document, scores, "3. Kết quả chấm điểm Chỉ số cải cách hành chính")
-    document.paragraph(f"{3 + bool(scores)}. Kiến nghị", bold=True)
+        scores_part(document, scores, part(texts.CONCLUSION_SCORES))
+    document.part(part(texts.CONCLUSION_FINDINGS))
     if case.findings:
-        document.paragraph(f"Yêu cầu {case.unit_full} thực hiện các kiến nghị sau:")
+        document.paragraph(texts.CONCLUSION_FINDINGS_INTRO.format(unit=case.unit_full))
         findings_list(document, case.findings)
     else:
-        document.paragraph("Đoàn kiểm tra không có kiến nghị khắc phục.")
-    document.paragraph(f"{4 + bool(scores)}. Tổ chức thực hiện", bold=True)
-    if case.findings:
-        document.paragraph(
-            f"{case.unit_full} tổ chức khắc phục các tồn tại, hạn chế nêu trên và báo cáo kết quả "
-            f"khắc phục từng kiến nghị (kèm tài liệu chứng minh) về {campaign.issuer_short} (qua {campaign.office}) "
-            f"trước ngày {dmy(case.remediation_due)}."
-        )
-    document.paragraph(f"Giao {campaign.office} theo dõi, đôn đốc việc thực hiện Thông báo này; tham mưu phúc tra khi cần thiết./.")
+        document.dotted()
+    document.part(part(texts.CONCLUSION_DUTY_HEADING))
+    due = max((finding.due for finding in case.findings), default=case.remediation_due)
+    document.paragraph(texts.CONCLUSION_DUTY.format(
+        unit=case.unit_full, issuer=campaign.issuer_short, office=campaign.office, due=dmy(due) or texts.BLANK_LONG,
+    ))
+    document.paragraph(texts.CONCLUSION_FOLLOW_UP.format(office=campaign.office))
     document.closing(
-        [f"- {case.unit_full} (để thực hiện);", f"- CT, các PCT {campaign.body};", "- Thành viên Đoàn kiểm tra;", "- Lưu: VT, NV."],
+        [line.format(unit=case.unit_full, issuer=campaign.issuer_short) for line in texts.CONCLUSION_RECIPIENTS],
         Signature(campaign.signer_title.upper(), campaign.signer_name, campaign.on_behalf),
     )
     return document.bytes()

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+from . import texts
+
 
 
 def dmy(day: date | None) -> str:
@@ -13,12 +14,12 @@ def dmy(day: date | None) -> str:
 
 def weekday_and_date(day: date) -> str:
     """"Thứ Năm, 27/07/2023"."""
-    return f"{WEEKDAYS[day.weekday()]}, {dmy(day)}"
+    return f"{texts.WEEKDAYS[day.weekday()]}, {dmy(day)}"
 
 
-def clock(moment: time | None) -> str:
-    """"08 giờ 00"."""
-    return f"{moment.hour:02d} giờ {moment.minute:02d}" if moment else ""
+def clock(moment: time | None, blank: str = "") -> str:
+    """"08 giờ 00"; ``blank`` when there is no time (dots to write it by hand)."""
+    return texts.TIME.format(hour=moment.hour, minute=moment.minute) if moment else blank
 
 
 @dataclass(frozen=True)
@@ -30,16 +31,22 @@ class CampaignFacts:
     year: int
     issuer: str  # "Ủy ban nhân dân <level> <place>"
     place: str
-    plan: str  # how the documents cite the plan
-    team_decision: str | None  # "Quyết định số 2025/QĐ-UBND ngày 17/07/2023"
+    plan: str  # how the documents cite the plan: "Kế hoạch số …/KH-UBND ngày …/…/2023 của UBND huyện Tứ Kỳ về …"
+    team_decision: str | None  # "Quyết định số 2025/QĐ-UBND ngày 17/07/2023 của UBND huyện Tứ Kỳ về việc kiện toàn …"
     signer_title: str
     signer_name: str
     report_lead_days: int
     abbreviation: str = "UBND"  # the body's short form
     level: str = ""  # the word of the body's level (vocabulary.campaigns.ISSUER_LEVELS)
-    office: str = ""  # the office that runs the campaign: "Phòng Nội vụ", "Sở Nội vụ"
+    office: str = "Phòng Nội vụ"  # the office that runs the campaign and reports to the Chairman (plan, V.1)
     radio: str = ""  # the local broadcaster invited to report (ISSUER_LEVELS)
     communes: str = ""  # how the notice names the communes it visits: "xã", "xã, phường"
+    office_head_title: str = "Trưởng phòng"
+    office_head_name: str | None = None
+    summary_assessment: str | None = None
+    summary_models: str | None = None
+    summary_reminders: str | None = None
+    summary_violations: str | None = None
 
     def _split(self) -> tuple[str, str]:
         """("Ủy ban nhân dân", "<level> <place>"): the body, and its level with its place."""
@@ -64,14 +71,6 @@ class CampaignFacts:
         return (head.upper(), tail.upper()) if tail else (self.issuer.upper(),)
 
     @property
-    def office_head(self) -> str:
-        """Who signs for the office: "TRƯỞNG PHÒNG", "GIÁM ĐỐC" (a sở), "CHÁNH VĂN PHÒNG"."""
-        for start, head in (("Văn phòng", "CHÁNH VĂN PHÒNG"), ("Sở", "GIÁM ĐỐC"), ("Phòng", "TRƯỞNG PHÒNG")):
-            if self.office.startswith(start):
-                return head
-        return "THỦ TRƯỞNG CƠ QUAN"
-
-    @property
     def on_behalf(self) -> str:
         """"TM. ỦY BAN NHÂN DÂN": the signature of a collective body."""
         return f"TM. {self.agency[0]}"
@@ -84,6 +83,7 @@ class SectionFacts:
     title: str
     achieved: str | None = None
     shortcomings: str | None = None
+    causes: str | None = None
     missing: tuple[str, ...] = ()
     reviewed: bool = False
 
@@ -103,11 +103,11 @@ class FindingFacts:
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT[self.status]
+        return texts.STATUS[self.status]
 
     @property
     def decision_text(self) -> str:
-        return DECISION_TEXT[self.accepted]
+        return texts.DECISION[self.accepted]
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,10 @@ class CaseFacts:
     unit: str  # the unit's name as the plan writes it
     unit_full: str  # its full official name
     unit_kind: str  # "office" / "commune"
+    kind: str  # "direct", "surprise", …
     kind_label: str
     state_label: str
+    unit_category: str | None = None  # how the plan names its kind (vocabulary.campaigns.UNIT_CATEGORIES)
     visit_date: date | None = None
     visit_time: time | None = None
     visited_date: date | None = None
@@ -126,7 +128,16 @@ class CaseFacts:
     received_date: date | None = None
     team: str | None = None
     radio: str | None = None  # the radio reporter at a surprise visit
+    chair: str | None = None
+    secretary: str | None = None
+    visit_started: time | None = None
+    visit_ended: time | None = None
+    unit_attendees: tuple[str, ...] = ()
     participants: str | None = None
+    unit_signer: str | None = None
+    unit_signer_title: str | None = None
+    team_assessment: str | None = None
+    unit_opinion: str | None = None
     minutes_number: str | None = None
     minutes_date: date | None = None
     conclusion_number: str | None = None
@@ -144,9 +155,4 @@ class CaseFacts:
 
     @property
     def late_text(self) -> str:
-        return ", ".join(LATE_TEXT.get(step, step) for step in self.late_steps)
-
-
-STATUS_TEXT = {"open": "Chưa báo cáo", "done": "Đã khắc phục", "in_progress": "Đang khắc phục", "not_done": "Chưa khắc phục"}
-DECISION_TEXT = {True: "Đạt yêu cầu", False: "Chưa đạt yêu cầu", None: "Chưa đánh giá"}
-LATE_TEXT = {"report": "gửi báo cáo", "minutes": "thông qua biên bản", "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục"}
+        return ", ".join(texts.LATE.get(step, step) for step in self.late_steps)

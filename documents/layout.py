@@ -1,8 +1,9 @@
 """The page and the fixed parts of an administrative document, as Nghị định 30/2020/NĐ-CP
-(Phụ lục I) lays them out: A4, margins 20/20/30/15 mm, Times New Roman, body 14 pt; the agency
-block and the national heading side by side, the number under the agency, place and date in
-italics, type and subject centred in bold, the body justified, then "Nơi nhận" and the
-signature block side by side."""
+(Phụ lục I) lays them out: A4, margins 20/20/30/15 mm, Times New Roman, body 14 pt; the page
+number centred at the top from page 2 on; the agency block and the national heading side by
+side, the number under the agency, place and date in italics, type and subject centred in bold
+with a rule a third to a half of the subject line under it, the body justified, then "Nơi
+nhận" and the signature block side by side. The words themselves are in ``texts``."""
 from __future__ import annotations
 
 import io
@@ -18,12 +19,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 from docx.table import Table, _Cell
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.text.paragraph import Paragraph
 
-FONT = "Times New Roman"
+from . import texts
+
+FONT = "Times New Roman"  # LibreOffice draws it with Liberation Serif, its metric twin
 BODY_PT = 14
-NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TEXT_WIDTH = Mm(210 - MARGINS_MM["left"] - MARGINS_MM["right"])
 LEFT_COLUMN = Cm(6.5)  # agency block, "Nơi nhận"
@@ -32,7 +34,50 @@ LEFT_COLUMN = Cm(6.5)  # agency block, "Nơi nhận"
 def place_and_date(place: str, day: date) -> str:
     """"<place>, ngày 05 tháng 02 năm 2023": a day below 10 and the months 1 and 2 get a zero."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return texts.PLACE_AND_DATE.format(place=place, day=f"{day.day:02d}", month=month, year=day.year)
+
+
+# Advance widths of Times New Roman Bold, in em, by kind of character: enough to size the rule
+# under the subject within the third-to-half Nghị định 30 asks for.
+_NARROW, _WIDE = set(" .,;:!'()/-–"), set("MWmw")
+
+
+def text_width_cm(text: str, size_pt: float) -> float:
+    """The printed width of a bold line, estimated from the kinds of its characters."""
+    em = 0.0
+    for character in text:
+        if character in _NARROW:
+            em += 0.27
+        elif character in _WIDE:
+            em += 0.9
+        elif character.isupper():
+            em += 0.72
+        else:
+            em += 0.5
+    return em * size_pt * 2.54 / 72
+
+
+def _split_at_unit(line: str) -> list[str]:
+    head, found, tail = line.partition(" tại ")
+    return [head, "tại " + tail] if found and text_width_cm(line, 14) > TEXT_WIDTH.cm else [line]
+
+
+def _field(paragraph: Paragraph, instruction: str, size: float) -> None:
+    """A Word field (PAGE) in ``paragraph``: begin, instruction, separate, a cached value, end."""
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        _font(run, size)
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            run._r.append(element)
+        elif text == instruction:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {instruction} "
+            run._r.append(element)
+        else:
+            run.text = text
 
 
 @dataclass(frozen=True)
@@ -79,7 +124,7 @@ def _rule_below(paragraph: Paragraph, width_cm: float) -> None:
     side = Emu(max(0, (available - Cm(width_cm)) // 2))
     rule.paragraph_format.left_indent = side
     rule.paragraph_format.right_indent = side
-    rule.paragraph_format.space_before = Pt(3)
+    rule.paragraph_format.space_before = Pt(5)
     _font(rule.add_run(""), 2)
 
 
@@ -109,6 +154,12 @@ class OfficialDocument:
         normal.paragraph_format.space_before = Pt(0)
         normal.paragraph_format.space_after = Pt(0)
         normal.paragraph_format.line_spacing = 1.0
+        # Phụ lục I: the page number centred in the top margin, from the second page on.
+        section.different_first_page_header_footer = True
+        section.header_distance = Mm(10)
+        number = section.header.paragraphs[0]
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field(number, "PAGE", 13)
 
     # -- small pieces -------------------------------------------------------------------------
 
@@ -139,20 +190,23 @@ class OfficialDocument:
         for line in heading.agency:
             paragraph = self._line(left, line, 13, bold=True)
         _rule_below(paragraph, 2.2)
-        self._line(left, f"Số: {heading.number}", 13)
-        self._line(right, NATIONAL_NAME, 12, bold=True)
-        _rule_below(self._line(right, MOTTO, 13, bold=True), 6.0)
+        self._line(left, texts.NUMBER.format(number=heading.number), 13)
+        self._line(right, texts.NATIONAL_NAME, 12, bold=True)
+        _rule_below(self._line(right, texts.MOTTO, 13, bold=True), text_width_cm(texts.MOTTO, 13))
         self._line(right, place_and_date(heading.place, heading.day), 14, italic=True)
         self.blank()
 
     def title(self, kind: str, subject: Sequence[str]) -> None:
-        """The type in capitals ("THÔNG BÁO") and the subject under it, both bold and centred."""
-        self._line(self.document, kind, 14, bold=True)
+        """The type in capitals ("THÔNG BÁO") and the subject under it, both bold and centred; a
+        subject naming a unit goes to a line of its own from "tại" on."""
+        subject = [part for line in subject for part in _split_at_unit(line)]
+        self._line(self.document, kind, 14, bold=True).paragraph_format.keep_with_next = True
         last = None
         for line in subject:
             last = self._line(self.document, line, 14, bold=True)
-        if last is not None:
-            _rule_below(last, 3.0)
+            last.paragraph_format.keep_with_next = True
+        if last is not None:  # a rule of 2/5 of the subject's longest line (ND 30: 1/3 to 1/2)
+            _rule_below(last, 0.4 * max(text_width_cm(line, 14) for line in subject))
         self.blank()
 
     def addressee(self, text: str) -> None:
@@ -167,6 +221,32 @@ class OfficialDocument:
         paragraph.paragraph_format.first_line_indent = Cm(1) if indent else None
         paragraph.paragraph_format.space_after = Pt(6)
         return paragraph
+
+    def part(self, text: str) -> Paragraph:
+        """A heading of the body ("I. THÀNH PHẦN", "1. Ưu điểm"): bold, never left alone at the
+        foot of a page."""
+        paragraph = self.paragraph(text, bold=True)
+        paragraph.paragraph_format.keep_with_next = True
+        return paragraph
+
+    def dotted(self, count: int = texts.DOTTED_LINES, label: str | None = None) -> None:
+        """Lines of dots across the text width, for what is to be written in by hand; with
+        ``label``, the first line begins with it in bold ("a) Kết quả đạt được: ……")."""
+        for line in range(count):
+            paragraph = self.paragraph("\t", indent=bool(label) and line == 0)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(TEXT_WIDTH - Mm(1)), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            if label and line == 0:
+                paragraph.runs[0].text = label + " \t"
+                paragraph.runs[0].bold = True
+                paragraph.paragraph_format.keep_with_next = count > 1
+
+    def text_or_dots(self, text: str | None) -> None:
+        """The content given, one paragraph per line, or dotted lines when there is none."""
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+        if not lines:
+            self.dotted()
+        for line in lines:
+            self.paragraph(line)
 
     def labelled(self, label: str, text: str) -> Paragraph:
         """"a) Kết quả đạt được: …" with the label in bold."""
@@ -207,27 +287,39 @@ class OfficialDocument:
         """"Nơi nhận:" (bold italic, 12 pt, each recipient 11 pt) beside the signature block."""
         self._keep_last_paragraph_with_the_block()
         left, right = self._side_by_side()
-        self._line(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-        for recipient in recipients:
+        self._line(left, texts.RECIPIENTS, 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+        for recipient in (*recipients, texts.ARCHIVE):
             self._line(left, recipient, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
         self._signature(right, signature)
 
-    def _signature(self, cell: _Cell, signature: Signature, size: float = 14) -> None:
-        if signature.on_behalf:
-            self._line(cell, signature.on_behalf, size, bold=True)
-        for line in signature.title.split("\n"):
-            self._line(cell, line, size, bold=True)
-        for _ in range(4 if signature.name else 3):  # room for the handwritten signature
-            self._line(cell, "", size)
+    def _signature(self, cell: _Cell, signature: Signature, size: float = 14, name_cell: _Cell | None = None) -> None:
+        """The block: on whose behalf, the title, room for the handwritten signature, the name
+        (in ``name_cell`` when given: the row under the titles, so that names side by side
+        stand on one line however the titles wrap)."""
+        for line in ([signature.on_behalf] if signature.on_behalf else []) + signature.title.split("\n"):
+            self._line(cell, line, size, bold=True).paragraph_format.keep_with_next = True
+        below = name_cell or cell
+        for _ in range(4 if signature.name else 3):
+            self._line(below, "\u00a0", size)  # a space of the block's size: blank lines as high as the title's
         if signature.name:
-            self._line(cell, signature.name, size, bold=True)
+            self._line(below, signature.name, size, bold=True)
 
-    def signatures_side_by_side(self, left: Signature, right: Signature) -> None:
-        """Two signatures of equal rank (the minutes: the unit and the team)."""
+    def signatures_side_by_side(self, *signatures: Signature) -> None:
+        """Signatures of equal rank side by side (the minutes: the unit, who kept them, the
+        team): titles in one row, names in the next, kept together on one page."""
         self._keep_last_paragraph_with_the_block()
-        left_cell, right_cell = self._side_by_side(Emu(TEXT_WIDTH // 2))
-        self._signature(left_cell, left, 13)
-        self._signature(right_cell, right, 13)
+        table = self.document.add_table(rows=2, cols=len(signatures))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        _no_borders(table)
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        width = Emu(TEXT_WIDTH // len(signatures))
+        for index, signature in enumerate(signatures):
+            table.columns[index].width = width
+            title, name = table.rows[0].cells[index], table.rows[1].cells[index]
+            title.width = name.width = width
+            self._signature(title, signature, 13, name)
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -1,41 +1,83 @@
-"""Biên bản kiểm tra: drawn up by the team at the unit, signed by both sides."""
+"""Biên bản kiểm tra: drawn up by the team at the unit, signed by both sides and by whoever kept
+it. It reports what the visit found, as of its own date: the findings are decided later, in the
+conclusion notice, and are not part of it."""
 from __future__ import annotations
 
-from .facts import CampaignFacts, CaseFacts, dmy
+from . import texts
+from .facts import CampaignFacts, CaseFacts, clock, dmy
 from .layout import Heading, OfficialDocument, Signature
-from .sections import findings_list, review_by_section
+from .sections import review_by_section
+
+
+def _names(text: str | None) -> list[str]:
+    """One name per line or per ";" of a free-text field."""
+    return [part.strip().rstrip(".;") for part in (text or "").replace("\n", ";").split(";") if part.strip()]
+
+
+def _signed_name(text: str | None) -> str:
+    """The name under a signature: "Ông Nguyễn Văn An, Trưởng phòng Nội vụ" → "Nguyễn Văn An"."""
+    name = (text or "").split(",")[0].strip()
+    for honorific in texts.HONORIFICS:
+        if name.startswith(honorific + " "):
+            return name[len(honorific) + 1:]
+    return name
 
 
 def build(campaign: CampaignFacts, case: CaseFacts, number: str) -> bytes:
     day = case.minutes_date or case.visited_date or case.visit_date
-    document = OfficialDocument()
-    document.heading(Heading(("ĐOÀN KIỂM TRA",), number, campaign.place, day, parent_agency=campaign.issuer_short.upper()))
-    document.title("BIÊN BẢN KIỂM TRA", ["Công tác cải cách hành chính, hoạt động công vụ", f"năm {campaign.year} tại {case.unit_full}"])
-    basis = f"Thực hiện {campaign.plan}"
-    if campaign.team_decision:
-        basis += f"; {campaign.team_decision} của {campaign.issuer_short} về việc kiện toàn Đoàn kiểm tra"
-    document.paragraph(basis + ";")
     visited = case.visited_date or day
-    document.paragraph(f"Hôm nay, ngày {dmy(visited)}, tại {case.unit_full}, Đoàn kiểm tra tiến hành kiểm tra công tác cải cách hành chính, hoạt động công vụ năm {campaign.year}.")
-    document.paragraph("I. THÀNH PHẦN", bold=True)
-    document.paragraph("1. Đoàn kiểm tra: " + (case.team or f"theo {campaign.team_decision or 'quyết định thành lập Đoàn kiểm tra'}."))
-    if case.radio:
-        document.paragraph(f"Phóng viên được mời tham gia đưa tin: {case.radio}.")
-    document.paragraph(f"2. {case.unit}:")
-    for participant in filter(None, (part.strip() for part in (case.participants or "").split(";"))):
-        document.paragraph(f"- {participant}")
-    document.paragraph("II. NỘI DUNG KIỂM TRA", bold=True)
-    received = f" ngày {dmy(case.received_date)}" if case.received_date else ""
-    document.paragraph(f"Đoàn kiểm tra đã nghiên cứu báo cáo của đơn vị{received}, kiểm tra hồ sơ, tài liệu và trao đổi trực tiếp; kết quả theo từng nội dung của Đề cương như sau:")
-    review_by_section(document, case.sections)
-    document.paragraph("III. KIẾN NGHỊ CỦA ĐOÀN KIỂM TRA", bold=True)
-    if case.findings:
-        findings_list(document, case.findings)
+    subject = texts.SUBJECT.format(year=campaign.year)
+    document = OfficialDocument()
+    document.heading(Heading((texts.TEAM,), number, campaign.place, day, parent_agency=campaign.issuer_short.upper()))
+    document.title(texts.MINUTES_TYPE, [texts.MINUTES_SUBJECT.format(year=campaign.year, unit=case.unit_full)])
+    document.paragraph(texts.MINUTES_BASIS.format(plan=campaign.plan))
+    if campaign.team_decision:
+        document.paragraph(texts.MINUTES_DECISION.format(decision=campaign.team_decision))
+    document.paragraph(texts.MINUTES_OPENING.format(
+        time=clock(case.visit_started, texts.TIME_BLANK), day=dmy(visited),
+        venue=texts.VENUE_IN_TEXT.format(unit=case.unit_full), issuer=campaign.issuer_short, subject=subject,
+    ))
+
+    document.part(texts.MINUTES_PARTIES)
+    document.part(texts.MINUTES_TEAM.format(issuer=campaign.issuer_short))
+    document.paragraph(texts.MINUTES_CHAIR.format(name=case.chair or texts.BLANK_LONG))
+    document.paragraph(texts.MINUTES_SECRETARY.format(name=case.secretary or texts.BLANK_LONG))
+    members = _names(case.team)
+    if members:
+        document.paragraph(texts.MINUTES_TEAM_MEMBERS.format(members="; ".join(members) + "."))
+    elif campaign.team_decision:
+        document.paragraph(texts.MINUTES_TEAM_AS_DECIDED.format(decision=campaign.team_decision.split(" của ")[0]))
     else:
-        document.paragraph(f"Các kiến nghị cụ thể sẽ được nêu tại Thông báo kết luận kiểm tra của {campaign.body}.")
-    document.paragraph("Biên bản được lập xong cùng ngày, đã đọc lại cho các thành viên tham dự cùng nghe và nhất trí thông qua; biên bản được lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản./.")
+        document.dotted(1)
+    position = 2
+    if case.radio or case.kind == "surprise":
+        document.part(texts.MINUTES_GUESTS)
+        document.paragraph(texts.MINUTES_RADIO.format(radio=campaign.radio, name=(case.radio or texts.BLANK_LONG).rstrip(".")))
+        position = 3
+    document.part(texts.MINUTES_UNIT.format(number=position, unit=case.unit_full))
+    names = _names(case.participants)
+    for name in names:
+        document.paragraph(f"- {name}.")
+    if case.unit_attendees:
+        document.paragraph(texts.MINUTES_ATTENDEES.format(attendees="; ".join(case.unit_attendees)))
+    if not names and not case.unit_attendees:
+        document.dotted(3)
+
+    document.part(texts.MINUTES_CONTENT)
+    received = texts.MINUTES_RECEIVED.format(day=dmy(case.received_date)) if case.received_date else ""
+    document.paragraph(texts.MINUTES_CONTENT_INTRO.format(received=received))
+    review_by_section(document, case.sections)
+    document.part(texts.MINUTES_ASSESSMENT)
+    document.text_or_dots(case.team_assessment)
+    document.part(texts.MINUTES_OPINION)
+    document.text_or_dots(case.unit_opinion)
+    document.paragraph(texts.MINUTES_CLOSING.format(time=clock(case.visit_ended, texts.TIME_BLANK)))
+    unit_title = texts.MINUTES_UNIT_SIGNER.format(unit=case.unit.upper())
+    if case.unit_signer_title:
+        unit_title += "\n" + case.unit_signer_title.upper()
     document.signatures_side_by_side(
-        Signature("ĐẠI DIỆN\nĐƠN VỊ ĐƯỢC KIỂM TRA", ""),
-        Signature("TRƯỞNG ĐOÀN\nKIỂM TRA", ""),
+        Signature(unit_title, _signed_name(case.unit_signer)),
+        Signature(texts.MINUTES_SECRETARY_SIGNER, _signed_name(case.secretary)),
+        Signature(texts.MINUTES_HEAD, _signed_name(case.chair)),
     )
     return document.bytes()

@@ -59,7 +59,7 @@ class ScoreFacts:
 
 def scores_part(document: OfficialDocument, scores: ScoreFacts, heading: str) -> None:
     """``heading`` (e.g. "3. Kết quả chấm điểm Chỉ số CCHC"), one paragraph, the table by field."""
-    document.paragraph(heading, bold=True)
+    document.part(heading)
     difference = (scores.final_total or 0) - (scores.self_total or 0)
     change = "bằng điểm tự chấm" if not difference else f"{'thấp' if difference < 0 else 'cao'} hơn điểm tự chấm {pts(abs(difference))} điểm"
     lost = "; ".join(f"{c.code} ({pts(c.final_points)}/{pts(c.maximum)})" for c in scores.lost)

@@ -1,54 +1,72 @@
-"""Báo cáo tổng hợp kết quả kiểm tra: the office running the campaign reports the campaign to the Chairman (plan,
-section V.1): per unit its state, the steps done late, its findings and their remediation."""
+"""Báo cáo kết quả kiểm tra: the office (Phòng Nội vụ) reports the campaign to the Chairman and
+proposes what the plan's section V.1 asks: the overall assessment, the models and initiatives to
+replicate, the collectives and individuals to be reminded, the handling of violations."""
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
 from typing import Sequence
 
+from . import texts
 from .facts import CampaignFacts, CaseFacts, dmy
 from .layout import Heading, OfficialDocument, Signature
 
 
-def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], number: str, day: date) -> bytes:
+def _counts(labels: Sequence[str], order: Sequence[str]) -> str:
+    """"Kiểm tra trực tiếp: 25; Tự kiểm tra: 10", in ``order`` (the machine's), zeros left out."""
+    counted = Counter(labels)
+    return "; ".join(f"{label}: {counted[label]}" for label in order if counted[label])
+
+
+def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], number: str, day: date,
+          kind_order: Sequence[str] = (), state_order: Sequence[str] = ()) -> bytes:
+    """``kind_order`` and ``state_order`` are the labels of the kinds and states in the order the
+    machine declares them (the counts follow it)."""
+    subject = texts.SUMMARY_SUBJECT.format(year=campaign.year)
     document = OfficialDocument()
     document.heading(Heading((campaign.office.upper(),), number, campaign.place, day, parent_agency=campaign.issuer_short.upper()))
-    title = f"Tổng hợp kết quả {campaign.title[0].lower()}{campaign.title[1:]}"
-    first, comma, rest = title.partition(", ")
-    document.title("BÁO CÁO", [first + comma.rstrip(), rest] if rest else [title])
-    document.addressee(f"Kính gửi: Chủ tịch {campaign.issuer}.")
-    document.paragraph(f"Thực hiện {campaign.plan}, {campaign.office} tổng hợp, báo cáo kết quả kiểm tra như sau:")
-    document.paragraph("I. KHÁI QUÁT", bold=True)
-    kinds = Counter(case.kind_label for case in cases)
-    document.paragraph("Tổng số " + f"{len(cases)} cuộc kiểm tra, gồm: " + "; ".join(f"{label}: {count}" for label, count in kinds.items()) + ".")
-    states = Counter(case.state_label for case in cases)
-    document.paragraph("Tình trạng đến ngày " + dmy(day) + ": " + "; ".join(f"{label}: {count}" for label, count in states.items()) + ".")
-    late = [case for case in cases if case.late_steps]
-    document.paragraph(f"Số đơn vị có bước thực hiện trễ hạn: {len(late)}.")
-    document.paragraph("II. KẾT QUẢ THEO TỪNG ĐƠN VỊ", bold=True)
+    first, comma, rest = subject.partition(", ")
+    document.title(texts.SUMMARY_TYPE, [first + comma.rstrip(), rest] if rest else [subject])
+    document.addressee(texts.SUMMARY_ADDRESSEE.format(issuer=campaign.issuer))
+    document.paragraph(texts.SUMMARY_INTRO.format(plan=campaign.plan, office=campaign.office))
+
+    document.part(texts.SUMMARY_OVERVIEW)
+    document.paragraph(texts.SUMMARY_TOTAL.format(count=len(cases), kinds=_counts([c.kind_label for c in cases], kind_order or sorted({c.kind_label for c in cases}))))
+    document.paragraph(texts.SUMMARY_STATES.format(day=dmy(day), states=_counts([c.state_label for c in cases], state_order or sorted({c.state_label for c in cases}))))
+    document.paragraph(texts.SUMMARY_LATE.format(count=sum(1 for case in cases if case.late_steps)))
+
+    document.part(texts.SUMMARY_RESULTS)
+    document.part(texts.SUMMARY_ASSESSMENT)
+    document.text_or_dots(campaign.summary_assessment)
+    document.part(texts.SUMMARY_BY_UNIT)
     rows = [
         (str(position), case.unit, case.kind_label, case.state_label, case.late_text or "-",
          f"{case.accepted_findings}/{len(case.findings)}" if case.findings else "-")
         for position, case in enumerate(cases, start=1)
     ]
-    document.table(["STT", "Đơn vị", "Hình thức", "Tình trạng", "Trễ hạn", "Kiến nghị (đạt/tổng)"], rows, [1.3, 4.9, 2.8, 3.3, 2.3, 1.9], size=11)
-    document.paragraph("III. KIẾN NGHỊ VÀ KẾT QUẢ KHẮC PHỤC", bold=True)
+    document.table(texts.SUMMARY_COLUMNS, rows, [1.3, 4.6, 2.8, 3.2, 2.4, 2.2], size=11)
+    document.part(texts.SUMMARY_FINDINGS)
     with_findings = [case for case in cases if case.findings]
     if not with_findings:
-        document.paragraph("Chưa có kiến nghị nào được ban hành.")
+        document.paragraph(texts.SUMMARY_NO_FINDINGS)
     for case in with_findings:
-        conclusion = f" (Thông báo kết luận số {case.conclusion_number} ngày {dmy(case.conclusion_date)})" if case.conclusion_number else ""
-        document.paragraph(f"{case.unit}{conclusion}:", bold=True)
+        conclusion = texts.SUMMARY_UNIT_CONCLUSION.format(number=case.conclusion_number, day=dmy(case.conclusion_date)) if case.conclusion_number else ""
+        document.part(texts.SUMMARY_UNIT.format(unit=case.unit, conclusion=conclusion))
         for finding in case.findings:
-            note = f" – {finding.unit_note}" if finding.unit_note else ""
-            document.paragraph(
-                f"{finding.number}. {finding.text} Hạn: {dmy(finding.due)}. Đơn vị báo cáo: {finding.status_text.lower()}{note}. "
-                f"Đánh giá: {finding.decision_text.lower()}."
-            )
-    document.paragraph("IV. ĐỀ XUẤT", bold=True)
-    document.paragraph(
-        f"Đề nghị Chủ tịch {campaign.body} chỉ đạo các cơ quan, đơn vị còn kiến nghị chưa khắc phục hoàn thành trong thời hạn; "
-        "chấn chỉnh các tập thể, cá nhân chưa chủ động, tích cực trong thực hiện nhiệm vụ cải cách hành chính./."
+            note = f" ({finding.unit_note.strip().rstrip('.')})" if finding.unit_note else ""
+            document.paragraph(texts.SUMMARY_FINDING.format(
+                number=finding.number, text=finding.text.strip().rstrip("."), due=dmy(finding.due),
+                status=finding.status_text, note=note, decision=finding.decision_text,
+            ))
+
+    document.part(texts.SUMMARY_PROPOSALS)
+    for heading, content in ((texts.SUMMARY_MODELS, campaign.summary_models), (texts.SUMMARY_REMINDERS, campaign.summary_reminders),
+                             (texts.SUMMARY_VIOLATIONS, campaign.summary_violations)):
+        document.part(heading)
+        document.text_or_dots(content)
+    document.paragraph(texts.SUMMARY_END.format(subject=texts.SUBJECT.format(year=campaign.year), office=campaign.office, issuer=campaign.issuer))
+    document.closing(
+        [line.format(issuer=campaign.issuer_short) for line in texts.SUMMARY_RECIPIENTS],
+        Signature(campaign.office_head_title.upper(), campaign.office_head_name or ""),
     )
-    document.closing(["- Như trên;", f"- PCT {campaign.body} phụ trách;", "- Lưu: VT, NV."], Signature(campaign.office_head, ""))
     return document.bytes()

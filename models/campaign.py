@@ -44,6 +44,15 @@ class Campaign(Audited, Base):
     signer_name: Mapped[str] = mapped_column(String(100))
     team_decision_number: Mapped[str | None] = mapped_column(String(50))
     team_decision_date: Mapped[date | None] = mapped_column(Date)
+    # Who reports the campaign to the Chairman (plan, section V.1) and signs the summary report.
+    office_head_title: Mapped[str] = mapped_column(String(100), default="Trưởng phòng", server_default="Trưởng phòng")
+    office_head_name: Mapped[str | None] = mapped_column(String(100))
+    # The summary report's own content (V.1): the overall assessment, good models and initiatives
+    # to replicate (I.1), collectives and individuals to be reminded, proposed handling of violations.
+    summary_assessment: Mapped[str | None] = mapped_column(Text)
+    summary_models: Mapped[str | None] = mapped_column(Text)
+    summary_reminders: Mapped[str | None] = mapped_column(Text)
+    summary_violations: Mapped[str | None] = mapped_column(Text)
 
     # Direct inspections happen inside this window; notices go out from schedule_from on.
     window_start: Mapped[date] = mapped_column(Date)

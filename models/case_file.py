@@ -72,6 +72,7 @@ class SectionReview(Base):
     section_code: Mapped[str] = mapped_column(String(20))
     achieved: Mapped[str | None] = mapped_column(Text)
     shortcomings: Mapped[str | None] = mapped_column(Text)
+    causes: Mapped[str | None] = mapped_column(Text)
     # Ids of the section's outline items the report does not cover.
     missing_items: Mapped[list[int]] = mapped_column(JSON, default=list)
     reviewed_by: Mapped[str] = mapped_column(String(200))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vocabulary.states import Kind, State
@@ -52,6 +52,18 @@ class Inspection(Audited, Base):
     team: Mapped[str | None] = mapped_column(Text)
     visit_reason: Mapped[str | None] = mapped_column(Text)
     radio: Mapped[str | None] = mapped_column(Text)
+    # Who led the visit and who kept the minutes (members of the team), when it began and ended,
+    # and who of the unit took part: the plan's section IV roles ticked, and their names.
+    chair: Mapped[str | None] = mapped_column(String(200))
+    secretary: Mapped[str | None] = mapped_column(String(200))
+    visit_started: Mapped[time | None] = mapped_column(Time)
+    visit_ended: Mapped[time | None] = mapped_column(Time)
+    unit_attendees: Mapped[list[str] | None] = mapped_column(JSON)
+    unit_signer: Mapped[str | None] = mapped_column(String(200))
+    unit_signer_title: Mapped[str | None] = mapped_column(String(200))
+    # The minutes' closing parts: the team's general assessment and the unit's opinion.
+    team_assessment: Mapped[str | None] = mapped_column(Text)
+    unit_opinion: Mapped[str | None] = mapped_column(Text)
     # Minutes and conclusion
     minutes_number: Mapped[str | None] = mapped_column(String(50))
     minutes_date: Mapped[date | None] = mapped_column(Date)

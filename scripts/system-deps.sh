@@ -4,8 +4,10 @@
 #   scripts/system-deps.sh test   what the whole suite needs besides: PostgreSQL (the tests start
 #                                 their own cluster), Chromium (browser tests), LibreOffice Writer
 #                                 and Calc with poppler-utils (generated documents to PDF and PNG),
-#                                 and the DejaVu and Liberation fonts (Liberation Serif is metric-
-#                                 compatible with Times New Roman)
+#                                 and the DejaVu and Liberation 2 fonts (Liberation Serif is metric-
+#                                 compatible with Times New Roman; Debian's fonts-liberation 1.07
+#                                 lacks Vietnamese glyphs such as "ế", fonts-liberation2 has them)
+# Where LibreOffice is installed (for the PDFs of `make run` too), fonts-liberation2 comes with it.
 # As root it uses apt-get; otherwise it only says what is missing (STRICT=1 then fails the tests).
 set -euo pipefail
 
@@ -15,13 +17,16 @@ have_command() { command -v "$1" >/dev/null 2>&1; }
 have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 have_command dot || need+=(graphviz)
+if [ "$profile" != test ] && have_command soffice; then
+  have_package fonts-liberation2 || need+=(fonts-liberation2)
+fi
 if [ "$profile" = test ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
   have_command chromium || need+=(chromium)
   have_command soffice || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
   have_command pdftoppm || need+=(poppler-utils)
   have_package fonts-dejavu-core || need+=(fonts-dejavu-core)
-  have_package fonts-liberation || need+=(fonts-liberation)
+  have_package fonts-liberation2 || need+=(fonts-liberation2)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

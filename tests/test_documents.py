@@ -9,14 +9,15 @@ from datetime import date
 
 import openpyxl
 import pytest
+from docx.enum.text import WD_TAB_LEADER
 from docx.shared import Mm, Pt
 from sqlalchemy import func, select
 
-from models import AuditEntry, Campaign, RegisterEntry
+from models import AuditEntry, Campaign, Inspection, RegisterEntry
 from tests.documents_readback import in_order, lines, open_docx, paragraphs, run_of
-from tests.helpers import COORDINATOR, DAY, FINDINGS, REVIEWS, at, fire_in, first_case, reviewed_and_concluded
+from tests.helpers import COORDINATOR, DAY, FINDINGS, REVIEWS, at, direct_path, fire_in, first_case, reviewed_and_concluded, run_path
 from workflow.audit import verify
-from workflow.casefile.rendering import render_document
+from workflow.casefile.rendering import record_summary_content, render_document
 from workflow.errors import BadData, GuardRefused, NotPermitted
 from workflow.people.permissions import Actor
 from workflow.records.files import FileStore
@@ -79,13 +80,19 @@ def test_minutes_and_conclusion_notice_of_a_case(db, store):
     assert_nd30_page_and_fonts(document)
     assert_place_and_date(document, visit)
     in_order(document, "UBND HUYỆN TỨ KỲ", "ĐOÀN KIỂM TRA", "Số: 01/BB-ĐKT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-             "Độc lập - Tự do - Hạnh phúc", "Tứ Kỳ, ngày", "BIÊN BẢN KIỂM TRA", f"năm 2023 tại {UNIT}", "Thực hiện Kế hoạch",
-             "I. THÀNH PHẦN", "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND", "- Lãnh đạo đơn vị", "II. NỘI DUNG KIỂM TRA",
+             "Độc lập - Tự do - Hạnh phúc", "Tứ Kỳ, ngày", "BIÊN BẢN KIỂM TRA", "năm 2023", f"tại {UNIT}", "Căn cứ Kế hoạch",
+             "Căn cứ Quyết định số 2025/QĐ-UBND", "Hôm nay, vào hồi …… giờ ……, ngày 27/07/2023", "I. THÀNH PHẦN", "- Chủ trì:", "- Thư ký:",
+             "- Thành viên: Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND", "- Lãnh đạo đơn vị", "II. NỘI DUNG KIỂM TRA",
              "1. Công tác chỉ đạo, điều hành", REVIEWS["B.1"][0], REVIEWS["B.1"][1], "Báo cáo của đơn vị chưa nêu",
-             "Việc xây dựng và áp dụng các sáng kiến", "3. Cải cách thủ tục hành chính", REVIEWS["B.3"][1],
-             "8. Thực hiện phân cấp quản lý", "III. KIẾN NGHỊ", FINDINGS[0]["text"].rstrip("."), FINDINGS[1]["text"].rstrip("."), "ĐẠI DIỆN", "ĐƠN VỊ ĐƯỢC KIỂM TRA")
-    assert f"1. {FINDINGS[0]['text'].rstrip('.')} (nội dung B.3 – Cải cách thủ tục hành chính; thời hạn hoàn thành: trước ngày 05/09/2023)." in lines(document)
-    assert "TRƯỞNG ĐOÀN" in lines(document) and "4. Cải cách tổ chức bộ máy" in lines(document)
+             "Việc xây dựng và áp dụng các sáng kiến", "Nguyên nhân:", "3. Cải cách thủ tục hành chính", REVIEWS["B.3"][1],
+             "8. Thực hiện phân cấp quản lý", "III. ĐÁNH GIÁ CHUNG CỦA ĐOÀN KIỂM TRA", "IV. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA",
+             "Buổi kiểm tra kết thúc vào hồi …… giờ ……", "ĐẠI DIỆN", "NGƯỜI GHI BIÊN BẢN", "TM. ĐOÀN KIỂM TRA", "TRƯỞNG ĐOÀN")
+    text = "\n".join(lines(document))
+    assert FINDINGS[0]["text"].rstrip(".") not in text  # decided ten days after the minutes
+    assert "chưa ghi nhận" not in text and "nội dung B." not in text
+    assert "4. Cải cách tổ chức bộ máy" in lines(document)
+    dotted = [p for p in document.paragraphs if p.text.endswith("\t") and p.paragraph_format.tab_stops]
+    assert dotted and all(stop.leader == WD_TAB_LEADER.DOTS for p in dotted for stop in p.paragraph_format.tab_stops)
 
     document = open_docx(conclusion)
     assert_nd30_page_and_fonts(document)
@@ -94,9 +101,13 @@ def test_minutes_and_conclusion_notice_of_a_case(db, store):
     assert re.fullmatch(r"Số: \d{2,}/TB-UBND", number) and number == "Số: 02/TB-UBND"
     in_order(document, "ỦY BAN NHÂN DÂN", "HUYỆN TỨ KỲ", "Số: 02/TB-UBND", "CỘNG HÒA", "Độc lập", "Tứ Kỳ, ngày", "THÔNG BÁO",
              "Kết luận kiểm tra công tác cải cách hành chính", f"tại {UNIT}", "Căn cứ Kế hoạch", "Căn cứ Biên bản kiểm tra số 01/BB-ĐKT",
-             "1. Ưu điểm", REVIEWS["B.1"][0], "2. Tồn tại, hạn chế và nguyên nhân", REVIEWS["B.1"][1], "việc xây dựng và áp dụng các sáng kiến",
-             REVIEWS["B.3"][1], "3. Kiến nghị", f"1. {FINDINGS[0]['text'].rstrip('.')}", "2. Tỷ lệ hồ sơ", "4. Tổ chức thực hiện",
-             "báo cáo kết quả khắc phục từng kiến nghị (kèm tài liệu chứng minh) về UBND huyện Tứ Kỳ (qua Phòng Nội vụ) trước ngày 05/09/2023", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Vũ Thị Hà")
+             "1. Ưu điểm", REVIEWS["B.1"][0], "2. Tồn tại, hạn chế", f'{REVIEWS["B.1"][1].rstrip(".")}; báo cáo của đơn vị chưa nêu: việc xây dựng và áp dụng các sáng kiến',
+             REVIEWS["B.3"][1], "3. Nguyên nhân", "4. Kiến nghị", f"1. {FINDINGS[0]['text'].rstrip('.')} (Cải cách thủ tục hành chính; thời hạn hoàn thành: chậm nhất ngày 05/09/2023).",
+             "2. Tỷ lệ hồ sơ", "5. Tổ chức thực hiện",
+             "gửi báo cáo kết quả khắc phục từng kiến nghị (kèm tài liệu chứng minh) về UBND huyện Tứ Kỳ (qua Phòng Nội vụ) chậm nhất ngày 05/09/2023.", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Vũ Thị Hà")
+    assert "Căn cứ Quyết định số 2025/QĐ-UBND ngày 17/07/2023 của UBND huyện Tứ Kỳ về việc kiện toàn Đoàn kiểm tra việc thực thi công vụ và nhiệm vụ cải cách hành chính;" in lines(document)
+    assert not any("Không có tồn tại" in line for line in lines(document))
+    assert sum(1 for line in lines(document) if line.startswith("- Công tác chỉ đạo, điều hành:")) == 2  # strengths, shortcomings: one bullet each
     assert_closing(document, f"- {UNIT} (để thực hiện);")
     assert run_of(document, "THÔNG BÁO").bold and run_of(document, "TM. ỦY BAN NHÂN DÂN").bold
     with db.session() as session:
@@ -116,9 +127,10 @@ def test_campaign_documents_schedule_notice_summary_report_and_xlsx(db, store):
     document = open_docx(notice)
     assert_nd30_page_and_fonts(document)
     in_order(document, "ỦY BAN NHÂN DÂN", "Số: 03/TB-UBND", "THÔNG BÁO", "Lịch kiểm tra công tác cải cách hành chính",
-             "Thực hiện Kế hoạch", "1. Lịch kiểm tra", "STT", "Cơ quan, đơn vị được kiểm tra", "Ngày kiểm tra", "Thời gian",
-             UNIT, "Thứ Năm, 27/07/2023", "08 giờ 00", "Phòng Giáo dục và Đào tạo", "14 giờ 00", "UBND xã Hà Kỳ",
-             "2. Thành phần làm việc", "3. Trách nhiệm", "trước 05 ngày kiểm tra", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Vũ Thị Hà")
+             "Thực hiện Kế hoạch số ……/KH-UBND ngày ……/……/2023", "1. Lịch kiểm tra", "STT", "Cơ quan, đơn vị được kiểm tra", "Ngày kiểm tra", "Thời gian",
+             "Địa điểm", UNIT, "Thứ Năm, 27/07/2023", "08 giờ 00", f"Trụ sở {UNIT}", "Phòng Giáo dục và Đào tạo", "14 giờ 00", "UBND xã Hà Kỳ",
+             "2. Thành phần làm việc", "Tư pháp - Hộ tịch", "3. Trách nhiệm", "trước 05 ngày kiểm tra", "Nơi nhận:",
+             "- Đài Phát thanh huyện Tứ Kỳ (để đưa tin);", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Vũ Thị Hà")
     table = document.tables[1]
     assert len(table.rows) == 1 + 25 and table.rows[25].cells[1].text == "UBND xã Hà Kỳ"
     assert all(re.fullmatch(r"Thứ \w+, \d\d/\d\d/2023", row.cells[2].text) for row in table.rows[1:])
@@ -126,11 +138,13 @@ def test_campaign_documents_schedule_notice_summary_report_and_xlsx(db, store):
 
     document = open_docx(report)
     assert_nd30_page_and_fonts(document)
-    in_order(document, "UBND HUYỆN TỨ KỲ", "PHÒNG NỘI VỤ", "Số: 01/BC-NV", "BÁO CÁO", "Tổng hợp kết quả kiểm tra",
-             "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Tứ Kỳ.", "I. KHÁI QUÁT", "Tổng số 35 cuộc kiểm tra",
-             "II. KẾT QUẢ THEO TỪNG ĐƠN VỊ", UNIT, "Đã ban hành kết luận", "0/2", "UBND xã Quang Khải",
-             "III. KIẾN NGHỊ VÀ KẾT QUẢ KHẮC PHỤC", f"{UNIT} (Thông báo kết luận số 02/TB-UBND ngày 06/08/2023):",
-             "Hạn: 05/09/2023", "IV. ĐỀ XUẤT", "Nơi nhận:", "TRƯỞNG PHÒNG")
+    in_order(document, "UBND HUYỆN TỨ KỲ", "PHÒNG NỘI VỤ", "Số: 01/BC-NV", "BÁO CÁO", "Kết quả kiểm tra công tác cải cách hành chính,",
+             "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Tứ Kỳ.", "I. KHÁI QUÁT", "Tổng số 35 cuộc kiểm tra, gồm: Kiểm tra trực tiếp: 25; Tự kiểm tra: 10.",
+             "Dự kiến: 34; Đã ban hành kết luận: 1.", "II. KẾT QUẢ KIỂM TRA", "1. Đánh giá chung", "2. Kết quả theo từng đơn vị",
+             "Kiến nghị đạt / tổng số", UNIT, "Đã ban hành kết luận", "0/2", "UBND xã Quang Khải",
+             "3. Kiến nghị và kết quả khắc phục", f"{UNIT} (Thông báo kết luận kiểm tra số 02/TB-UBND ngày 06/08/2023):",
+             "thời hạn: 05/09/2023; đơn vị báo cáo: chưa báo cáo; đánh giá: chưa đánh giá.", "III. ĐỀ XUẤT, KIẾN NGHỊ",
+             "1. Mô hình hay", "2. Tập thể, cá nhân cần chấn chỉnh", "3. Đề xuất xử lý", "Nơi nhận:", "TRƯỞNG PHÒNG")
     assert_closing(document, "- Như trên;")
 
     workbook = openpyxl.load_workbook(io.BytesIO(sheet_bytes))
@@ -187,3 +201,35 @@ def test_a_notice_can_be_the_campaigns_schedule_notice(db, store):
     assert result.extra["register"] == {"number": "01/TB-UBND", "date": "2023-07-17", "schedule_notice": True}
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(RegisterEntry)) == 1  # the same notice, not a new one
+
+
+def test_the_unit_notice_needs_the_notice_and_the_summary_content_is_the_offices(db, store):
+    inspection = first_case(db, "direct", "commune")
+    with db.session() as session, pytest.raises(GuardRefused) as refused:
+        render_document(session, store, "unit_schedule_notice", actor=COORDINATOR, now=at(date(2023, 7, 18)), inspection_id=inspection.id)
+    assert "Chưa gửi thông báo lịch kiểm tra" in str(refused.value)
+    fire_in(db, inspection.id, "notify", at(inspection.visit_date - 12 * DAY), visit_time="14:00")
+    notice, file = render(db, store, "unit_schedule_notice", at(inspection.visit_date - 12 * DAY), inspection_id=inspection.id)
+    assert file["kind"] == "schedule_notice" and file["name"] == "Thông báo lịch kiểm tra UBND xã Đại Sơn 01-TB-UBND.docx"
+    in_order(open_docx(notice), "Số: 01/TB-UBND", "THÔNG BÁO", "tại Ủy ban nhân dân xã Đại Sơn", "1. Thời gian, địa điểm",
+             "- Thời gian: 14 giờ 00, Thứ Ba ngày 01/08/2023.", "- Địa điểm: Trụ sở Ủy ban nhân dân xã Đại Sơn.",
+             "Nơi nhận:", "- Ủy ban nhân dân xã Đại Sơn (để thực hiện);")
+    with db.session() as session, pytest.raises(NotPermitted):
+        record_summary_content(session, inspection.campaign_id, actor=Actor("team@tuky.local", "inspector"), now=at(date(2023, 9, 1)),
+                               summary_models="x")
+    with db.session() as session, pytest.raises(BadData) as refused:
+        record_summary_content(session, inspection.campaign_id, actor=COORDINATOR, now=at(date(2023, 9, 1)), plan_number="1")
+    assert refused.value.problems[0].field == "plan_number"
+
+
+def test_the_minutes_keep_what_the_visit_recorded_when_signing_leaves_it_out(db):
+    inspection = first_case(db, "direct", "office")
+    steps = direct_path(inspection.visit_date)
+    run_path(db, inspection.id, steps[:2])
+    fire_in(db, inspection.id, "visit", at(inspection.visit_date, 16), visit_date=inspection.visit_date.isoformat(),
+            participants="Ông Vũ Văn Dũng, Trưởng phòng", unit_attendees='["Lãnh đạo cơ quan được kiểm tra"]', visit_started="08:00")
+    fire_in(db, inspection.id, "sign_minutes", at(inspection.visit_date, 17), team_assessment="Tốt.")
+    with db.session() as session:
+        saved = session.get(Inspection, inspection.id)
+        assert (saved.participants, saved.unit_attendees, saved.team_assessment) == (
+            "Ông Vũ Văn Dũng, Trưởng phòng", ["Lãnh đạo cơ quan được kiểm tra"], "Tốt.")

@@ -64,7 +64,7 @@ def test_a_review_records_old_and_new_values_in_the_audit_log(db):
     with db.session() as session:
         first = last_entry(session, inspection.id)
         assert (first.trigger, first.actor, first.from_state, first.to_state) == ("review_section", TEAM.name, "report_received", "report_received")
-        assert json.loads(first.data_json) == {"section": "B.3", "old": None, "new": {"achieved": "Công khai 100% TTHC", "shortcomings": "Còn hồ sơ quá hạn", "missing_items": sorted(missing)}}
+        assert json.loads(first.data_json) == {"section": "B.3", "old": None, "new": {"achieved": "Công khai 100% TTHC", "shortcomings": "Còn hồ sơ quá hạn", "causes": None, "missing_items": sorted(missing)}}
         version = session.get(Inspection, inspection.id).version
         assert version == inspection.version + 1
     with db.session() as session:
@@ -72,7 +72,7 @@ def test_a_review_records_old_and_new_values_in_the_audit_log(db):
                        actor=COORDINATOR, now=at(inspection.visit_date, 10), expected_version=version)
     with db.session() as session:
         data = json.loads(last_entry(session, inspection.id).data_json)
-        assert data["old"]["shortcomings"] == "Còn hồ sơ quá hạn" and data["new"] == {"achieved": "Công khai 100% TTHC", "shortcomings": None, "missing_items": []}
+        assert data["old"]["shortcomings"] == "Còn hồ sơ quá hạn" and data["new"] == {"achieved": "Công khai 100% TTHC", "shortcomings": None, "causes": None, "missing_items": []}
         review = session.scalar(select(SectionReview).where(SectionReview.inspection_id == inspection.id))
         assert (review.section_code, review.reviewed_by, review.missing_items) == ("B.3", COORDINATOR.name, [])
 

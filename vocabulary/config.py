@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -35,6 +36,13 @@ def _instance(name: str) -> Path:
     return PROJECT_DIR / "instance" / name
 
 
+def _soffice(value: str | None) -> str | None:
+    """``SOFFICE``: LibreOffice's program for the PDFs; unset, the one on the PATH; ``off``: none."""
+    if value and value.strip().lower() in ("off", "0", "no", "false"):
+        return None
+    return value or shutil.which("soffice")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
@@ -48,6 +56,8 @@ class Settings:
     audit_key: str | None = None
     audit_key_file: Path = field(default_factory=lambda: _instance("audit_key"))
     checkpoint_dir: Path = field(default_factory=lambda: _instance("checkpoints"))
+    # LibreOffice, to give every document as PDF too; None where it is not installed (or turned off).
+    soffice: str | None = None
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> "Settings":
@@ -62,6 +72,7 @@ class Settings:
             audit_key=env.get("AUDIT_KEY") or None,
             audit_key_file=Path(env["AUDIT_KEY_FILE"]) if env.get("AUDIT_KEY_FILE") else _instance("audit_key"),
             checkpoint_dir=Path(env["AUDIT_CHECKPOINT_DIR"]) if env.get("AUDIT_CHECKPOINT_DIR") else _instance("checkpoints"),
+            soffice=_soffice(env.get("SOFFICE")),
         )
 
     def audit_signing_key(self) -> bytes:

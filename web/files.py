@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from documents.pdf import PdfConverter
 from workflow.audit.checkpoint import CheckpointStore
 from workflow.records.files import FileStore
 
@@ -14,3 +15,8 @@ def file_store() -> FileStore:
 
 def checkpoint_store() -> CheckpointStore:
     return current_app.extensions["checkpoints"]
+
+
+def pdf_converter() -> PdfConverter | None:
+    """LibreOffice for the PDFs (setting ``SOFFICE``), or None where there is none."""
+    return current_app.extensions.get("pdf_converter")

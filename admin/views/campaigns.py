@@ -145,8 +145,10 @@ class CampaignView(AuditedModelView):
         "status": lambda view, context, model, name: status_badge(model.status),
         "title": lambda view, context, model, name: Markup('<a href="{}">{}</a>').format(view.campaign_url(model), model.title),
     }
+    # The summary report's content is written on the documents page (Văn bản), beside the report.
     form_excluded_columns = ("inspections", "outlines", "units", "status", "copied_from", "version", "audit_seq", "audit_head",
-                             "created_at", "updated_at")
+                             "created_at", "updated_at",
+                             "summary_assessment", "summary_models", "summary_reminders", "summary_violations")
     form_overrides = {"extra_days_off": DayListField, "makeup_workdays": DayListField, "day_counting": SelectField,
                       "issuer_level": SelectField}
     form_args = {
@@ -162,6 +164,8 @@ class CampaignView(AuditedModelView):
         "plan_number": label(N_("Plan number")), "plan_date": label(N_("Plan date")), "basis": label(N_("Legal basis")),
         "issuer": label(N_("Issuing body")), "issuer_short": label(N_("Issuing body, short")), "place": label(N_("Place")),
         "issuer_level": label(N_("Level of the issuing body")), "office": label(N_("Office that runs the campaign")),
+        "office_head_title": label(N_("Title of the office's head")),
+        "office_head_name": label(N_("Head of the office (signs the report)")),
         "signer_title": label(N_("Signer's title")), "signer_name": label(N_("Signer")),
         "team_decision_number": label(N_("Team decision number")), "team_decision_date": label(N_("Team decision date")),
         "window_start": label(N_("Inspections from")), "window_end": label(N_("Inspections until")),
@@ -446,7 +450,8 @@ def _summary(campaign: Campaign) -> dict:
 
 # The settings step shows the campaign's fields in these groups, in this order.
 SETTING_GROUPS = (
-    (N_("Issuing body"), ("issuer", "issuer_short", "issuer_level", "office", "place", "signer_title", "signer_name")),
+    (N_("Issuing body"), ("issuer", "issuer_short", "issuer_level", "office", "office_head_title", "office_head_name",
+                          "place", "signer_title", "signer_name")),
     (N_("The plan"), ("code", "year", "title", "plan_number", "plan_date", "basis", "team_decision_number", "team_decision_date")),
     (N_("Window and lead times"), ("window_start", "window_end", "schedule_from", "visits_per_day", "notice_lead_days",
                                    "report_lead_days", "minutes_days", "conclusion_days", "remediation_days",

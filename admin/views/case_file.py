@@ -9,7 +9,7 @@ from flask_admin import expose
 from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import gettext
 from web.database import db_session
-from web.files import file_store
+from web.files import file_store, pdf_converter
 from workflow.casefile import findings, rendering, review, uploads
 from workflow.errors import WorkflowError
 from workflow.records import attachments
@@ -19,7 +19,9 @@ from .base import now
 
 CASE_DOCUMENTS = {kind: spec for kind, spec in rendering.DOCUMENT_KINDS.items() if spec.scope == "case"}
 # A document can be drawn up once the case has what it reports on.
-DOCUMENT_FROM = {"minutes": {"visited", "minutes_signed", "concluded", "remediation", "remediation_reported", "reinspection", "closed"},
+DOCUMENT_FROM = {"unit_schedule_notice": {"notified", "report_received", "visited", "minutes_signed", "concluded", "remediation",
+                                          "remediation_reported", "reinspection", "closed"},
+                 "minutes": {"visited", "minutes_signed", "concluded", "remediation", "remediation_reported", "reinspection", "closed"},
                  "conclusion_notice": {"concluded", "remediation", "remediation_reported", "reinspection", "closed"}}
 REVIEW_FROM = {"report_received", "visited", "minutes_signed", "concluded", "remediation", "remediation_reported", "reinspection", "closed"}
 
@@ -54,7 +56,9 @@ class CaseFileViews:
             "upload_kinds": [kind for kind in uploads.UPLOAD_KINDS if actor.role != "unit" or kind in uploads.UNIT_UPLOAD_KINDS],
             "may_attach": changing and actor.may_edit("attach", inspection.unit_id),
             "documents": [(kind, gettext(spec.label)) for kind, spec in CASE_DOCUMENTS.items()
-                          if changing and actor.role in spec.roles and inspection.state in DOCUMENT_FROM[kind]],
+                          if changing and actor.role in spec.roles and inspection.state in DOCUMENT_FROM[kind]
+                          and (kind != "unit_schedule_notice" or inspection.notice_number)],
+            "pdf_available": pdf_converter() is not None,
             "may_review": changing and actor.may_edit("review_section", inspection.unit_id) and inspection.state in REVIEW_FROM,
             "may_decide": changing and actor.may_edit("review_finding", inspection.unit_id) and findings.may_review_findings(inspection),
         }
@@ -82,7 +86,8 @@ class CaseFileViews:
 
         def change():
             rendering.render_document(db_session(), file_store(), kind, actor=current_actor(), now=now(),
-                                      inspection_id=inspection.id, expected_version=_version())
+                                      inspection_id=inspection.id, expected_version=_version(),
+                                      format=request.form.get("format", "docx"), pdf=pdf_converter())
 
         return self._run(case_id, "#files", change, gettext("The {document} was drawn up; it is in the case's files.").format(
             document=gettext(CASE_DOCUMENTS[kind].label).lower()))
@@ -106,7 +111,7 @@ class CaseFileViews:
             def change():
                 review.review_section(
                     db_session(), inspection.id, code, achieved=request.form.get("achieved"),
-                    shortcomings=request.form.get("shortcomings"),
+                    shortcomings=request.form.get("shortcomings"), causes=request.form.get("causes"),
                     missing_items=[int(i) for i in request.form.getlist("missing") if i.isdigit()],
                     actor=current_actor(), now=now(), expected_version=_version())
 

@@ -256,6 +256,7 @@ class CaseView(CaseFileViews, SecureModelView):
         if not current_actor().may_edit("correct", inspection.unit_id):
             abort(403)
         form = trigger_forms.form_class(CaseEdit)(obj=inspection)
+        trigger_forms.offer_attendees(form, inspection)
         if not form.is_submitted():
             form.expected_version.data = str(inspection.version)
 

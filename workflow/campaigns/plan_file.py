@@ -39,6 +39,8 @@ class Issuer(_Part):
     level: IssuerLevelCode
     place: str = Field(min_length=1, max_length=100)  # "Tứ Kỳ, ngày … tháng … năm …"
     office: str = Field("Phòng Nội vụ", min_length=1, max_length=200)  # the office that runs the campaign
+    office_head_title: str = Field("Trưởng phòng", min_length=1, max_length=100)  # signs the summary report
+    office_head_name: str | None = Field(None, max_length=100)
     signer_title: str = Field(min_length=1, max_length=100)
     signer_name: str = Field("", max_length=100)
 

@@ -81,6 +81,7 @@ ACTION_LABELS = {
     "review_finding": _("accept or reject the remediation of a finding"),
     "attach": _("add a file"),
     "render_document": _("produce a document"),
+    "summary_content": _("write the summary report's content"),
 }
 
 

@@ -14,8 +14,9 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from documents import conclusion_notice, minutes, schedule_notice, summary_report, summary_xlsx
+from documents import conclusion_notice, minutes, schedule_notice, summary_report, summary_xlsx, texts
 from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
+from documents.pdf import ConversionFailed, PdfConverter
 from models import Attachment, Campaign, Inspection
 from vocabulary.campaigns import COMMUNE_WORDS, ISSUER_LEVELS
 from vocabulary.config import local_date
@@ -28,7 +29,7 @@ from workflow.errors import BadData, GuardRefused, NotPermitted
 from workflow.people.permissions import Actor
 from workflow.records import register
 from workflow.records.attachments import new_attachment
-from workflow.records.files import DOCX, XLSX, FileStore, FileType
+from workflow.records.files import DOCX, PDF, XLSX, FileStore, FileType
 from workflow.scoring.results import score_facts
 
 
@@ -44,13 +45,25 @@ TEAM = frozenset({"admin", "coordinator", "inspector"})
 OFFICE = frozenset({"admin", "coordinator"})
 DOCUMENT_KINDS: dict[str, DocumentKind] = {
     "schedule_notice": DocumentKind(N_("Schedule notice"), "campaign", OFFICE),
+    "unit_schedule_notice": DocumentKind(N_("Schedule notice of this unit"), "case", OFFICE),
     "minutes": DocumentKind(N_("Inspection minutes"), "case", TEAM),
     "conclusion_notice": DocumentKind(N_("Conclusion notice"), "case", OFFICE),
     "summary_report": DocumentKind(N_("Summary report to the Chairman"), "campaign", OFFICE),
     "summary_xlsx": DocumentKind(N_("Campaign summary (spreadsheet)"), "campaign", OFFICE, XLSX),
 }
 # The attachment kind each document is stored as.
-ATTACHMENT_KIND = {"minutes": "minutes_draft"}
+ATTACHMENT_KIND = {"minutes": "minutes_draft", "unit_schedule_notice": "schedule_notice"}
+FORMATS = ("docx", "pdf")
+
+
+def attendee_choices(unit_kind: str) -> tuple[str, ...]:
+    """The unit's attendees the plan's section IV lists for this kind of unit (the checklist)."""
+    return texts.ATTENDEES.get(unit_kind, ())
+
+
+def pdf_converter(soffice: str | None) -> PdfConverter | None:
+    """The converter of the settings (``SOFFICE``), or None where LibreOffice is not available."""
+    return PdfConverter(soffice) if soffice else None
 
 
 def _communes(campaign: Campaign) -> str:
@@ -66,25 +79,37 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
         team_decision=None, signer_title=campaign.signer_title, signer_name=campaign.signer_name,
         report_lead_days=campaign.report_lead_days, abbreviation=campaign.issuer_short, level=level.word,
         office=campaign.office, radio=level.radio, communes=_communes(campaign),
+        office_head_title=campaign.office_head_title, office_head_name=campaign.office_head_name,
+        summary_assessment=campaign.summary_assessment, summary_models=campaign.summary_models,
+        summary_reminders=campaign.summary_reminders, summary_violations=campaign.summary_violations,
     )
     title = campaign.title[0].lower() + campaign.title[1:]
-    if campaign.plan_number:
-        plan = f"Kế hoạch số {campaign.plan_number} ngày {dmy(campaign.plan_date)} của {facts.issuer_short} về {title}"
-    else:
-        plan = f"Kế hoạch {title} của {facts.issuer_short}"
-    decision = f"Quyết định số {campaign.team_decision_number} ngày {dmy(campaign.team_decision_date)}" if campaign.team_decision_number else None
+    plan = texts.PLAN.format(
+        number=campaign.plan_number or texts.PLAN_NUMBER_BLANK.format(suffix=campaign.issuer_short),
+        date=dmy(campaign.plan_date) or texts.PLAN_DATE_BLANK.format(year=campaign.year), issuer=facts.issuer_short, title=title,
+    )
+    decision = (texts.TEAM_DECISION.format(number=campaign.team_decision_number, date=dmy(campaign.team_decision_date),
+                                           issuer=facts.issuer_short)
+                if campaign.team_decision_number else None)
     return replace(facts, plan=plan, team_decision=decision)
 
 
-def case_facts(session: Session, inspection: Inspection) -> CaseFacts:
+def case_facts(session: Session, inspection: Inspection, as_of: date | None = None) -> CaseFacts:
+    """The case as a document dated ``as_of`` reports it: a review recorded after that day is
+    not in it (the minutes do not show what was found after they were drawn up)."""
     sheet = review_sheet(session, inspection)
     titles = {entry.section.code: entry.section.title for entry in sheet}
+
+    def in_time(entry) -> bool:
+        return entry.review is not None and (as_of is None or local_date(entry.review.reviewed_at) <= as_of)
+
     sections = tuple(
         SectionFacts(
             code=entry.section.code, number=entry.section.heading.rstrip("."), title=entry.section.title,
-            achieved=entry.review.achieved if entry.review else None,
-            shortcomings=entry.review.shortcomings if entry.review else None,
-            missing=tuple(item.text for item in entry.missing), reviewed=entry.review is not None,
+            achieved=entry.review.achieved if in_time(entry) else None,
+            shortcomings=entry.review.shortcomings if in_time(entry) else None,
+            causes=entry.review.causes if in_time(entry) else None,
+            missing=tuple(item.text for item in entry.missing) if in_time(entry) else (), reviewed=in_time(entry),
         )
         for entry in sheet
     )
@@ -99,10 +124,14 @@ def case_facts(session: Session, inspection: Inspection) -> CaseFacts:
     unit = inspection.unit
     return CaseFacts(
         id=inspection.id, unit=inspection.unit_name, unit_full=unit.full_name if unit.name == inspection.unit_name else inspection.unit_name,
-        unit_kind=unit.kind, kind_label=Kind(inspection.kind).label, state_label=State(inspection.state).label,
+        unit_kind=unit.kind, unit_category=unit.category, kind=inspection.kind, kind_label=Kind(inspection.kind).label, state_label=State(inspection.state).label,
         visit_date=inspection.visit_date, visit_time=inspection.visit_time, visited_date=inspection.visited_date,
         notice_number=inspection.notice_number, notice_date=inspection.notice_date, received_date=inspection.received_date,
-        team=inspection.team, radio=inspection.radio, participants=inspection.participants, minutes_number=inspection.minutes_number,
+        team=inspection.team, radio=inspection.radio, chair=inspection.chair, secretary=inspection.secretary,
+        visit_started=inspection.visit_started, visit_ended=inspection.visit_ended,
+        unit_attendees=tuple(inspection.unit_attendees or ()), participants=inspection.participants,
+        unit_signer=inspection.unit_signer, unit_signer_title=inspection.unit_signer_title,
+        team_assessment=inspection.team_assessment, unit_opinion=inspection.unit_opinion, minutes_number=inspection.minutes_number,
         minutes_date=inspection.minutes_date, conclusion_number=inspection.conclusion_number,
         conclusion_date=inspection.conclusion_date, remediation_due=inspection.remediation_due,
         remediation_reported_date=inspection.remediation_reported_date, closed_date=inspection.closed_date,
@@ -159,39 +188,52 @@ def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[byt
     entry = job.issue(campaign, "TB", "schedule_notice", {str(c.id): c.visit_date.isoformat() for c in cases})
     change.data["register"] = register.recorded(entry)
     content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], entry.symbol, job.day)
-    return content, f"Thông báo lịch kiểm tra {_in_name(entry.symbol)}.docx"
+    return content, texts.FILE_NAMES["schedule_notice"].format(number=_in_name(entry.symbol))
 
 
 def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     entry = job.issue(campaign, "BC", "summary_report")
     change.data["register"] = register.recorded(entry)
     cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
-    return summary_report.build(campaign_facts(campaign), cases, entry.symbol, job.day), f"Báo cáo tổng hợp kết quả kiểm tra {_in_name(entry.symbol)}.docx"
+    content = summary_report.build(campaign_facts(campaign), cases, entry.symbol, job.day,
+                                   kind_order=[kind.label for kind in Kind], state_order=[state.label for state in State])
+    return content, texts.FILE_NAMES["summary_report"].format(number=_in_name(entry.symbol))
 
 
 def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
-    return summary_xlsx.build(campaign_facts(campaign), cases, job.day), f"Tổng hợp kết quả kiểm tra {job.day.isoformat()}.xlsx"
+    return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 
 def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     if inspection.visited_date is None:
         raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
     number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
-    content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection), number)
-    return content, f"Biên bản kiểm tra {inspection.unit_name}.docx"
+    day = inspection.minutes_date or inspection.visited_date
+    content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=day), number)
+    return content, texts.FILE_NAMES["minutes"].format(unit=inspection.unit_name)
+
+
+def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+    """The notice a unit notified on its own receives: the number and date ``notify`` recorded."""
+    if inspection.notice_number is None or inspection.notice_date is None:
+        raise GuardRefused(_("The schedule notice is not sent yet: fire \u201c{action}\u201d first.", action=gettext(N_("Send the schedule notice"))))
+    content = schedule_notice.build_for_unit(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
+                                             inspection.notice_number, inspection.notice_date)
+    return content, texts.FILE_NAMES["unit_schedule_notice"].format(unit=inspection.unit_name, number=_in_name(inspection.notice_number))
 
 
 def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     if inspection.conclusion_number is None:
         raise GuardRefused(_("The conclusion is not issued yet: fire \u201c{action}\u201d first.", action=gettext(N_("Issue the conclusion"))))
     content = conclusion_notice.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
-                                      score_facts(job.session, inspection))
-    return content, f"Thông báo kết luận kiểm tra {inspection.unit_name}.docx"
+                                     score_facts(job.session, inspection))
+    return content, texts.FILE_NAMES["conclusion_notice"].format(unit=inspection.unit_name)
 
 
 BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
     "schedule_notice": _schedule_notice,
+    "unit_schedule_notice": _unit_schedule_notice,
     "minutes": _minutes,
     "conclusion_notice": _conclusion_notice,
     "summary_report": _summary_report,
@@ -212,13 +254,22 @@ def render_document(
     doc_date: date | None = None,
     number_reason: str | None = None,
     expected_version: int | None = None,
+    format: str = "docx",
+    pdf: PdfConverter | None = None,
 ) -> Attachment:
     """Build document ``kind`` of a case (``inspection_id``) or a campaign (``campaign_id``) and
     keep it as an attachment. Campaign documents that are numbered take the next number of the
-    register, or ``number`` with ``number_reason``; ``doc_date`` defaults to today."""
+    register, or ``number`` with ``number_reason``; ``doc_date`` defaults to today.
+
+    With ``format="pdf"`` the DOCX (or XLSX) is kept and, beside it, the PDF ``pdf`` converts it
+    to, in the same change; the PDF's attachment is returned."""
     spec = DOCUMENT_KINDS.get(kind)
     if spec is None:
         raise BadData(_("Document: \u201c{kind}\u201d is not one of {kinds}.", kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
+    if format not in FORMATS:
+        raise BadData(_("Format: \u201c{format}\u201d is not one of {formats}.", format=format, formats=", ".join(FORMATS)), field="format")
+    if format == "pdf" and pdf is None:
+        raise BadData(_("Format: PDF is not available here (LibreOffice is not installed or SOFFICE=off); take the DOCX."), field="format")
     if actor.role not in spec.roles:
         raise NotPermitted(_("Your role may not produce the {document}.", document=gettext(spec.label).lower()))
     owner_id = inspection_id if spec.scope == "case" else campaign_id
@@ -238,4 +289,55 @@ def render_document(
         )
         change.attachments.append(attachment)
         change.data.update({"document": kind, "file": stored.recorded()})
+        if format == "pdf":
+            try:
+                converted = pdf.convert(filename, content)
+            except ConversionFailed as error:
+                raise GuardRefused(_("The PDF could not be made from {name}: {reason}", name=filename, reason=str(error))) from None
+            stored_pdf = store.store_generated(converted, filename.rsplit(".", 1)[0] + ".pdf", PDF)
+            attachment = new_attachment(
+                session, stored_pdf, kind=ATTACHMENT_KIND.get(kind, kind), trigger="render_document", actor=actor, now=now,
+                inspection=inspection, campaign=campaign, generated=True,
+            )
+            change.attachments.append(attachment)
+            change.data["pdf"] = stored_pdf.recorded()
     return attachment
+
+
+# The summary report's own content, kept on the campaign (plan, section V.1).
+SUMMARY_CONTENT = ("summary_assessment", "summary_models", "summary_reminders", "summary_violations", "office_head_name")
+SUMMARY_LIMITS = {"office_head_name": 100}
+MAX_SUMMARY_TEXT = 20_000
+
+
+def record_summary_content(session: Session, campaign_id: int, *, actor: Actor, now: datetime,
+                           expected_version: int | None = None, **values: str | None) -> Campaign:
+    """Write what the summary report says besides the figures: the team's overall assessment,
+    models to replicate, reminders, proposed handling of violations, and who signs it. Only the
+    keys given change (an empty text clears one); audited on the campaign's chain."""
+    unknown = sorted(set(values) - set(SUMMARY_CONTENT))
+    if unknown:
+        raise BadData(_("{label}: {reason}", label=", ".join(unknown), reason=_("is not a field of this action")), field=unknown[0])
+    cleaned = {}
+    for name, value in values.items():
+        text = (value or "").strip()
+        limit = SUMMARY_LIMITS.get(name, MAX_SUMMARY_TEXT)
+        if len(text) > limit:
+            raise BadData(_("{label}: is too long (at most {max_length} characters)", label=gettext(SUMMARY_LABELS[name]), max_length=limit), field=name)
+        cleaned[name] = text or None
+    with campaign_change(session, campaign_id, "summary_content", actor, now, expected_version) as change:
+        campaign: Campaign = change.subject
+        old = {name: getattr(campaign, name) for name in cleaned}
+        for name, value in cleaned.items():
+            setattr(campaign, name, value)
+        change.data = {"old": old, "new": cleaned}
+    return campaign
+
+
+SUMMARY_LABELS = {
+    "summary_assessment": N_("The team's overall assessment"),
+    "summary_models": N_("Good models and initiatives to replicate"),
+    "summary_reminders": N_("Collectives and individuals to be reminded"),
+    "summary_violations": N_("Proposed handling of violations"),
+    "office_head_name": N_("Head of the office (signs the report)"),
+}

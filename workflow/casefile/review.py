@@ -58,7 +58,7 @@ def _text(value: str | None, field: str, label) -> str | None:
 
 
 def _values(review: SectionReview) -> dict[str, Any]:
-    return {"achieved": review.achieved, "shortcomings": review.shortcomings, "missing_items": list(review.missing_items or [])}
+    return {"achieved": review.achieved, "shortcomings": review.shortcomings, "causes": review.causes, "missing_items": list(review.missing_items or [])}
 
 
 def review_section(
@@ -68,6 +68,7 @@ def review_section(
     *,
     achieved: str | None,
     shortcomings: str | None,
+    causes: str | None = None,
     missing_items: Iterable[int] = (),
     actor: Actor,
     now: datetime,
@@ -77,7 +78,8 @@ def review_section(
 
     ``missing_items`` are ids of the section's outline items the report does not cover."""
     achieved = _text(achieved, "achieved", _("Results achieved"))
-    shortcomings = _text(shortcomings, "shortcomings", _("Shortcomings and causes"))
+    shortcomings = _text(shortcomings, "shortcomings", _("Shortcomings"))
+    causes = _text(causes, "causes", _("Causes"))
     missing = sorted(set(missing_items))
     with case_change(session, inspection_id, "review_section", actor, now, expected_version) as change:
         inspection: Inspection = change.subject
@@ -95,7 +97,7 @@ def review_section(
         if review is None:
             review = SectionReview(inspection_id=inspection.id, section_code=section.code)
             session.add(review)
-        review.achieved, review.shortcomings, review.missing_items = achieved, shortcomings, missing
+        review.achieved, review.shortcomings, review.causes, review.missing_items = achieved, shortcomings, causes, missing
         review.reviewed_by, review.reviewed_at = actor.name, now
         change.data = {"section": section.code, "old": old, "new": _values(review)}
     return review

@@ -67,18 +67,32 @@ def receive_report(case: CaseContext) -> dict[str, Any]:
     return {"late": "report" in late_steps(inspection, case.campaign)}
 
 
+# What the visit and the minutes record for the documents; a field left out keeps what the case
+# holds (entered earlier, or corrected on the case page before the minutes are signed).
+VISIT_CONTENT = ("chair", "secretary", "visit_started", "visit_ended", "unit_attendees", "participants", "unit_signer", "unit_signer_title")
+MINUTES_CONTENT = ("participants", "unit_attendees", "visit_ended", "team_assessment", "unit_opinion")
+
+
+def _keep(inspection: Inspection, data: Any, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = getattr(data, name)
+        if value is not None:
+            setattr(inspection, name, value)
+
+
 def visit(case: CaseContext) -> None:
     inspection, data = case.inspection, case.data
     inspection.visited_date = data.visit_date
     inspection.team = data.team
     inspection.visit_reason = data.reason
     inspection.radio = data.radio
+    _keep(inspection, data, VISIT_CONTENT)
 
 
 def sign_minutes(case: CaseContext) -> dict[str, Any]:
     inspection, data = case.inspection, case.data
     inspection.minutes_date = data.minutes_date
-    inspection.participants = data.participants
+    _keep(inspection, data, MINUTES_CONTENT)
     inspection.minutes_file = _attach(case, data.file, "minutes", "sign_minutes")
     return _number(case, "sign_minutes")
 

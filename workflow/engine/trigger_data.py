@@ -94,6 +94,8 @@ def _uploaded(value: Any) -> Any:
 
 
 UploadedFile = Annotated[StoredFile, BeforeValidator(_uploaded)]
+# The unit's attendees: the plan's section IV roles ticked (a JSON list in the CLI).
+Attendees = Annotated[list[Annotated[str, Field(min_length=1, max_length=300)]] | None, BeforeValidator(_json_text)]
 
 
 class Numbered(TriggerData):
@@ -138,6 +140,14 @@ class Visit(TriggerData):
     team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
     reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
     radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
+    chair: str | None = Field(None, title=N_("Chair (head of the team)"), max_length=200)
+    secretary: str | None = Field(None, title=N_("Secretary (keeps the minutes)"), max_length=200)
+    visit_started: time | None = Field(None, title=N_("Started at"))
+    visit_ended: time | None = Field(None, title=N_("Ended at"))
+    unit_attendees: Attendees = Field(None, title=N_("The unit's attendees (plan, section IV)"))
+    participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
+    unit_signer: str | None = Field(None, title=N_("The unit's representative who signs"), max_length=200)
+    unit_signer_title: str | None = Field(None, title=N_("Their position"), max_length=200)
 
     def resolve(self, case: "CaseContext") -> None:
         self.visit_date = self.visit_date or case.today
@@ -147,6 +157,10 @@ class SignMinutes(Numbered):
     minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
     minutes_date: date | None = Field(None, title=N_("Minutes date"))
     participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
+    unit_attendees: Attendees = Field(None, title=N_("The unit's attendees (plan, section IV)"))
+    visit_ended: time | None = Field(None, title=N_("Ended at"))
+    team_assessment: str | None = Field(None, title=N_("The team's general assessment"), max_length=20000)
+    unit_opinion: str | None = Field(None, title=N_("The unit's opinion"), max_length=20000)
     file: UploadedFile | None = Field(None, title=N_("Signed minutes (scan)"))
 
     def resolve(self, case: "CaseContext") -> None:
@@ -283,6 +297,15 @@ class CaseEdit(TriggerData):
     radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
     minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
     participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
+    chair: str | None = Field(None, title=N_("Chair (head of the team)"), max_length=200)
+    secretary: str | None = Field(None, title=N_("Secretary (keeps the minutes)"), max_length=200)
+    visit_started: time | None = Field(None, title=N_("Started at"))
+    visit_ended: time | None = Field(None, title=N_("Ended at"))
+    unit_attendees: Attendees = Field(None, title=N_("The unit's attendees (plan, section IV)"))
+    unit_signer: str | None = Field(None, title=N_("The unit's representative who signs"), max_length=200)
+    unit_signer_title: str | None = Field(None, title=N_("Their position"), max_length=200)
+    team_assessment: str | None = Field(None, title=N_("The team's general assessment"), max_length=20000)
+    unit_opinion: str | None = Field(None, title=N_("The unit's opinion"), max_length=20000)
     conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
 
 

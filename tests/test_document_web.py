@@ -1,0 +1,119 @@
+"""The documents in the admin: PDF beside DOCX (or DOCX only, saying why, where LibreOffice is
+missing), the summary report's content entered on the campaign, the plan's attendees offered as
+a checklist when the visit is recorded."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from models import Attachment, AuditEntry, Campaign, Inspection, Unit
+from tests.conftest import missing
+from tests.helpers import COORDINATOR, DAY, at
+from tests.web import csrf_token, login
+from workflow.engine.service import fire
+
+
+def _commune_case(app) -> Inspection:
+    with app.extensions["database"].session() as session:
+        inspection = session.scalars(select(Inspection).join(Unit).where(Inspection.kind == "direct", Unit.kind == "commune")
+                                     .order_by(Inspection.id)).first()
+        visit = inspection.visit_date
+        fire(session, inspection.id, "notify", COORDINATOR, at(visit - 12 * DAY))
+        inspection = session.get(Inspection, inspection.id)
+        session.refresh(inspection)
+        session.expunge(inspection)
+        return inspection
+
+
+def test_without_libreoffice_the_documents_are_offered_as_docx_and_the_page_says_why(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    page = client.get("/admin/documents/").get_data(as_text=True)
+    assert 'id="pdf-unavailable"' in page and "LibreOffice" in page and "data-render-pdf" not in page
+    token = csrf_token(client, "/admin/documents/")
+    response = client.post("/admin/documents/render/summary_xlsx", data={"csrf_token": token, "campaign": "tuky-2023", "format": "pdf"},
+                           follow_redirects=True)
+    assert "PDF không có ở máy chủ này" in response.get_data(as_text=True)
+    with app.extensions["database"].session() as session:
+        assert session.scalars(select(Attachment)).all() == []
+
+
+def test_the_summary_reports_content_is_kept_on_the_campaign_and_audited(app):
+    client = app.test_client()
+    login(client, "coordinator")
+    page = client.get("/admin/documents/").get_data(as_text=True)
+    assert 'id="summary-content"' in page and "Mô hình hay, sáng kiến cần nhân rộng" in page
+    token = csrf_token(client, "/admin/documents/")
+    values = {"csrf_token": token, "campaign": "tuky-2023", "summary_assessment": "Cơ bản thực hiện đúng Kế hoạch.",
+              "summary_models": "Mô hình \u201cCà phê số\u201d.", "office_head_name": "Nguyễn Văn An"}
+    assert client.post("/admin/documents/summary-content", data=values).status_code == 302
+    with app.extensions["database"].session() as session:
+        campaign = session.scalars(select(Campaign)).one()
+        assert (campaign.summary_assessment, campaign.office_head_name, campaign.summary_violations) == (
+            "Cơ bản thực hiện đúng Kế hoạch.", "Nguyễn Văn An", None)
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "campaign").order_by(AuditEntry.seq.desc())).first()
+        assert entry.trigger == "summary_content" and json.loads(entry.data_json)["new"]["office_head_name"] == "Nguyễn Văn An"
+    values["office_head_name"] = "x" * 101
+    response = client.post("/admin/documents/summary-content", data=values, follow_redirects=True)
+    assert "Trưởng phòng (người ký báo cáo): quá dài" in response.get_data(as_text=True)
+    with app.extensions["database"].session() as session:
+        assert session.scalars(select(Campaign)).one().office_head_name == "Nguyễn Văn An"
+    client = app.test_client()
+    login(client, "inspector")
+    assert 'id="summary-content"' not in client.get("/admin/documents/").get_data(as_text=True)
+
+
+def test_the_visit_form_offers_the_plans_attendees_of_a_commune_as_a_checklist(app):
+    inspection = _commune_case(app)
+    client = app.test_client()
+    login(client, "coordinator")
+    page = client.get(f"/admin/inspection/fire/{inspection.id}/visit").get_data(as_text=True)
+    for role in ("Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch", "Bộ phận Tiếp nhận và Trả kết quả"):
+        assert f'type="checkbox" value="{role}"' in page
+    for field in ("chair", "secretary", "visit_started", "visit_ended", "radio", "unit_signer"):
+        assert f'name="{field}"' in page
+    token = csrf_token(client, f"/admin/inspection/fire/{inspection.id}/visit")
+    response = client.post(f"/admin/inspection/fire/{inspection.id}/visit", data={
+        "csrf_token": token, "expected_version": str(inspection.version), "visit_date": inspection.visit_date.strftime("%d/%m/%Y"),
+        "reason": "Đơn vị chưa gửi báo cáo", "chair": "Ông Nguyễn Văn An", "visit_started": "08:00",
+        "unit_attendees": ["Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch"],
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.extensions["database"].session() as session:
+        saved = session.get(Inspection, inspection.id)
+        assert saved.unit_attendees == ["Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch"]
+        assert (saved.chair, saved.visit_started.hour) == ("Ông Nguyễn Văn An", 8)
+
+
+@pytest.mark.libreoffice
+def test_with_libreoffice_a_pdf_button_gives_the_pdf_beside_the_docx(web_db_url):
+    from vocabulary.config import Settings
+    from wsgi import create_app
+
+    soffice = shutil.which("soffice")
+    if not soffice:
+        missing("LibreOffice", "soffice not found")
+    application = create_app(Settings(database_url=web_db_url, secret_key="test-secret", soffice=soffice))
+    application.config["TESTING"] = True
+    try:
+        inspection = _commune_case(application)
+        client = application.test_client()
+        login(client, "coordinator")
+        page = client.get(f"/admin/inspection/details/?id={inspection.id}").get_data(as_text=True)
+        assert 'data-render-pdf="unit_schedule_notice"' in page and 'id="pdf-unavailable"' not in page
+        token = csrf_token(client, f"/admin/inspection/details/?id={inspection.id}")
+        response = client.post(f"/admin/inspection/render/{inspection.id}/unit_schedule_notice",
+                               data={"csrf_token": token, "format": "pdf"})
+        assert response.status_code == 302
+        with application.extensions["database"].session() as session:
+            files = session.scalars(select(Attachment).where(Attachment.inspection_id == inspection.id)).all()
+            assert sorted(f.content_type for f in files) == ["application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
+            pdf = next(f for f in files if f.content_type == "application/pdf")
+            assert pdf.original_name.endswith(".pdf") and pdf.kind == "schedule_notice"
+        download = client.get(f"/admin/inspection/file/{pdf.id}")
+        assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+    finally:
+        application.extensions["database"].dispose()
