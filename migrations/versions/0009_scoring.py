@@ -1,14 +1,14 @@
 """Scoring against the Chỉ số CCHC: criteria sets, score sheets, their entries and evidence
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
