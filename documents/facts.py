@@ -106,6 +106,8 @@ class CaseFacts:
     remediation_reported_date: date | None = None
     closed_date: date | None = None
     late_steps: tuple[str, ...] = ()
+    # Steps whose deadline had passed on the report's date with nothing done.
+    missed_steps: tuple[str, ...] = ()
     sections: tuple[SectionFacts, ...] = ()
     findings: tuple[FindingFacts, ...] = field(default_factory=tuple)
 
@@ -117,7 +119,15 @@ class CaseFacts:
     def late_text(self) -> str:
         return ", ".join(LATE_TEXT.get(step, step) for step in self.late_steps)
 
+    @property
+    def missed_text(self) -> str:
+        return ", ".join(MISSED_TEXT.get(step, step) for step in self.missed_steps)
+
 
 STATUS_TEXT = {"open": "Chưa báo cáo", "done": "Đã khắc phục", "in_progress": "Đang khắc phục", "not_done": "Chưa khắc phục"}
 DECISION_TEXT = {True: "Đạt yêu cầu", False: "Chưa đạt yêu cầu", None: "Chưa đánh giá"}
-LATE_TEXT = {"report": "gửi báo cáo", "minutes": "thông qua biên bản", "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục"}
+LATE_TEXT = {"report": "gửi báo cáo", "minutes": "thông qua biên bản", "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục",
+             "self_check": "hoàn thành tự kiểm tra"}
+MISSED_TEXT = {"notice": "thông báo lịch kiểm tra", "self_check": "hoàn thành tự kiểm tra", "report": "gửi báo cáo",
+               "self_report": "gửi báo cáo tự kiểm tra", "visit": "kiểm tra trực tiếp", "minutes": "thông qua biên bản",
+               "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục"}

@@ -1,12 +1,12 @@
 """Báo cáo tổng hợp kết quả kiểm tra: Phòng Nội vụ reports the campaign to the Chairman (plan,
-section V.1): per unit its state, the steps done late, its findings and their remediation."""
+section V.1): per unit its state, the steps done late and those missed by the report's date, its findings and their remediation."""
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
 from typing import Sequence
 
-from .facts import CampaignFacts, CaseFacts, dmy
+from .facts import MISSED_TEXT, CampaignFacts, CaseFacts, dmy
 from .layout import Heading, OfficialDocument, Signature
 
 OFFICE = "PHÒNG NỘI VỤ"
@@ -26,14 +26,20 @@ def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], number: str, day:
     states = Counter(case.state_label for case in cases)
     document.paragraph("Tình trạng đến ngày " + dmy(day) + ": " + "; ".join(f"{label}: {count}" for label, count in states.items()) + ".")
     late = [case for case in cases if case.late_steps]
-    document.paragraph(f"Số đơn vị có bước thực hiện trễ hạn: {len(late)}.")
+    missed = [case for case in cases if case.missed_steps]
+    document.paragraph(f"Số đơn vị có bước thực hiện trễ hạn: {len(late)} ({sum(len(c.late_steps) for c in cases)} bước).")
+    document.paragraph(f"Số đơn vị có bước quá hạn chưa thực hiện đến ngày {dmy(day)}: {len(missed)} "
+                       f"({sum(len(c.missed_steps) for c in cases)} bước).")
+    for step, count in Counter(step for case in cases for step in case.missed_steps).items():
+        document.paragraph(f"- Chưa {MISSED_TEXT.get(step, step)}: {count} đơn vị.")
     document.paragraph("II. KẾT QUẢ THEO TỪNG ĐƠN VỊ", bold=True)
     rows = [
-        (str(position), case.unit, case.kind_label, case.state_label, case.late_text or "-",
+        (str(position), case.unit, case.kind_label, case.state_label, case.late_text or "-", case.missed_text or "-",
          f"{case.accepted_findings}/{len(case.findings)}" if case.findings else "-")
         for position, case in enumerate(cases, start=1)
     ]
-    document.table(["STT", "Đơn vị", "Hình thức", "Tình trạng", "Trễ hạn", "Kiến nghị (đạt/tổng)"], rows, [1.3, 4.9, 2.8, 3.3, 2.3, 1.9], size=11)
+    document.table(["STT", "Đơn vị", "Hình thức", "Tình trạng", "Trễ hạn", "Quá hạn chưa thực hiện", "Kiến nghị (đạt/tổng)"], rows,
+                   [1.1, 4.0, 2.3, 2.6, 2.0, 2.6, 1.8], size=11)
     document.paragraph("III. KIẾN NGHỊ VÀ KẾT QUẢ KHẮC PHỤC", bold=True)
     with_findings = [case for case in cases if case.findings]
     if not with_findings:

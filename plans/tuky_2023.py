@@ -52,6 +52,11 @@ CAMPAIGN = dict(
     remediation_days=30,
     self_check_by=date(2023, 8, 15),  # III.2: "tự kiểm tra xong trước ngày 15/8/2023"
     self_report_due=date(2023, 8, 20),  # III.2: "báo cáo … trước ngày 20/8/2023"
+    self_dates_before=True,  # "trước ngày 20/8": the report is due by 19/8, the self-inspection done by 14/8
+    reinspection_lead_days=20,
+    # The UBND's văn thư numbers its notices and Phòng Nội vụ's reports (Nghị định 30/2020, Art. 15);
+    # the team numbers its own minutes.
+    numbering={"TB": "agency", "BC": "agency", "BB": "own"},
     day_counting="calendar",
     extra_days_off=[],
     makeup_workdays=[],
