@@ -139,18 +139,16 @@ def with_deadlines(findings: list[dict], concluded: date) -> list[dict]:
     return [{"due_date": (concluded + 30 * DAY).isoformat(), **finding} for finding in findings]
 
 
-def direct_path(visit: date, *, findings: list[dict] | None = None, agency: bool = True) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """The steps of a direct case from planned to concluded, each on time and complete: the
-    văn thư's numbers for the notice and the conclusion (unless the register numbers them,
-    ``agency=False``), the register's for the minutes."""
+def direct_path(visit: date, *, findings: list[dict] | None = None) -> list[tuple[str, datetime, dict[str, Any]]]:
+    """The steps of a direct case from planned to concluded, each on time and complete (the
+    văn thư's numbers, when the campaign has them, come from :func:`filled`)."""
     notified, concluded = notice_day(visit), visit + 10 * DAY
-    numbered = (lambda field: {field: agency_number()}) if agency else (lambda field: {})
     return [
-        ("notify", at(notified), {"notice_date": notified.isoformat(), "visit_date": visit.isoformat(), **numbered("notice_number")}),
+        ("notify", at(notified), {"notice_date": notified.isoformat(), "visit_date": visit.isoformat()}),
         ("receive_report", at(visit - 7 * DAY), {"received_date": (visit - 7 * DAY).isoformat(), "paper_reason": PAPER}),
-        ("visit", at(visit, 16), {"visit_date": visit.isoformat(), "team": "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND"}),
-        ("sign_minutes", at(visit, 17), {"minutes_date": visit.isoformat(), "participants": "Lãnh đạo đơn vị; Đoàn kiểm tra", "file": scan()}),
-        ("conclude", at(concluded), {"conclusion_date": concluded.isoformat(), **numbered("conclusion_number"),
+        ("visit", at(visit, 16), {"visit_date": visit.isoformat(), "team": TEAM}),
+        ("sign_minutes", at(visit, 17), {"minutes_date": visit.isoformat(), "participants": PARTICIPANTS, "file": scan()}),
+        ("conclude", at(concluded), {"conclusion_date": concluded.isoformat(),
                                      "findings": with_deadlines(FINDINGS if findings is None else findings, concluded)}),
     ]
 

@@ -132,6 +132,6 @@ def test_four_processes_at_once_get_four_consecutive_numbers(db, database_url):
 
 def test_the_issuer_part_of_a_given_number_is_the_users_to_write(db):
     inspection = first_case(db, "direct")
-    run_path(db, inspection.id, direct_path(inspection.visit_date, agency=False)[:3])
+    run_path(db, inspection.id, direct_path(inspection.visit_date)[:3])
     result = fire_in(db, inspection.id, "sign_minutes", at(inspection.visit_date, 17), minutes_number="1/BB-UBND")
     assert case(db, inspection.id).minutes_number == "01/BB-UBND" and result.to_state == "minutes_signed"

@@ -120,6 +120,11 @@ def _in_name(symbol: str) -> str:
     return symbol.replace("/", "-")
 
 
+def _numbered_name(symbol: str, change: Change) -> str:
+    """A document's number in its file name, or "(dự thảo)" for a draft with none yet."""
+    return "(dự thảo)" if change.data.get("draft") else _in_name(symbol)
+
+
 def _blank_number(doc_type: str, issuer: str) -> str:
     """A draft's number, filled in by hand when the document is issued: "      /BB-ĐKT"."""
     return f"{' ' * 6}/{doc_type}-{issuer}"
@@ -159,13 +164,13 @@ def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[byt
         raise GuardRefused(_("No announced inspection of this campaign has a date yet."))
     symbol = job.issue(campaign, "TB", "schedule_notice", change, {str(c.id): c.visit_date.isoformat() for c in cases})
     content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], symbol, job.day)
-    return content, f"Thông báo lịch kiểm tra {_in_name(symbol.strip())}.docx"
+    return content, f"Thông báo lịch kiểm tra {_numbered_name(symbol, change)}.docx"
 
 
 def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     symbol = job.issue(campaign, "BC", "summary_report", change)
     cases = [case_facts(job.session, c, job.day) for c in _campaign_cases(job.session, campaign)]
-    return summary_report.build(campaign_facts(campaign), cases, symbol, job.day), f"Báo cáo tổng hợp kết quả kiểm tra {_in_name(symbol.strip())}.docx"
+    return summary_report.build(campaign_facts(campaign), cases, symbol, job.day), f"Báo cáo tổng hợp kết quả kiểm tra {_numbered_name(symbol, change)}.docx"
 
 
 def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
