@@ -174,11 +174,13 @@ def _numbering(form: Form, trigger: str, inspection: Inspection, today: date, se
     field = getattr(form, number_field)
     proposal = register.propose(session, inspection, trigger, today)
     if proposal.reused:
+        del form.number_reason
         if not form.is_submitted():
             field.data, getattr(form, date_field).data = proposal.number, proposal.doc_date
         return
     issuer = register.suffix(inspection.campaign, doc_type)
-    if not proposal.number:
+    if not proposal.number:  # the văn thư's number: typed, no reason asked
+        del form.number_reason
         mark_required(field)
         field.render_kw = {"placeholder": f"57/{doc_type}-{issuer}"}
         field.description = gettext(N_("The number the agency's văn thư gave (its register for the year); checked: the form …/{doc_type}-{issuer} and not used twice in the year.")).format(doc_type=doc_type, issuer=issuer)

@@ -42,7 +42,8 @@ def _save(content: bytes, out: Path) -> None:
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
 @click.option("--case", "inspection_id", type=int, help="The case (minutes, conclusion-notice).")
 @click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True, help="The campaign (campaign documents).")
-@click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
+@click.option("--number", help="The number the văn thư gave (e.g. 57/TB-UBND; without it such a document is a draft with "
+              "no number), or for a type this register numbers another than its next one (needs --reason).")
 @click.option("--reason", help="Why another number is used.")
 @click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the document (default: today).")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
