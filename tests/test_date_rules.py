@@ -303,10 +303,11 @@ def test_missed_steps_are_counted_as_of_the_reports_date(db):
     inspection = first_case(db, "direct")
     with db.session() as session:
         board = dashboard.build(session, Actor("lead@tuky.local", "leader"), D("2023-08-25"))
-    # On 25/08 no notice was sent (24 announced visits passed their notice date… every direct case)
-    # and no self-inspection report came (due 19/08).
+    # On 25/08 nothing was done: every direct case missed its notice, every self-inspection its
+    # completion (14/08) and its report (19/08).
     assert board.missed_steps["notice"] == 25 and board.missed_steps["self_report"] == 10
     assert board.missed_steps["self_check"] == 10 and board.units_missed == 35
+    assert board.missed_steps["report"] == 0 and board.missed_steps["visit"] == 0  # never notified: the notice was missed
     with db.session() as session:
         early = dashboard.build(session, Actor("lead@tuky.local", "leader"), D("2023-07-17"))
     assert sum(early.missed_steps.values()) == 0
@@ -425,3 +426,14 @@ def test_a_change_is_accepted_exactly_when_every_date_rule_holds_or_a_reason_is_
         assert snapshot(db, case_id) == before  # a refusal changes nothing: the case, the log, the register
     else:
         assert expected, f"{trigger} {first_day} {second_day} reason={reason}: accepted"
+
+
+def test_the_summary_report_counts_the_steps_missed_by_its_date(db, tmp_path):
+    store = FileStore(tmp_path / "files", 1 << 20)
+    with db.session() as session:
+        campaign_id = session.scalar(select(Campaign.id))
+        report = render_document(session, store, "summary_report", actor=COORDINATOR, now=at(D("2023-08-25")), campaign_id=campaign_id)
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(store.read(report.sha256))).paragraphs)
+    assert "Số đơn vị có bước thực hiện trễ hạn: 0 (0 bước)." in text
+    assert "Số đơn vị có bước quá hạn chưa thực hiện đến ngày 25/08/2023: 35 (45 bước)." in text
+    assert "- Chưa thông báo lịch kiểm tra: 25 đơn vị." in text and "- Chưa gửi báo cáo tự kiểm tra: 10 đơn vị." in text

@@ -109,16 +109,25 @@ STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A step of the unit or of the visit waits for the notice of an announced case: a unit never
+# notified has not missed its report (the office missed the notice).
+_AFTER_THE_NOTICE = frozenset({"report", "visit"})
+
+
 def missed_steps(inspection: Inspection, as_of: date) -> list[str]:
     """Steps whose deadline had passed on ``as_of`` without the step being done by then (a step
-    done later than ``as_of`` was still missing on that day). A cancelled case misses nothing."""
+    done later than ``as_of`` was still missing on that day), in the order of :data:`STEPS`; each
+    missed once, where the chain broke. A cancelled case misses nothing."""
     if inspection.state == State.CANCELLED:
         return []
+    notified = inspection.notice_date is not None and inspection.notice_date <= as_of
     missed = []
     for step, due_field, done_field in STEPS:
         due, done = getattr(inspection, due_field), getattr(inspection, done_field)
         if step == "self_check" and done is None:
             done = inspection.received_date  # a report handed in says the self-inspection is over
+        if step in _AFTER_THE_NOTICE and announced(inspection) and not notified:
+            continue
         if due is not None and due < as_of and (done is None or done > as_of):
             missed.append(step)
     return missed

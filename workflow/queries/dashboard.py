@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Alert, AuditEntry, Campaign, Inspection
 from vocabulary.config import zone
 from workflow.alerts.actions import list_alerts
-from workflow.deadlines.due_dates import late_steps, missed_steps, next_due
+from workflow.deadlines.due_dates import STEPS, late_steps, missed_steps, next_due
 from workflow.people.permissions import Actor
 from workflow.queries.case_list import list_cases
 
@@ -52,6 +52,11 @@ class Dashboard:
     missed_steps: Counter = field(default_factory=Counter)
     units_late: int = 0
     units_missed: int = 0
+
+    @property
+    def counted_steps(self) -> list[str]:
+        """The steps missed or done late, in the order of the case."""
+        return [step for step, *_fields in STEPS if self.missed_steps[step] or self.late_steps[step]]
 
     @property
     def kinds(self) -> list[str]:
