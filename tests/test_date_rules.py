@@ -432,8 +432,8 @@ def test_the_summary_report_counts_the_steps_missed_by_its_date(db, tmp_path):
     store = FileStore(tmp_path / "files", 1 << 20)
     with db.session() as session:
         campaign_id = session.scalar(select(Campaign.id))
-        report = render_document(session, store, "summary_report", actor=COORDINATOR, now=at(D("2023-08-25")), campaign_id=campaign_id)
-    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(store.read(report.sha256))).paragraphs)
+        sha256 = render_document(session, store, "summary_report", actor=COORDINATOR, now=at(D("2023-08-25")), campaign_id=campaign_id).sha256
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(store.read(sha256))).paragraphs)
     assert "Số đơn vị có bước thực hiện trễ hạn: 0 (0 bước)." in text
     assert "Số đơn vị có bước quá hạn chưa thực hiện đến ngày 25/08/2023: 35 (45 bước)." in text
     assert "- Chưa thông báo lịch kiểm tra: 25 đơn vị." in text and "- Chưa gửi báo cáo tự kiểm tra: 10 đơn vị." in text
