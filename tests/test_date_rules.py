@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from models import Alert, AuditEntry, Campaign, Finding, Inspection, RegisterEntry
 from models.db import Database, write_transaction
 from tests.helpers import (
-    COORDINATOR, DAY, FINDINGS, PAPER, PARTICIPANTS, TEAM, agency_number, at, audit_count, case, direct_path, fire_in,
+    COORDINATOR, DAY, FINDINGS, PAPER, PARTICIPANTS, TEAM, agency_number, at, case, direct_path, fire_in,
     first_case, run_path, scan,
 )
 from jobs.recipients import AddressBook
