@@ -181,15 +181,17 @@ def reviewed_and_concluded(db: Database, unit_kind: str = "office") -> Inspectio
     return case(db, inspection.id)
 
 
-def notify_at_once(url: str, inspection_id: int, visit_iso: str, barrier) -> str:
+def notify_at_once(url: str, inspection_id: int, visit_iso: str, barrier, number: str | None = None) -> str:
     """For the concurrency tests (threads and processes): wait for the others at ``barrier``, fire
-    ``notify`` on time, and return the notice's number or the name of the refusal."""
+    ``notify`` on time (with the văn thư's ``number``, or the register's own next one), and return
+    the notice's number or the name of the refusal."""
     database = Database(url)
     visit = date.fromisoformat(visit_iso)
     try:
         barrier.wait(timeout=60)
         with database.session() as session:
-            return fire(session, inspection_id, "notify", COORDINATOR, at(notice_day(visit))).extra["register"]["number"]
+            given = {"notice_number": number} if number else {}
+            return fire(session, inspection_id, "notify", COORDINATOR, at(notice_day(visit)), **given).extra["register"]["number"]
     except (TransitionNotAllowed, ConcurrentUpdate) as refused:
         return type(refused).__name__
     finally:
