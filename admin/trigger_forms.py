@@ -22,7 +22,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from models import Inspection
 from vocabulary.campaigns import ISSUER_LEVELS
-from vocabulary.i18n import N_, gettext
+from vocabulary.i18n import N_, format_date, gettext
+from vocabulary.states import Kind
 from workflow.casefile import rendering, review
 from workflow.engine.trigger_data import TriggerData
 from workflow.records import register
@@ -32,7 +33,8 @@ from .forms import Form
 
 DATE_FORMAT = "%d/%m/%Y"
 LONG_TEXT = 500
-STATUS_CHOICES = [("done", N_("Done")), ("in_progress", N_("In progress")), ("not_done", N_("Not done"))]
+# The unit chooses each finding's status itself: the form starts with none chosen.
+STATUS_CHOICES = [("", N_("— choose —")), ("done", N_("Done")), ("in_progress", N_("In progress")), ("not_done", N_("Not done"))]
 RESULT_CHOICES = {"resolved": N_("Findings resolved"), "not_resolved": N_("Findings not resolved")}
 
 
@@ -45,8 +47,21 @@ class VietnameseDatePicker(DatePickerWidget):
         return super().__call__(field, **kwargs)
 
 
-def date_field(label: str) -> DateField:
-    return DateField(lazy_gettext(label), format=DATE_FORMAT, validators=[Optional()], widget=VietnameseDatePicker())
+class Required:
+    """Marks a field the step requires (an asterisk by its label); the service decides."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+def mark_required(field) -> None:
+    field.flags.required = True
+
+
+def date_field(label: str, *extra) -> DateField:
+    return DateField(lazy_gettext(label), format=DATE_FORMAT, validators=[Optional(), *extra], widget=VietnameseDatePicker())
 
 
 def _inner(annotation: Any) -> Any:
@@ -63,26 +78,28 @@ def _is_file_list(annotation: Any) -> bool:
 
 
 class FindingRow(PlainForm):
-    section = SelectField(lazy_gettext(N_("Outline section")), choices=[], validate_choice=False)
-    text = TextAreaField(lazy_gettext(N_("Text")), render_kw={"rows": 2})
-    due_date = date_field(N_("Remediation deadline"))
+    section = SelectField(lazy_gettext(N_("Outline section")), choices=[], validate_choice=False, validators=[Required()])
+    text = TextAreaField(lazy_gettext(N_("Text")), render_kw={"rows": 2}, validators=[Required()])
+    due_date = date_field(N_("Remediation deadline"), Required())
 
 
 class StatusRow(PlainForm):
-    status = SelectField(lazy_gettext(N_("Status")), choices=[(key, lazy_gettext(label)) for key, label in STATUS_CHOICES])
+    status = SelectField(lazy_gettext(N_("Status")), choices=[(key, lazy_gettext(label)) for key, label in STATUS_CHOICES],
+                         validators=[Required()])
     note = StringField(lazy_gettext(N_("Note")))
     evidence = MultipleFileField(lazy_gettext(N_("Evidence")))
 
 
-def _field(name: str, info: Any) -> Any:
+def _field(name: str, info: Any, required: bool) -> Any:
     label = info.title or name
     kind = _inner(info.annotation)
+    marks = [Required()] if required else []
     if kind is StoredFile:
-        return FileField(lazy_gettext(label))
+        return FileField(lazy_gettext(label), validators=marks)
     if _is_file_list(kind):
         return MultipleFileField(lazy_gettext(label))
     if kind is date:
-        return date_field(label)
+        return date_field(label, *marks)
     if kind is time:
         return TimeField(lazy_gettext(label), format="%H:%M", validators=[Optional()], widget=TextInput(),
                          render_kw={"placeholder": "HH:MM", "inputmode": "numeric"})
@@ -98,15 +115,16 @@ def _field(name: str, info: Any) -> Any:
     if name == "statuses":
         return FieldList(FormField(StatusRow), label=lazy_gettext(label))
     long = any(getattr(m, "max_length", 0) and m.max_length > LONG_TEXT for m in info.metadata)
-    return (TextAreaField if long else StringField)(lazy_gettext(label), render_kw={"rows": 3} if long else None)
+    return (TextAreaField if long else StringField)(lazy_gettext(label), render_kw={"rows": 3} if long else None, validators=marks)
 
 
 def form_class(schema: type[TriggerData]) -> type[Form]:
-    """A form class for ``schema``: the trigger's fields, then the comment."""
-    fields = {name: _field(name, info) for name, info in schema.model_fields.items() if name != "comment"}
-    fields["comment"] = _field("comment", schema.model_fields["comment"])
+    """A form class for ``schema``: the trigger's fields (those the step requires marked), then
+    the comment."""
+    fields = {name: _field(name, info, name in schema.required or info.is_required())
+              for name, info in schema.model_fields.items() if name != "comment"}
+    fields["comment"] = _field("comment", schema.model_fields["comment"], False)
     fields["expected_version"] = HiddenField()
-    fields["proposed_number"] = HiddenField()  # left as proposed: the register numbers it for the date chosen
     return type(f"{schema.__name__}Form", (Form,), fields)
 
 
@@ -116,6 +134,8 @@ def radio_label(campaign) -> str:
 
 # Triggers whose inspection date is the planned one (the others record the day it happened).
 PLANNED_VISIT = {"notify", "reschedule"}
+# Dates that record when something reached the office: the server's day when a unit submits.
+ARRIVAL_DATES = ("received_date", "reported_date")
 
 
 def offer_attendees(form: Form, inspection: Inspection) -> None:
@@ -127,11 +147,12 @@ def offer_attendees(form: Form, inspection: Inspection) -> None:
         form.unit_attendees.choices = [(name, name) for name in (*offered, *extra)]
 
 
-def prepare(form: Form, trigger: str, inspection: Inspection, today: date, session: Session) -> None:
-    """Choices and proposed values before the form is shown: the outline's sections, the
-    register's next number, today."""
+def prepare(form: Form, trigger: str, inspection: Inspection, today: date, session: Session, role: str = "coordinator") -> None:
+    """Fit the form to the case and the user before it is shown: the outline's sections, the
+    fields that apply (a self-inspection's completion date; no arrival date nor paper copy for a
+    unit), the register's number, today."""
     if "findings" in form:
-        sections = [(s.code, f"{s.code}. {s.title[:80]}") for s in review.reviewable_sections(session, inspection)]
+        sections = [("", gettext(N_("— choose —")))] + [(s.code, f"{s.code}. {s.title[:80]}") for s in review.reviewable_sections(session, inspection)]
         for row in form.findings:
             row.section.choices = sections
     offer_attendees(form, inspection)
@@ -142,6 +163,17 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
             row.label.text = f"{finding.position}. {finding.text}"
     if "radio" in form:  # the plan invites the issuing body's own radio (III.1.c)
         form.radio.label.text = radio_label(inspection.campaign)
+    if "self_check_date" in form:
+        if inspection.kind == Kind.SELF:
+            mark_required(form.self_check_date)
+        else:
+            del form.self_check_date
+    if role == "unit":
+        for name in (*ARRIVAL_DATES, "paper_reason"):
+            if name in form:
+                del form[name]
+    if trigger in register.NUMBERED_TRIGGERS:
+        _numbering(form, trigger, inspection, today, session)
     if form.is_submitted():
         return
     form.expected_version.data = str(inspection.version)
@@ -156,11 +188,29 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
                  "unit_signer_title", "team_assessment", "unit_opinion", "radio", "team"):
         if name in form and getattr(inspection, name, None):
             getattr(form, name).data = getattr(inspection, name)  # what the case already holds, to be completed
+
+
+def _numbering(form: Form, trigger: str, inspection: Inspection, today: date, session: Session) -> None:
+    """The number field of a document: the campaign's schedule notice when it lists the case; a
+    required field for a type the văn thư numbers; otherwise empty, saying which number the
+    register gives for the date shown — the one it records, of that date's year."""
+    doc_type, number_field, date_field, _purpose = register.NUMBERED_TRIGGERS[trigger]
+    field = getattr(form, number_field)
     proposal = register.propose(session, inspection, trigger, today)
-    if proposal is not None:
-        _doc_type, number_field, date_field, _purpose = register.NUMBERED_TRIGGERS[trigger]
-        getattr(form, number_field).data = form.proposed_number.data = proposal.number
-        getattr(form, date_field).data = proposal.doc_date
+    if proposal.reused:
+        del form.number_reason
+        if not form.is_submitted():
+            field.data, getattr(form, date_field).data = proposal.number, proposal.doc_date
+        return
+    issuer = register.suffix(inspection.campaign, doc_type)
+    if not proposal.number:  # the văn thư's number: typed, no reason asked
+        del form.number_reason
+        mark_required(field)
+        field.render_kw = {"placeholder": f"57/{doc_type}-{issuer}"}
+        field.description = gettext(N_("The number the agency's văn thư gave (its register for the year); checked: the form …/{doc_type}-{issuer} and not used twice in the year.")).format(doc_type=doc_type, issuer=issuer)
+    else:
+        field.render_kw = {"placeholder": proposal.number}
+        field.description = gettext(N_("Left empty, the register gives the next number of the document's year: {number} for a document dated {date}.")).format(number=proposal.number, date=format_date(proposal.doc_date))
 
 
 def _stored(store: FileStore, upload: Any, field: str) -> StoredFile | None:
@@ -174,15 +224,18 @@ def _stored_list(store: FileStore, uploads: list[Any], field: str) -> list[Store
     return [stored for stored in (_stored(store, upload, field) for upload in uploads or []) if stored]
 
 
+def _row_filled(row: dict[str, Any]) -> bool:
+    return any(value not in (None, "") and not (isinstance(value, str) and not value.strip()) for value in row.values())
+
+
 def data_of(form: Form, store: FileStore) -> dict[str, Any]:
-    """What the service receives: ISO dates, stored files, only what was filled in."""
+    """What the service receives: ISO dates, stored files, only what was filled in. A finding row
+    with anything in it is sent whole (a half-filled row is refused on that row, never dropped);
+    ``form.row_of`` maps each sent finding back to its row on the page."""
     data: dict[str, Any] = {}
-    proposed = form.proposed_number.data
     for name, field in form._fields.items():
-        if name in ("csrf_token", "expected_version", "proposed_number"):
+        if name in ("csrf_token", "expected_version"):
             continue
-        if proposed and field.data == proposed:
-            continue  # the number the register proposed: it issues the right one for the date
         if isinstance(field, MultipleFileField):
             if files := _stored_list(store, field.data, name):
                 data[name] = files
@@ -190,11 +243,12 @@ def data_of(form: Form, store: FileStore) -> dict[str, Any]:
             if stored := _stored(store, field.data, name):
                 data[name] = stored
         elif name == "findings":
-            rows = [row.data for row in field if (row.data.get("text") or "").strip()]
-            if rows:
+            filled = [(index, row.data) for index, row in enumerate(field) if _row_filled(row.data)]
+            form.row_of = {"findings": [index for index, _row in filled]}
+            if filled:
                 data["findings"] = [
                     {"section": row["section"], "text": row["text"], **({"due_date": row["due_date"].isoformat()} if row["due_date"] else {})}
-                    for row in rows
+                    for _index, row in filled
                 ]
         elif name == "statuses":
             data["statuses"] = {
@@ -216,11 +270,30 @@ def data_of(form: Form, store: FileStore) -> dict[str, Any]:
     return data
 
 
+def _field_named(form: Form, path: str | None):
+    """The form field a problem names: ``notice_date``, or a cell of a row, ``findings.1.text``
+    (the second finding sent, on whichever row of the page it was)."""
+    name, _dot, rest = (path or "").partition(".")
+    field = form._fields.get(name)
+    if field is None or not rest:
+        return field
+    index, _dot, cell = rest.partition(".")
+    if not index.isdigit() or not isinstance(field, FieldList):
+        return field
+    rows = getattr(form, "row_of", {}).get(name)
+    position = rows[int(index)] if rows and int(index) < len(rows) else int(index)
+    if position >= len(field.entries):
+        return field
+    row = field.entries[position]
+    return row.form._fields.get(cell, field) if cell else row
+
+
 def show_problems(form: Form, problems) -> list[str]:
-    """Put each refusal next to the field it names; return those that name none."""
+    """Put each refusal next to the field it names (a finding's cell on its own row); return
+    those that name none."""
     general = []
     for problem in problems:
-        field = form._fields.get(problem.field or "")
+        field = _field_named(form, problem.field)
         if field is None:
             general.append(str(problem.text))
         else:

@@ -45,6 +45,7 @@ class CaseSummary(BaseModel):
     conclusion_due: str | None
     remediation_due: str | None
     self_report_due: str | None
+    self_check_due: str | None
     next_due: NextDue | None
     late: list[str]
     findings: int

@@ -51,7 +51,8 @@ def _save(content: bytes, out: Path) -> None:
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
 @click.option("--case", "inspection_id", type=RECORD_ID, help="The case (unit-schedule-notice, minutes, conclusion-notice).")
 @click.option("--campaign", "campaign_code", help="The campaign (campaign documents). Default: the most recent running one.")
-@click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
+@click.option("--number", help="The number the văn thư gave (e.g. 57/TB-UBND; without it such a document is a draft with "
+              "no number), or for a type this register numbers another than its next one (needs --reason).")
 @click.option("--reason", help="Why another number is used.")
 @click.option("--date", "doc_date", type=ISO_DATE, help="Date of the document (default: today).")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default="docx", show_default=True,

@@ -146,6 +146,8 @@ class CaseFacts:
     remediation_reported_date: date | None = None
     closed_date: date | None = None
     late_steps: tuple[str, ...] = ()
+    # Steps whose deadline had passed on the report's date with nothing done.
+    missed_steps: tuple[str, ...] = ()
     sections: tuple[SectionFacts, ...] = ()
     findings: tuple[FindingFacts, ...] = field(default_factory=tuple)
 
@@ -156,3 +158,7 @@ class CaseFacts:
     @property
     def late_text(self) -> str:
         return ", ".join(texts.LATE.get(step, step) for step in self.late_steps)
+
+    @property
+    def missed_text(self) -> str:
+        return ", ".join(texts.MISSED.get(step, step) for step in self.missed_steps)

@@ -1,6 +1,7 @@
 """Báo cáo kết quả kiểm tra: the office (Phòng Nội vụ) reports the campaign to the Chairman and
-proposes what the plan's section V.1 asks: the overall assessment, the models and initiatives to
-replicate, the collectives and individuals to be reminded, the handling of violations."""
+proposes what the plan's section V.1 asks: the overall assessment, per unit its state, the steps
+done late and those missed by the report's date, the models and initiatives to replicate, the
+collectives and individuals to be reminded, the handling of violations."""
 from __future__ import annotations
 
 from collections import Counter
@@ -33,18 +34,23 @@ def build(campaign: CampaignFacts, cases: Sequence[CaseFacts], number: str, day:
     document.part(texts.SUMMARY_OVERVIEW)
     document.paragraph(texts.SUMMARY_TOTAL.format(count=len(cases), kinds=_counts([c.kind_label for c in cases], kind_order or sorted({c.kind_label for c in cases}))))
     document.paragraph(texts.SUMMARY_STATES.format(day=dmy(day), states=_counts([c.state_label for c in cases], state_order or sorted({c.state_label for c in cases}))))
-    document.paragraph(texts.SUMMARY_LATE.format(count=sum(1 for case in cases if case.late_steps)))
+    document.paragraph(texts.SUMMARY_LATE.format(count=sum(1 for case in cases if case.late_steps),
+                                                 steps=sum(len(case.late_steps) for case in cases)))
+    document.paragraph(texts.SUMMARY_MISSED.format(day=dmy(day), count=sum(1 for case in cases if case.missed_steps),
+                                                   steps=sum(len(case.missed_steps) for case in cases)))
+    for step, count in Counter(step for case in cases for step in case.missed_steps).items():
+        document.paragraph(texts.SUMMARY_MISSED_STEP.format(step=texts.MISSED.get(step, step), count=count))
 
     document.part(texts.SUMMARY_RESULTS)
     document.part(texts.SUMMARY_ASSESSMENT)
     document.text_or_dots(campaign.summary_assessment)
     document.part(texts.SUMMARY_BY_UNIT)
     rows = [
-        (str(position), case.unit, case.kind_label, case.state_label, case.late_text or "-",
+        (str(position), case.unit, case.kind_label, case.state_label, case.late_text or "-", case.missed_text or "-",
          f"{case.accepted_findings}/{len(case.findings)}" if case.findings else "-")
         for position, case in enumerate(cases, start=1)
     ]
-    document.table(texts.SUMMARY_COLUMNS, rows, [1.3, 4.6, 2.8, 3.2, 2.4, 2.2], size=11)
+    document.table(texts.SUMMARY_COLUMNS, rows, [1.2, 4.0, 2.3, 2.6, 2.0, 2.6, 1.9], size=11)
     document.part(texts.SUMMARY_FINDINGS)
     with_findings = [case for case in cases if case.findings]
     if not with_findings:

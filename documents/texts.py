@@ -183,11 +183,13 @@ SUMMARY_INTRO = "Thực hiện {plan}, {office} tổng hợp, báo cáo kết qu
 SUMMARY_OVERVIEW = "I. KHÁI QUÁT"
 SUMMARY_TOTAL = "Tổng số {count} cuộc kiểm tra, gồm: {kinds}."
 SUMMARY_STATES = "Tình trạng đến ngày {day}: {states}."
-SUMMARY_LATE = "Số đơn vị có bước thực hiện trễ hạn: {count}."
+SUMMARY_LATE = "Số đơn vị có bước thực hiện trễ hạn: {count} ({steps} bước)."
+SUMMARY_MISSED = "Số đơn vị có bước quá hạn chưa thực hiện đến ngày {day}: {count} ({steps} bước)."
+SUMMARY_MISSED_STEP = "- Chưa {step}: {count} đơn vị."
 SUMMARY_RESULTS = "II. KẾT QUẢ KIỂM TRA"
 SUMMARY_ASSESSMENT = "1. Đánh giá chung"
 SUMMARY_BY_UNIT = "2. Kết quả theo từng đơn vị"
-SUMMARY_COLUMNS = ("STT", "Đơn vị", "Hình thức", "Tình trạng", "Trễ hạn", "Kiến nghị đạt / tổng số")
+SUMMARY_COLUMNS = ("STT", "Đơn vị", "Hình thức", "Tình trạng", "Trễ hạn", "Quá hạn chưa thực hiện", "Kiến nghị đạt / tổng số")
 SUMMARY_FINDINGS = "3. Kiến nghị và kết quả khắc phục"
 SUMMARY_NO_FINDINGS = "Chưa có kiến nghị nào được ban hành."
 SUMMARY_UNIT = "{unit}{conclusion}:"
@@ -203,9 +205,16 @@ SUMMARY_RECIPIENTS = ("- Như trên;", "- PCT {issuer} phụ trách;")
 # What the summary says of each finding, and of late steps.
 STATUS = {"open": "chưa báo cáo", "done": "đã khắc phục", "in_progress": "đang khắc phục", "not_done": "chưa khắc phục"}
 DECISION = {True: "đạt yêu cầu", False: "chưa đạt yêu cầu", None: "chưa đánh giá"}
-LATE = {"report": "gửi báo cáo", "minutes": "thông qua biên bản", "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục"}
+LATE = {"report": "gửi báo cáo", "minutes": "thông qua biên bản", "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục",
+        "self_check": "hoàn thành tự kiểm tra"}
+# Steps whose deadline passed with the step not done (as of the report's date).
+MISSED = {"notice": "thông báo lịch kiểm tra", "self_check": "hoàn thành tự kiểm tra", "report": "gửi báo cáo",
+          "self_report": "gửi báo cáo tự kiểm tra", "visit": "kiểm tra trực tiếp", "minutes": "thông qua biên bản",
+          "conclusion": "ban hành kết luận", "remediation": "báo cáo khắc phục"}
 
 # -- The names the files are kept and downloaded under ------------------------------------
+# A draft with no number yet is named so in its file name.
+DRAFT_IN_NAME = "(dự thảo)"
 FILE_NAMES = {
     "schedule_notice": "Thông báo lịch kiểm tra {number}.docx",
     "unit_schedule_notice": "Thông báo lịch kiểm tra {unit} {number}.docx",

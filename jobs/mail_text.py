@@ -68,11 +68,13 @@ DIGEST_SECTION_LIMIT = 50
 
 
 def digest_mail(today: date, due_today: list[DigestLine], overdue: list[DigestLine], escalated: list[DigestLine],
-                office: str) -> Mail:
+                office: str, reinspections: list[DigestLine] = ()) -> Mail:
     subject = _sentence(N_("[CCHC] Daily digest for {date}: {due} due today, {overdue} overdue, {escalated} escalated"),
                        date=today, due=len(due_today), overdue=len(overdue), escalated=len(escalated))
     lines = [str(_("Deadlines of the inspection campaign as of {date}.", date=today)), ""]
-    for title, entries in ((_("Due today"), due_today), (_("Overdue"), overdue), (_("Escalated to the leaders (level 2)"), escalated)):
+    sections = ((_("Due today"), due_today), (_("Overdue"), overdue), (_("Escalated to the leaders (level 2)"), escalated),
+                (_("Re-inspections (phúc tra) ordered, planned on"), list(reinspections)))
+    for title, entries in sections:
         lines.append(f"{title} ({len(entries)}):")
         for entry in entries[:DIGEST_SECTION_LIMIT]:
             lines.append(str(_("  - case #{id}, {unit}: {what}, due {due}", id=entry.case_id, unit=entry.unit, what=entry.what, due=entry.due)))

@@ -69,4 +69,6 @@ class AddressBook:
             chosen = coordinator + (unit if rule.responsible == UNIT else [])
         else:  # ESCALATION
             chosen = self.leaders
+        if rule.inform_leaders:
+            chosen = [*chosen, *self.leaders]
         return sorted(set(chosen))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vocabulary.campaigns import ACTIVE, CAMPAIGN_STATUSES, ISSUER_LEVEL_CODES, LISTED_KINDS
@@ -70,6 +70,14 @@ class Campaign(Audited, Base):
     # Self-inspection: done by, reported by.
     self_check_by: Mapped[date | None] = mapped_column(Date)
     self_report_due: Mapped[date | None] = mapped_column(Date)
+    # The plan writes "trước ngày 20/8/2023": True reads both self-inspection dates as the first
+    # day that is late (the report is due by 19/8); False reads them as the last day on time.
+    self_dates_before: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A phúc tra ordered on day D is planned for D + this many days (Art. 148 on a day off).
+    reinspection_lead_days: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    # Who numbers each type of outgoing document: {"TB": "agency", "BB": "own", …}; a type left
+    # out takes workflow.records.register.DEFAULT_NUMBERING.
+    numbering: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     # Timed rules (DESIGN.md "Timed rules"): days before a due date for the reminder, days after
     # a missed one for the next level, the grace period before the timed re-inspection, and the

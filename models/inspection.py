@@ -18,6 +18,7 @@ DUE_DATE_FIELDS = (
     "conclusion_due",
     "remediation_due",
     "self_report_due",
+    "self_check_due",
 )
 
 
@@ -46,6 +47,8 @@ class Inspection(Audited, Base):
     notice_date: Mapped[date | None] = mapped_column(Date)
     # The unit's report
     received_date: Mapped[date | None] = mapped_column(Date)
+    # A self-inspection: the day the unit says it finished inspecting itself.
+    self_check_date: Mapped[date | None] = mapped_column(Date)
     report_file: Mapped[str | None] = mapped_column(String(500))
     # The visit
     visited_date: Mapped[date | None] = mapped_column(Date)
@@ -86,6 +89,7 @@ class Inspection(Audited, Base):
     conclusion_due: Mapped[date | None] = mapped_column(Date)
     remediation_due: Mapped[date | None] = mapped_column(Date)
     self_report_due: Mapped[date | None] = mapped_column(Date)
+    self_check_due: Mapped[date | None] = mapped_column(Date)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -43,11 +43,12 @@ def test_opening_a_case_plans_its_alerts_from_the_timed_rules(db):
         ("notice", 1): ("planned", date(2023, 7, 17), moment(date(2023, 7, 18))),  # missed: the next working day
         ("notice", 2): ("planned", date(2023, 7, 17), moment(date(2023, 7, 21))),  # visit − 5 d = Sat 22/07 → Fri
     }
-    own = first_case(db, "self")  # report due Sun 20/08/2023
+    own = first_case(db, "self")  # "trước ngày 20/8/2023": report due Sat 19/08; done "trước ngày 15/8": by Mon 14/08
     assert {key: (a.due_on, a.fire_at) for key, a in alerts_of(db, own.id).items()} == {
-        ("self_report", 0): (date(2023, 8, 20), moment(date(2023, 8, 15))),
-        ("self_report", 1): (date(2023, 8, 20), moment(date(2023, 8, 21))),
-        ("self_report", 2): (date(2023, 8, 20), moment(date(2023, 8, 28))),  # 5 d after Mon 21/08 = Sat → Mon
+        ("self_check", 0): (date(2023, 8, 14), moment(date(2023, 8, 9))),  # the reminder before the completion date
+        ("self_report", 0): (date(2023, 8, 19), moment(date(2023, 8, 14))),
+        ("self_report", 1): (date(2023, 8, 19), moment(date(2023, 8, 21))),  # missed: the next working day
+        ("self_report", 2): (date(2023, 8, 19), moment(date(2023, 8, 28))),  # 5 d after Mon 21/08 = Sat → Mon
     }
 
 
@@ -162,17 +163,18 @@ def test_coordinators_acknowledge_open_alerts_in_the_audit_log(db):
         assert verify(session).ok
 
 
-def test_the_daily_digest_goes_once_a_day_to_each_coordinator(db):
+def test_the_daily_digest_goes_once_a_day_to_each_coordinator_and_leader(db):
     add_people(db)
     do_sweep(db, at(date(2023, 7, 18), 8))
     with db.session() as session:
-        assert queue_digest(session, at(date(2023, 7, 18), 7), "tuky.local") == 1
+        assert queue_digest(session, at(date(2023, 7, 18), 7), "tuky.local") == 2
         assert queue_digest(session, at(date(2023, 7, 18), 9), "tuky.local") == 0
-        digest = session.scalars(select(OutboxMessage).where(OutboxMessage.digest_on == date(2023, 7, 18))).one()
-        assert digest.recipient == COORDINATOR_EMAIL
+        digests = session.scalars(select(OutboxMessage).where(OutboxMessage.digest_on == date(2023, 7, 18))).all()
+        assert sorted(d.recipient for d in digests) == sorted([COORDINATOR_EMAIL, LEADER_EMAIL])
+        digest = digests[0]
         assert "[CCHC] Tổng hợp ngày 18/07/2023: 2 đến hạn hôm nay, 2 quá hạn, 0 đã báo cáo lãnh đạo" == digest.subject
         assert "hồ sơ #1, Phòng Tài nguyên và Môi trường: thông báo lịch kiểm tra, hạn 17/07/2023" in digest.body
-        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.digest_on.is_not(None))) == 1
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.digest_on.is_not(None))) == 2
 
 
 def test_a_timed_transition_waits_when_the_case_changed_but_still_waits_for_its_report(db):

@@ -101,7 +101,7 @@ def test_tokens_and_sessions(app):
 def test_audit_endpoint(app, document):
     client = app.test_client()
     client.post("/api/v1/inspections/1/fire", headers=bearer(app, "coordinator"),
-                json={"trigger": "notify", "data": {"notice_date": "2023-07-17"}})
+                json={"trigger": "notify", "data": {"notice_date": "2023-07-17", "notice_number": "57/TB-UBND"}})
     page = client.get("/api/v1/audit?inspection=1", headers=bearer(app, "auditor")).json
     conforms(document, "AuditPage", page)
     assert [e["trigger"] for e in page["entries"]] == ["create", "notify"]

@@ -1,9 +1,11 @@
 """The audit log: append-only in the database, hash-chained per entity, and verified."""
+import json
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.helpers import DAY, at, direct_path, fire_in, first_case, run_path
+from tests.helpers import at, direct_path, fire_in, first_case, notice_day, run_path
 from workflow.audit import verify
 
 
@@ -38,8 +40,9 @@ def test_an_edited_entry_is_named(db):
     case_id = a_case_with_history(db)
     with db.session() as session:
         drop_guards(session)
-        entry_id = session.execute(text("SELECT id FROM audit_entry WHERE inspection_id = :c AND trigger = 'notify'"), {"c": case_id}).scalar()
-        session.execute(text("UPDATE audit_entry SET data_json = replace(data_json, '01/TB-UBND', '99/TB-UBND') WHERE id = :id"), {"id": entry_id})
+        entry_id, number = session.execute(text("SELECT id, data_json FROM audit_entry WHERE inspection_id = :c AND trigger = 'notify'"), {"c": case_id}).one()
+        number = json.loads(number)["register"]["number"]
+        session.execute(text("UPDATE audit_entry SET data_json = replace(data_json, :number, '99/TB-UBND') WHERE id = :id"), {"id": entry_id, "number": number})
         session.commit()
         report = verify(session)
     assert not report.ok
@@ -91,7 +94,7 @@ def test_a_forged_head_is_found(db):
 
 def test_times_are_kept_to_the_microsecond_on_both_databases(db):
     inspection = first_case(db, "direct")
-    moment = at(inspection.visit_date - 12 * DAY).replace(microsecond=123456)
+    moment = at(notice_day(inspection.visit_date)).replace(microsecond=123456)
     fire_in(db, inspection.id, "notify", moment)
     with db.session() as session:
         assert verify(session).ok

@@ -144,7 +144,11 @@ def act(page, trigger: str, **fields: str) -> None:
     page.wait_for_load_state()
 
 
-def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page):
+PAPER = "Nhận bản giấy trực tiếp tại Phòng Nội vụ"
+
+
+def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page, tmp_path):
+    scan = samples.write(tmp_path, "Biên bản đã ký.pdf", samples.PDF)
     log_in(page, server, "coordinator")
     snap(page, "01-dashboard")
     page.click("text=Hồ sơ kiểm tra")
@@ -156,17 +160,24 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page):
 
     page.click("#case-actions a[data-trigger=notify]")
     page.wait_for_load_state()
-    assert page.input_value("#notice_number") == "01/TB-UBND"  # proposed by the register
+    # The văn thư numbers the UBND's notices: nothing is proposed, the field is required.
+    assert page.input_value("#notice_number") == "" and page.get_attribute("#notice_number", "placeholder") == "57/TB-UBND"
+    assert page.locator("label[for=notice_number] + .required-mark").count() == 1
     page.click("a:text('Thôi, quay lại')")
     page.wait_for_load_state()
-    act(page, "notify", notice_date="17/07/2023")
+    act(page, "notify", notice_date="17/07/2023", notice_number="59/TB-UBND")
     assert "Dự kiến → Đã thông báo lịch" in page.inner_text(".alert-success")
-    act(page, "receive_report", received_date="21/07/2023")
+    act(page, "receive_report", received_date="21/07/2023", paper_reason=PAPER)
     act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
-    act(page, "sign_minutes", minutes_date="27/07/2023", participants="Lãnh đạo phòng")
+    page.click("#case-actions a[data-trigger=sign_minutes]")
+    page.wait_for_load_state()
+    fill_dates(page, minutes_date="27/07/2023", participants="Lãnh đạo phòng")
+    page.set_input_files("#file", str(scan))
+    page.click("#submit")
+    page.wait_for_load_state()
     page.click("#case-actions a[data-trigger=conclude]")
     page.wait_for_load_state()
-    fill_dates(page, conclusion_date="03/08/2023")
+    fill_dates(page, conclusion_date="03/08/2023", conclusion_number="60/TB-UBND")
     page.select_option("#findings-0-section", "B.3")
     page.fill("#findings-0-text", "Chưa niêm yết đầy đủ thủ tục hành chính")
     fill_dates(page, **{"findings-0-due_date": "30/09/2023"})
@@ -176,10 +187,24 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page):
     snap(page, "03-conclude-form")
     page.click("#submit")
     page.wait_for_load_state()
+    # The second finding has no deadline: refused on its own row, nothing recorded.
+    row_refusal = page.inner_text(".field-refusal[data-field=findings-3-due_date]")
+    assert "Kiến nghị số 2 › Hạn khắc phục: bắt buộc phải nhập" in row_refusal
+    snap(page, "03b-finding-row-refused")
+    fill_dates(page, **{"findings-3-due_date": "30/09/2023"})
+    page.click("#submit")
+    page.wait_for_load_state()
     assert page.inner_text("#case-state") == "Đã ban hành kết luận"
     assert page.locator("#findings tbody tr").count() == 2
     act(page, "start_remediation")
-    act(page, "report_remediation", reported_date="25/09/2023")
+    page.click("#case-actions a[data-trigger=report_remediation]")
+    page.wait_for_load_state()
+    assert page.input_value("#statuses-0-status") == ""  # no status chosen for the unit
+    fill_dates(page, reported_date="25/09/2023", paper_reason=PAPER)
+    page.select_option("#statuses-0-status", "done")
+    page.select_option("#statuses-1-status", "done")
+    page.click("#submit")
+    page.wait_for_load_state()
     for number in (1, 2):  # the team accepts the remediation of each finding
         page.click(f"form.decide-finding[data-finding='{number}'] button[value='1']")
         page.wait_for_load_state()
@@ -205,6 +230,31 @@ def test_a_notice_too_late_is_refused_next_to_its_field(server, page):
     snap(page, "05-notice-refused")
     page.goto(server + "/admin/inspection/details/?id=1")
     assert page.inner_text("#case-state") == "Dự kiến"
+
+
+def test_the_vanthu_number_is_recorded_as_typed_and_not_twice_in_the_year(server, page):
+    log_in(page, server, "coordinator")
+    page.goto(server + "/admin/inspection/details/?id=1")
+    act(page, "notify", notice_date="17/07/2023", notice_number="57/TB-UBND")
+    message = page.inner_text(".alert-success")
+    assert "Dự kiến → Đã thông báo lịch" in message and "Số đã vào sổ: 57/TB-UBND." in message  # no reason asked
+    page.goto(server + "/admin/inspection/details/?id=2")
+    act(page, "notify", notice_date="17/07/2023", notice_number="57/TB-UBND")
+    refusal = page.inner_text(".field-refusal[data-field=notice_number]")
+    assert "Số 57/TB-UBND đã cấp cho văn bản khác ngày 17/07/2023" in refusal
+    snap(page, "05b-notice-number-taken")
+    page.goto(server + "/admin/inspection/details/?id=2")
+    assert page.inner_text("#case-state") == "Dự kiến"
+    # A visit on a day off: refused next to the date, naming the holiday.
+    page.goto(server + "/admin/inspection/details/?id=3")
+    page.click("#case-actions a[data-trigger=notify]")
+    page.wait_for_load_state()
+    fill_dates(page, notice_date="17/07/2023", visit_date="02/09/2023", notice_number="61/TB-UBND")
+    page.click("#submit")
+    page.wait_for_load_state()
+    refusals = " ".join(page.locator(".field-refusal[data-field=visit_date]").all_inner_texts())
+    assert "02/09/2023 là ngày lễ, Tết (Quốc khánh" in refusals and "ngoài thời gian kiểm tra của đợt" in refusals
+    snap(page, "05c-visit-on-a-holiday")
 
 
 def test_a_unit_contact_sees_only_its_own_unit(server, page):
@@ -249,7 +299,7 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
 
     log_in(page, server, "coordinator")
     page.goto(server + "/admin/inspection/details/?id=1")
-    act(page, "notify", notice_date="17/07/2023")
+    act(page, "notify", notice_date="17/07/2023", notice_number="57/TB-UBND")
     switch_to(page, server, "unit")
     page.goto(server + "/admin/inspection/details/?id=1")
     page.click("#case-actions a[data-trigger=receive_report]")
@@ -258,7 +308,7 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     page.click("#submit")
     page.wait_for_load_state()
     assert "nội dung tệp không phải PDF, DOCX, XLSX, JPEG hay PNG" in page.inner_text(".field-refusal[data-field=file]")
-    fill_dates(page, received_date="21/07/2023")
+    assert page.locator("#received_date").count() == 0  # the day it reaches the office is the server's
     page.set_input_files("#file", str(report))
     page.set_input_files("#appendices", str(appendix))
     page.click("#submit")
@@ -278,13 +328,19 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     assert "Mục B.3: đã lưu phần đánh giá." in page.inner_text(".alert-success")
     snap(page, "09-review")
     page.goto(server + "/admin/inspection/details/?id=1")
-    act(page, "visit", visit_date="27/07/2023")
-    act(page, "sign_minutes", minutes_date="27/07/2023", participants="Lãnh đạo phòng; Đoàn kiểm tra")
+    act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
+    page.click("#case-actions a[data-trigger=sign_minutes]")
+    page.wait_for_load_state()
+    fill_dates(page, minutes_date="27/07/2023", participants="Lãnh đạo phòng; Đoàn kiểm tra")
+    page.set_input_files("#file", str(appendix))
+    page.click("#submit")
+    page.wait_for_load_state()
     page.click("#case-actions a[data-trigger=conclude]")
     page.wait_for_load_state()
-    fill_dates(page, conclusion_date="03/08/2023")
+    fill_dates(page, conclusion_date="03/08/2023", conclusion_number="58/TB-UBND")
     page.select_option("#findings-0-section", "B.3")
     page.fill("#findings-0-text", "Cập nhật, công khai đầy đủ TTHC mới ban hành")
+    fill_dates(page, **{"findings-0-due_date": "29/09/2023"})
     page.click("#submit")
     page.wait_for_load_state()
     for kind in ("minutes", "conclusion_notice"):

@@ -20,7 +20,7 @@ from jobs.mailer import send_pending
 from jobs.settings import JobSettings
 from jobs.sweep import sweep
 from models import Alert, AuditEntry, Inspection
-from tests.helpers import at
+from tests.helpers import at, filled
 from tests.people import COORDINATOR_EMAIL, LEADER_EMAIL, add_people, unit_email
 from workflow.audit import verify
 from workflow.casefile.findings import review_finding
@@ -45,7 +45,7 @@ def direct_script(case_id: int, visit: date) -> list[tuple[date, int, str, dict[
     next day, the visit and its minutes on the day, the conclusion a week later with no finding,
     closed the day after."""
     return [
-        (D("2023-07-17"), case_id, "notify", {}),  # numbers come from the register
+        (D("2023-07-17"), case_id, "notify", {}),  # the văn thư's numbers and the scans: tests.helpers.filled
         (D("2023-07-18"), case_id, "receive_report", {}),
         (visit, case_id, "visit", {"team": "Đoàn kiểm tra theo QĐ 2025/QĐ-UBND"}),
         (visit, case_id, "sign_minutes", {}),
@@ -99,7 +99,7 @@ STORIES: dict[int, list[tuple[str, str, dict[str, Any]]]] = {
          ("2023-10-25", "conclude", {"findings": NO_FINDINGS}), ("2023-10-26", "review_finding", {"number": 1}),
          ("2023-10-26", "accept", {})],
 }
-ON_TIME_SELF = [("2023-08-14", "receive_report", {}), ("2023-08-16", "accept", {})]
+ON_TIME_SELF = [("2023-08-08", "receive_report", {"self_check_date": "2023-08-07"}), ("2023-08-10", "accept", {})]
 
 # (date, case, rule, level, who is mailed: C coordinator, U the unit, L the leaders), worked out
 # from the rules by hand: a reminder is N days before the due date, back to a working day; a date
@@ -117,9 +117,12 @@ EXPECTED_ALERTS = [
     ("2023-08-03", 9, "visit", 1, "C"),  # visit Wed 02/08 not recorded the day after
     ("2023-08-09", 11, "minutes", 1, "C"),  # minutes due Tue 08/08 (visit 03/08 + 5)
     ("2023-08-11", 25, "notice", 0, "C"),  # rescheduled to 25/08: notice due Tue 15/08; −3 = Sat → Fri 11/08
-    ("2023-08-15", 26, "self_report", 0, "U"),  # self report due Sun 20/08; −5 = Tue 15/08
-    ("2023-08-15", 27, "self_report", 0, "U"),
-    ("2023-08-15", 28, "self_report", 0, "U"),
+    ("2023-08-09", 26, "self_check", 0, "U"),  # "xong trước ngày 15/8": done by Mon 14/08; −5 = Wed 09/08
+    ("2023-08-09", 27, "self_check", 0, "U"),
+    ("2023-08-09", 28, "self_check", 0, "U"),
+    ("2023-08-14", 26, "self_report", 0, "U"),  # "trước ngày 20/8": due Sat 19/08; −5 = Mon 14/08
+    ("2023-08-14", 27, "self_report", 0, "U"),
+    ("2023-08-14", 28, "self_report", 0, "U"),
     ("2023-08-21", 27, "self_report", 1, "CU"),  # missed: Mon 21/08
     ("2023-08-21", 28, "self_report", 1, "CU"),
     ("2023-08-22", 13, "conclusion", 1, "C"),  # conclusion due 04/08 + 15 = Sat 19/08 → Mon 21/08
@@ -189,13 +192,15 @@ def test_the_2023_campaign_day_by_day(db, smtp_server):
                 if trigger == "review_finding":  # the team accepts the finding's remediation
                     review_finding(session, case_id, data["number"], accepted=True, note=None, actor=COORDINATOR, now=at(day, 10))
                 else:
-                    fire(session, case_id, trigger, COORDINATOR, at(day, 10), **data)
+                    given = filled(session, case_id, trigger, at(day, 10), COORDINATOR, data)
+                    session.rollback()
+                    fire(session, case_id, trigger, COORDINATOR, at(day, 10), **given)
         day += timedelta(days=1)
 
     assert set(smtp_server.sink.copies().values()) == {1}
     with db.session() as session:
         still_open = {(a.inspection_id, a.rule, a.level) for a in session.scalars(select(Alert).where(Alert.status == "open"))}
-        assert still_open == {(28, "self_report", 2)}
+        assert still_open == {(28, "self_check", 0), (28, "self_report", 2)}
         states = {c.id: c.state for c in session.scalars(select(Inspection))}
         assert states.pop(23) == "cancelled" and states.pop(28) == "planned"
         assert set(states.values()) == {"closed"} and len(states) == 34

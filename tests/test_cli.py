@@ -36,9 +36,10 @@ def test_a_direct_case_from_planned_to_closed_and_the_audit_log(cli, tmp_path):
     assert cases(cli)[0]["state"] == "planned"
 
     cli("users", "create", "team@tuky.local", "--role", "inspector", "--password", "mat-khau-doan-kt")
-    other_number = fire("notify", day(-10), f"notice_date={day(-10)}", "notice_number=12/TB-UBND", check=False)
-    assert other_number.returncode != 0 and "01/TB-UBND" in other_number.stderr and "lý do" in other_number.stderr
-    assert "12/TB-UBND" in fire("notify", day(-10), f"notice_date={day(-10)}", "notice_number=12/TB-UBND", "number_reason=Số đã cấp trên Voffice").stdout
+    unnumbered = fire("notify", day(-10), f"notice_date={day(-10)}", check=False)
+    assert unnumbered.returncode != 0 and "văn thư" in unnumbered.stderr
+    # The number the UBND's văn thư gave is recorded as typed, with no reason asked.
+    assert "57/TB-UBND" in fire("notify", day(-10), f"notice_date={day(-10)}", "notice_number=57/TB-UBND").stdout
     fake = samples.write(tmp_path, "bao-cao.pdf", b"just text, not a PDF")
     refused = fire("receive_report", day(-6), f"file={fake}", check=False)
     assert refused.returncode != 0 and "bao-cao.pdf" in refused.stderr and "không phải PDF" in refused.stderr
@@ -47,10 +48,12 @@ def test_a_direct_case_from_planned_to_closed_and_the_audit_log(cli, tmp_path):
     listed = cli("documents", "list", "--case", str(case["id"])).stdout
     assert "Báo cáo TNMT.pdf" in listed and "pl.xlsx" in listed
     cli("inspections", "fire", str(case["id"]), "visit", "--as", "team@tuky.local", "--at", f"{day(0)}T15:00", "--set", "team=Đoàn kiểm tra huyện")
-    fire("sign_minutes", day(0), "minutes_number=01/BB-ĐKT", "participants=Lãnh đạo phòng; Đoàn kiểm tra")
-    fire("conclude", day(8), 'findings=[{"section": "B.3", "text": "Chưa cập nhật TTHC", "due_date": "' + day(40) + '"}]')
+    fire("sign_minutes", day(0), "minutes_number=01/BB-ĐKT", "participants=Lãnh đạo phòng; Đoàn kiểm tra",
+         f"file={samples.write(tmp_path, 'bien-ban-da-ky.pdf', samples.PDF)}")
+    fire("conclude", day(8), "conclusion_number=61/TB-UBND", 'findings=[{"section": "B.3", "text": "Chưa cập nhật TTHC", "due_date": "' + day(40) + '"}]')
     fire("start_remediation", day(9))
-    fire("report_remediation", day(35), 'statuses={"1": "done"}', f"evidence.1={samples.write(tmp_path, 'anh.png', samples.png())}")
+    fire("report_remediation", day(35), 'statuses={"1": "done"}', f"file={samples.write(tmp_path, 'khac-phuc.pdf', samples.PDF)}",
+         f"evidence.1={samples.write(tmp_path, 'anh.png', samples.png())}")
     assert fire("accept", day(36), check=False).returncode != 0  # the team has not accepted finding 1 yet
     cli("inspections", "review-finding", str(case["id"]), "1", "--accept", "--as", "team@tuky.local", "--at", f"{day(36)}T08:00")
     done = fire("accept", day(36), "comment=Đơn vị đã khắc phục")
@@ -98,9 +101,11 @@ def test_documents_are_rendered_listed_and_downloaded_from_the_command_line(cli,
     case = cases(cli)[0]
     visit = date.fromisoformat(case["visit_date"])
     at = lambda offset: (visit + timedelta(days=offset)).isoformat() + "T09:00"
-    cli("inspections", "fire", str(case["id"]), "notify", "--at", at(-10))
-    notice = cli("documents", "render", "schedule-notice", "--at", at(-10), "--out", str(tmp_path / "tb.docx"))
-    assert "Thông báo lịch kiểm tra 02-TB-UBND.docx" in notice.stdout and (tmp_path / "tb.docx").read_bytes()[:2] == b"PK"
+    cli("inspections", "fire", str(case["id"]), "notify", "--at", at(-10), "--set", "notice_number=57/TB-UBND")
+    draft = cli("documents", "render", "schedule-notice", "--at", at(-10), "--out", str(tmp_path / "draft.docx"))
+    assert "Thông báo lịch kiểm tra (dự thảo).docx" in draft.stdout  # no number yet: the văn thư gives it
+    notice = cli("documents", "render", "schedule-notice", "--at", at(-10), "--number", "58/TB-UBND", "--out", str(tmp_path / "tb.docx"))
+    assert "Thông báo lịch kiểm tra 58-TB-UBND.docx" in notice.stdout and (tmp_path / "tb.docx").read_bytes()[:2] == b"PK"
     refused = cli("documents", "render", "minutes", "--case", str(case["id"]), "--at", at(-10), check=False)
     assert refused.returncode != 0 and "kiểm tra trực tiếp chưa được ghi nhận" in refused.stderr
     cli("documents", "render", "summary-xlsx", "--at", at(-9))
@@ -108,9 +113,9 @@ def test_documents_are_rendered_listed_and_downloaded_from_the_command_line(cli,
     file_id = listed.split()[0].lstrip("#")
     cli("users", "create", "vanthu@daison.local", "--role", "unit", "--unit", "UBND xã Đại Sơn", "--password", "mot-mat-khau-dai")
     assert cli("documents", "get", file_id, "--out", str(tmp_path / "x.docx"), "--as", "vanthu@daison.local").returncode == 0
-    summary_id = listed.splitlines()[1].split()[0].lstrip("#")
+    summary_id = next(line for line in listed.splitlines() if ".xlsx" in line).split()[0].lstrip("#")
     hidden = cli("documents", "get", summary_id, "--out", str(tmp_path / "y.xlsx"), "--as", "vanthu@daison.local", check=False)
     assert hidden.returncode != 0 and f"Không có tệp #{summary_id}" in hidden.stderr
     register = cli("documents", "register", "--year", "2023").stdout
-    assert "01/TB-UBND" in register and "02/TB-UBND" in register
+    assert "57/TB-UBND" in register and "58/TB-UBND" in register
     assert "Đã xóa 0 tệp" in cli("documents", "cleanup").stdout

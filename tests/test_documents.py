@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Campaign, Inspection, RegisterEntry
 from tests.documents_readback import in_order, lines, open_docx, paragraphs, run_of
-from tests.helpers import COORDINATOR, DAY, FINDINGS, REVIEWS, at, direct_path, fire_in, first_case, reviewed_and_concluded, run_path
+from tests.helpers import (COORDINATOR, DAY, FINDINGS, REVIEWS, at, direct_path, fire_in, first_case, own_numbering,
+                           reviewed_and_concluded, run_path)
 from workflow.audit import verify
 from workflow.casefile.rendering import record_summary_content, render_document
 from workflow.errors import BadData, GuardRefused, NotPermitted
@@ -28,6 +29,13 @@ UNIT = "Phòng Tài nguyên và Môi trường"
 @pytest.fixture
 def store(tmp_path) -> FileStore:
     return FileStore(tmp_path / "files", 1 << 20)
+
+
+@pytest.fixture(autouse=True)
+def own_sequences(db):
+    """The layout tests number every document from the register's own sequence (a campaign may
+    choose it); drafts with the văn thư's numbers are tested in test_date_rules.py."""
+    own_numbering(db, "TB", "BC")
 
 
 def render(db, store, kind: str, now, **where) -> tuple[bytes, dict]:

@@ -77,7 +77,8 @@ def test_seed_loads_the_plans_units_cases_and_dates(session):
         "Phòng Lao động - Thương binh và Xã hội", "Phòng Văn hóa và Thông tin",
         "UBND thị trấn Tứ Kỳ", "UBND xã Ngọc Kỳ", "UBND xã Chí Minh", "UBND xã Quang Khải",
     }
-    assert all(c.state == "planned" and c.self_report_due == date(2023, 8, 20) for c in self_cases)
+    # "trước ngày 20/8/2023", "xong trước ngày 15/8/2023": the last days on time are 19/08 and 14/08.
+    assert all(c.state == "planned" and (c.self_report_due, c.self_check_due) == (date(2023, 8, 19), date(2023, 8, 14)) for c in self_cases)
 
     counting = counting_of(campaign)
     per_day = Counter(c.visit_date for c in direct)

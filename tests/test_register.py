@@ -12,9 +12,16 @@ from sqlalchemy import select
 
 from models import AuditEntry, Campaign, Inspection, RegisterEntry
 from models.db import Database, write_transaction
-from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, notify_at_once, run_path
+from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, notify_at_once, own_numbering, run_path
 from workflow.errors import BadData, GuardRefused
 from workflow.records import register
+
+
+@pytest.fixture(autouse=True)
+def own_sequences(db):
+    """These tests exercise the register's own gap-free sequence, for every type (a campaign may
+    choose it for its notices too); the văn thư's numbering is tested in test_date_rules.py."""
+    own_numbering(db, "TB", "BC")
 
 
 def issue_in(db: Database, day: date, doc_type: str = "TB", **kwargs) -> str:

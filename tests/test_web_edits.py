@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from jobs.sweep import sweep
 from models import Alert, AuditEntry, Campaign, Inspection, Unit
+from models.db import write_transaction
 from tests.conftest import VN
 from tests.web import csrf_token, form_values, login
 from workflow.audit import verify
+from workflow.deadlines.counting import WorkCalendar
 from workflow.engine.service import fire
 from workflow.people.permissions import Actor
 
@@ -76,10 +78,16 @@ def test_correcting_a_case_is_audited_and_a_stale_form_is_refused(app):
 
 
 def test_the_bulk_notice_reports_per_case(app):
+    """With notices numbered by the register (a campaign's choice; with the văn thư's numbers the
+    bulk action cites the campaign's schedule notice), each selected case gets its own result."""
     database = app.extensions["database"]
     now = datetime.now(timezone.utc)
+    visit = WorkCalendar().on_or_after(date.today() + timedelta(days=20))
+    with database.session() as session, write_transaction(session):
+        campaign = session.scalar(select(Campaign))
+        campaign.numbering, campaign.window_end = {"TB": "own"}, visit  # a campaign running today
     with database.session() as session:
-        fire(session, 3, "reschedule", Actor("setup", "admin"), now, visit_date=(date.today() + timedelta(days=20)).isoformat())
+        fire(session, 3, "reschedule", Actor("setup", "admin"), now, visit_date=visit.isoformat())
     client = app.test_client()
     login(client, "coordinator")
     response = client.post("/admin/inspection/action/", data={"action": "notify", "rowid": ["3", "4"],

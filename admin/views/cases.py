@@ -2,6 +2,8 @@
 that fire a trigger or correct a case's data. Every change goes through ``workflow.engine.service``."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
@@ -46,11 +48,25 @@ STATE_COLOURS = {
 WHAT_IS_DUE = {
     "notice": N_("schedule notice"), "report": N_("unit's report"), "visit": N_("inspection"),
     "minutes": N_("minutes"), "conclusion": N_("conclusion"), "remediation": N_("remediation report"),
-    "self_report": N_("self-inspection report"),
+    "self_report": N_("self-inspection report"), "self_check": N_("self-inspection"),
 }
 FINDING_STATUS_LABELS = {"open": N_("Not yet remediated"), "done": N_("Done"), "in_progress": N_("In progress"), "not_done": N_("Not done")}
 LATE_LABELS = {"report": N_("late report"), "minutes": N_("late minutes"), "conclusion": N_("late conclusion"),
-               "remediation": N_("late remediation")}
+               "remediation": N_("late remediation"), "self_check": N_("self-inspection done late")}
+
+
+def result_notes(extra: dict) -> list[str]:
+    """What a change decided that the user did not type: the number recorded, deadlines moved off
+    a day off (Art. 148), numbers whose dates are out of order."""
+    notes = []
+    if number := (extra.get("register") or {}).get("number"):
+        notes.append(gettext("Number recorded: {number}.").format(number=number))
+    if conflicts := (extra.get("register") or {}).get("out_of_date_order"):
+        notes.append(gettext("Note: its date is out of order with {numbers} in the register.").format(numbers=", ".join(conflicts)))
+    for number, dates in sorted((extra.get("deadlines_moved") or {}).items()):
+        notes.append(gettext("Finding no. {number}: the deadline {given} is a day off, so it is {moved} (Art. 148 of the Civil Code).").format(
+            number=number, given=format_date(date.fromisoformat(dates["given"])), moved=format_date(date.fromisoformat(dates["moved_to"]))))
+    return notes
 
 
 def state_badge(state: str) -> Markup:
@@ -237,14 +253,15 @@ class CaseView(CaseFileViews, SecureModelView):
         if not current_actor().may_fire(trigger, inspection.unit_id):
             abort(403)
         form = trigger_forms.form_class(SCHEMAS[trigger])()
-        trigger_forms.prepare(form, trigger, inspection, today(), db_session())
+        trigger_forms.prepare(form, trigger, inspection, today(), db_session(), current_actor().role)
         if trigger == "conclude":
             prefill_findings(form, inspection)  # the criteria lost in the scoring, proposed as findings
 
         def change(data, version):
             result = service.fire(db_session(), case_id, trigger, current_actor(), now(), expected_version=version, **data)
-            return gettext("Case #{id} ({unit}): {before} → {after}.").format(
-                id=case_id, unit=inspection.unit_name, before=State(result.from_state).label, after=State(result.to_state).label)
+            return " ".join([gettext("Case #{id} ({unit}): {before} → {after}.").format(
+                id=case_id, unit=inspection.unit_name, before=State(result.from_state).label, after=State(result.to_state).label),
+                *result_notes(result.extra)])
 
         return self._form_page(inspection, form, trigger_label(trigger), change)
 

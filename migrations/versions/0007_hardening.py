@@ -2,7 +2,7 @@
 database, and on PostgreSQL an owner role and a runtime role
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 
 * ``audit_entry.hash_version``: the entries already written keep version 1 (their hashes do not
@@ -21,7 +21,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,11 @@ is a setting of the campaign:
 | conclusion  | minutes_signed   | conclusion_due    |                       | missed            | 7 d after it was missed          |
 | remediation | remediation      | remediation_due   | 7 d before, to unit   | missed            | grace period on: order_reinspection |
 | self_report | planned (self)   | self_report_due   | 5 d before, to unit   | missed            | 5 d after it was missed          |
+| self_check  | planned (self)   | self_check_due    | 5 d before, to unit   |                   |                                  |
+| reinspection| planned, notified (phúc tra) | visit_date | 3 d before      | missed            |                                  |
+
+The phúc tra's rule also tells the leaders, at every level (``inform_leaders``): the plan orders a
+re-inspection only "trường hợp cần thiết", and the leaders want to know when one is coming.
 
 How days are counted (``counting_of(campaign)``): a reminder "N days before" is the latest working
 day at least N days before; a date is "missed" on the first working day after it; "N days after
@@ -84,6 +89,8 @@ class Rule:
     levels: dict[int, Offset]
     # Levels whose raising fires a trigger on the case as the scheduler.
     actions: dict[int, str] = field(default_factory=dict)
+    # The leaders are mailed at every level, not only at level 2.
+    inform_leaders: bool = False
 
     def in_force(self, inspection: Inspection) -> bool:
         return inspection.state in self.states and self.applies(inspection)
@@ -95,6 +102,10 @@ def _any(_inspection: Inspection) -> bool:
 
 def _self(inspection: Inspection) -> bool:
     return inspection.kind == Kind.SELF
+
+
+def _reinspection(inspection: Inspection) -> bool:
+    return inspection.kind == Kind.REINSPECTION
 
 
 RULES: tuple[Rule, ...] = (
@@ -128,6 +139,13 @@ RULES: tuple[Rule, ...] = (
         OVERDUE: after_missed("self_report_due"),
         ESCALATION: after_missed("self_report_due", "self_escalation_days"),
     }),
+    Rule("self_check", N_("the self-inspection"), frozenset({State.PLANNED}), _self, "self_check_due", UNIT, {
+        REMINDER: before("self_check_due", "self_reminder_days"),
+    }),
+    Rule("reinspection", N_("the re-inspection (phúc tra)"), frozenset({State.PLANNED, State.NOTIFIED}), _reinspection, "visit_date", TEAM, {
+        REMINDER: before("visit_date", "notice_reminder_days"),
+        OVERDUE: after_missed("visit_date"),
+    }, inform_leaders=True),
 )
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
 

@@ -75,11 +75,14 @@ class LeadTimes(_Part):
     minutes: int = Field(5, ge=0, le=365)
     conclusion: int = Field(15, ge=0, le=365)
     remediation: int = Field(30, ge=0, le=365)
+    reinspection: int = Field(20, ge=0, le=365)  # a phúc tra ordered on day D is planned for D + this
 
 
 class SelfInspection(_Part):
     done_by: dt.date | None = None
     report_due: dt.date | None = None
+    # The plan writes "trước ngày 20/8/2023": true reads both dates as the first day that is late.
+    dates_before: bool = False
 
 
 class DayNote(_Part):
@@ -179,6 +182,8 @@ class PlanFile(_Part):
     self_inspection: SelfInspection = SelfInspection()
     day_counting: DayCounting = DayCounting()
     timed_rules: TimedRules = TimedRules()
+    # Who numbers each type of outgoing document: the agency's văn thư or this product's register.
+    numbering: dict[Literal["TB", "BB", "BC"], Literal["agency", "own"]] = {}
     units: list[PlanUnit] = []
     outlines: list[PlanOutline] = []
 

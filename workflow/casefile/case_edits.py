@@ -12,11 +12,18 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy.orm import Session
 
-from models import Attachment, Audited
+from sqlalchemy import select
+
+from models import Attachment, Audited, Inspection, RegisterEntry
+from vocabulary.config import local_date
 from vocabulary.i18n import _
 from workflow import audit
+from workflow.alerts.plan import replan_alerts
 from workflow.audit.edits import changed_values
+from workflow.deadlines.due_dates import refresh_due_dates
 from workflow.engine import trigger_data
+from workflow.errors import BadData
+from workflow.records import register
 from workflow.engine.locking import change_transaction, lock_campaign, lock_case
 from workflow.errors import ConcurrentUpdate, NotFound, NotPermitted
 from workflow.people.permissions import Actor
@@ -89,13 +96,53 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+# The dates a step recorded, and the numbers of the documents it issued (field → register purpose):
+# correcting one needs a reason, and a number is corrected in the register too.
+RECORDED_DATES = ("notice_date", "received_date", "self_check_date", "visited_date", "minutes_date", "conclusion_date",
+                  "remediation_reported_date")
+NUMBERS = {"notice_number": "notice", "minutes_number": "minutes", "conclusion_number": "conclusion"}
+
+
 def correct(session: Session, inspection_id: int, actor: Actor, now: datetime, *,
             expected_version: int | None = None, **data: Any) -> None:
-    """Correct a case's own data (``trigger_data.CaseEdit``: numbers, names, the visit time).
-    Only the keys given change (an empty value clears a field); the entry records old and new."""
+    """Correct a case's own data (``trigger_data.CaseEdit``). Only the keys given change (an
+    empty value clears a text field; a recorded date is corrected, never cleared). A recorded
+    date or a document's number needs ``correction_reason``; the entry records old and new, the
+    due dates and alerts follow the corrected dates."""
     parsed = trigger_data.parse("correct", data, trigger_data.CaseEdit)
     with case_change(session, inspection_id, "correct", actor, now, expected_version) as change:
-        for name in parsed.model_fields_set - {"comment"}:
-            setattr(change.subject, name, getattr(parsed, name))
-        change.data = {"changes": changed_values(change.subject)}
+        inspection: Inspection = change.subject
+        given = parsed.model_fields_set - {"comment", "correction_reason"}
+        dates = {name for name in given & set(RECORDED_DATES) if getattr(parsed, name) is not None and getattr(parsed, name) != getattr(inspection, name)}
+        numbers = {name for name in given & set(NUMBERS) if (getattr(parsed, name) or None) != getattr(inspection, name)}
+        if (dates or numbers) and not parsed.correction_reason:
+            field = sorted(dates | numbers)[0]
+            raise BadData([trigger_data.CaseEdit.field_problem("correction_reason", _("is required to correct a recorded date or a document's number ({field}).", field=trigger_data.CaseEdit.field_label(field)))])
+        for name in sorted(dates):
+            if getattr(parsed, name) > local_date(now):
+                raise BadData([trigger_data.CaseEdit.field_problem(name, _("{value} is after today ({today}).", value=getattr(parsed, name), today=local_date(now)))])
+        registered = {name: _renumber(session, inspection, name, getattr(parsed, name), parsed.correction_reason) for name in sorted(numbers)}
+        for name in (given - set(RECORDED_DATES) - set(NUMBERS)) | dates:
+            setattr(inspection, name, getattr(parsed, name))
+        for name, numbers_changed in registered.items():
+            setattr(inspection, name, numbers_changed["new"])
+        with session.no_autoflush:
+            refresh_due_dates(inspection, inspection.campaign)
+        change.data = {"changes": changed_values(inspection)}
+        if registered:
+            change.data["register"] = registered
+        if parsed.correction_reason:
+            change.data["correction_reason"] = parsed.correction_reason
         change.comment = parsed.comment
+        if dates:
+            replan_alerts(session, inspection, now)
+
+
+def _renumber(session: Session, inspection: Inspection, field: str, new: str | None, reason: str | None) -> dict[str, str]:
+    """Correct in the register the number of a document this case issued."""
+    entry = session.scalar(select(RegisterEntry).where(
+        RegisterEntry.inspection_id == inspection.id, RegisterEntry.purpose == NUMBERS[field],
+        RegisterEntry.symbol == getattr(inspection, field)))
+    if entry is None or not new:
+        raise BadData([trigger_data.CaseEdit.field_problem(field, _("is not a number this case issued in the register; it cannot be corrected here."))])
+    return register.correct(session, inspection.campaign, entry, new, reason, field)

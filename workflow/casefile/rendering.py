@@ -24,7 +24,7 @@ from vocabulary.i18n import N_, _, gettext, use_locale
 from vocabulary.states import Kind, State
 from workflow.casefile.case_edits import Change, campaign_change, case_change
 from workflow.casefile.review import review_sheet
-from workflow.deadlines.due_dates import announced, late_steps
+from workflow.deadlines.due_dates import announced, late_steps, missed_steps
 from workflow.errors import BadData, GuardRefused, NotPermitted
 from workflow.people.permissions import Actor
 from workflow.records import register
@@ -96,7 +96,8 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
 
 def case_facts(session: Session, inspection: Inspection, as_of: date | None = None) -> CaseFacts:
     """The case as a document dated ``as_of`` reports it: a review recorded after that day is
-    not in it (the minutes do not show what was found after they were drawn up)."""
+    not in it (the minutes do not show what was found after they were drawn up), and the steps
+    missed by then are counted (a report's date)."""
     sheet = review_sheet(session, inspection)
     titles = {entry.section.code: entry.section.title for entry in sheet}
 
@@ -135,7 +136,8 @@ def case_facts(session: Session, inspection: Inspection, as_of: date | None = No
         minutes_date=inspection.minutes_date, conclusion_number=inspection.conclusion_number,
         conclusion_date=inspection.conclusion_date, remediation_due=inspection.remediation_due,
         remediation_reported_date=inspection.remediation_reported_date, closed_date=inspection.closed_date,
-        late_steps=tuple(late_steps(inspection, inspection.campaign)), sections=sections, findings=findings,
+        late_steps=tuple(late_steps(inspection, inspection.campaign)),
+        missed_steps=tuple(missed_steps(inspection, as_of)) if as_of else (), sections=sections, findings=findings,
     )
 
 
@@ -158,6 +160,11 @@ def _in_name(symbol: str) -> str:
     return symbol.replace("/", "-")
 
 
+def _numbered_name(symbol: str, change: Change) -> str:
+    """A document's number in its file name, or "(dự thảo)" for a draft with none yet."""
+    return texts.DRAFT_IN_NAME if change.data.get("draft") else _in_name(symbol)
+
+
 def _blank_number(doc_type: str, issuer: str) -> str:
     """A draft's number, filled in by hand when the document is issued: "      /BB-ĐKT"."""
     return f"{' ' * 6}/{doc_type}-{issuer}"
@@ -174,34 +181,42 @@ class _Job:
     number: str | None
     number_reason: str | None
 
-    def issue(self, campaign: Campaign, doc_type: str, purpose: str, covers: dict[str, str] | None = None) -> register.RegisterEntry:
-        return register.issue(
-            self.session, campaign=campaign, doc_type=doc_type, purpose=purpose, doc_date=self.day, actor=self.actor,
-            now=self.now, given=self.number, reason=self.number_reason, covers=covers,
-        )
+    def issue(self, campaign: Campaign, doc_type: str, purpose: str, change: Change, covers: dict[str, str] | None = None) -> str:
+        """The number the document carries: a draft of a type the văn thư numbers, with no
+        number given, has none yet ("Số:      /TB-UBND") and takes nothing from the register;
+        drawing up again a document already entered under the number given takes no other."""
+        if not self.number and register.numbered_by(campaign, doc_type) == register.AGENCY:
+            change.data["draft"] = True
+            return _blank_number(doc_type, register.suffix(campaign, doc_type))
+        entry = self.number and register.issued_for(self.session, campaign, purpose, self.number)
+        if not entry:
+            entry = register.issue(
+                self.session, campaign=campaign, doc_type=doc_type, purpose=purpose, doc_date=self.day, actor=self.actor,
+                now=self.now, given=self.number, reason=self.number_reason, covers=covers,
+            )
+        change.data["register"] = register.recorded(entry, self.session)
+        return entry.symbol
 
 
 def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     cases = _scheduled(_campaign_cases(job.session, campaign))
     if not cases:
         raise GuardRefused(_("No announced inspection of this campaign has a date yet."))
-    entry = job.issue(campaign, "TB", "schedule_notice", {str(c.id): c.visit_date.isoformat() for c in cases})
-    change.data["register"] = register.recorded(entry)
-    content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], entry.symbol, job.day)
-    return content, texts.FILE_NAMES["schedule_notice"].format(number=_in_name(entry.symbol))
+    symbol = job.issue(campaign, "TB", "schedule_notice", change, {str(c.id): c.visit_date.isoformat() for c in cases})
+    content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], symbol, job.day)
+    return content, texts.FILE_NAMES["schedule_notice"].format(number=_numbered_name(symbol, change))
 
 
 def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
-    entry = job.issue(campaign, "BC", "summary_report")
-    change.data["register"] = register.recorded(entry)
-    cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
-    content = summary_report.build(campaign_facts(campaign), cases, entry.symbol, job.day,
+    symbol = job.issue(campaign, "BC", "summary_report", change)
+    cases = [case_facts(job.session, c, job.day) for c in _campaign_cases(job.session, campaign)]
+    content = summary_report.build(campaign_facts(campaign), cases, symbol, job.day,
                                    kind_order=[kind.label for kind in Kind], state_order=[state.label for state in State])
-    return content, texts.FILE_NAMES["summary_report"].format(number=_in_name(entry.symbol))
+    return content, texts.FILE_NAMES["summary_report"].format(number=_numbered_name(symbol, change))
 
 
 def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
-    cases = [case_facts(job.session, c) for c in _campaign_cases(job.session, campaign)]
+    cases = [case_facts(job.session, c, job.day) for c in _campaign_cases(job.session, campaign)]
     return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 

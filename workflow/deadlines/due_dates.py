@@ -11,23 +11,34 @@ by the service after every change, so the stored values always equal :func:`due_
 | conclusion_due    | the conclusion notice              | actual visit date + conclusion period       |
 | remediation_due   | the remediation report             | the latest deadline of the open findings    |
 | self_report_due   | a self-inspection report           | the campaign's date (20/8/2023 in the plan) |
+| self_check_due    | the self-inspection itself         | the campaign's date (15/8/2023 in the plan) |
+
+The plan writes its self-inspection dates as "trước ngày 20/8/2023" (before the 20th): with the
+campaign's ``self_dates_before`` the last day on time is the day before the date it gives.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_
 from sqlalchemy import case as sql_case
 from sqlalchemy import or_
 
 from models import Campaign, Inspection
-from vocabulary.states import Kind
+from vocabulary.states import Kind, State
 from workflow.deadlines.counting import counting_of
 
 
 def announced(inspection: Inspection) -> bool:
     """Whether the case gets a notice and a report in advance."""
     return inspection.kind == Kind.DIRECT or (inspection.kind == Kind.REINSPECTION and not inspection.unannounced)
+
+
+def last_day_on_time(campaign: Campaign, written: date | None) -> date | None:
+    """A self-inspection date as the plan writes it → the last day that is on time."""
+    if written is None:
+        return None
+    return written - timedelta(days=1) if campaign.self_dates_before else written
 
 
 def due_dates(inspection: Inspection, campaign: Campaign) -> dict[str, date | None]:
@@ -41,7 +52,8 @@ def due_dates(inspection: Inspection, campaign: Campaign) -> dict[str, date | No
         "minutes_due": counting.period_end(visited, campaign.minutes_days) if visited else None,
         "conclusion_due": counting.period_end(visited, campaign.conclusion_days) if visited else None,
         "remediation_due": max(open_deadlines) if open_deadlines else None,
-        "self_report_due": campaign.self_report_due if inspection.kind == Kind.SELF else None,
+        "self_report_due": last_day_on_time(campaign, campaign.self_report_due) if inspection.kind == Kind.SELF else None,
+        "self_check_due": last_day_on_time(campaign, campaign.self_check_by) if inspection.kind == Kind.SELF else None,
     }
 
 
@@ -52,19 +64,16 @@ def refresh_due_dates(inspection: Inspection, campaign: Campaign) -> None:
 
 
 def late_steps(inspection: Inspection, campaign: Campaign) -> list[str]:
-    """Steps that were done, but after their deadline: ``report``, ``minutes``, ``conclusion``,
-    ``remediation``. A report is late after the plan's limit (visit − 5 days), even when that
-    limit falls on a day off."""
+    """Steps that were done, but after their deadline: ``self_check``, ``report``, ``minutes``,
+    ``conclusion``, ``remediation``. A report is late after the plan's limit (visit − 5 days),
+    even when that limit falls on a day off; the visit is the one that happened when it came
+    earlier than notified."""
     late = []
-    if inspection.received_date:
-        if inspection.kind == Kind.SELF:
-            limit = campaign.self_report_due
-        elif announced(inspection) and inspection.visit_date:
-            limit = counting_of(campaign).limit_before(inspection.visit_date, campaign.report_lead_days)
-        else:
-            limit = None
-        if limit and inspection.received_date > limit:
-            late.append("report")
+    if inspection.self_check_date and inspection.self_check_due and inspection.self_check_date > inspection.self_check_due:
+        late.append("self_check")
+    limit = report_limit(inspection, campaign)
+    if inspection.received_date and limit and inspection.received_date > limit:
+        late.append("report")
     for step, done, due in (
         ("minutes", inspection.minutes_date, inspection.minutes_due),
         ("conclusion", inspection.conclusion_date, inspection.conclusion_due),
@@ -73,6 +82,55 @@ def late_steps(inspection: Inspection, campaign: Campaign) -> list[str]:
         if done and due and done > due:
             late.append(step)
     return late
+
+
+def report_limit(inspection: Inspection, campaign: Campaign) -> date | None:
+    """The last day the unit's report is on time: the self-inspection's date, or the plan's
+    "trước 05 ngày" counted back from the visit (the actual one when it came earlier)."""
+    if inspection.kind == Kind.SELF:
+        return inspection.self_report_due
+    if not announced(inspection) or inspection.visit_date is None:
+        return None
+    visit = min(inspection.visit_date, inspection.visited_date or inspection.visit_date)
+    return counting_of(campaign).limit_before(visit, campaign.report_lead_days)
+
+
+# Steps whose deadline can pass with nothing done: (step, due-date field, field set when it is
+# done). A step counts as missed on a day after its due date while it is still not done.
+STEPS: tuple[tuple[str, str, str], ...] = (
+    ("notice", "notice_due", "notice_date"),
+    ("self_check", "self_check_due", "self_check_date"),
+    ("report", "report_due", "received_date"),
+    ("self_report", "self_report_due", "received_date"),
+    ("visit", "visit_date", "visited_date"),
+    ("minutes", "minutes_due", "minutes_date"),
+    ("conclusion", "conclusion_due", "conclusion_date"),
+    ("remediation", "remediation_due", "remediation_reported_date"),
+)
+
+
+# A step of the unit or of the visit waits for the notice of an announced case: a unit never
+# notified has not missed its report (the office missed the notice).
+_AFTER_THE_NOTICE = frozenset({"report", "visit"})
+
+
+def missed_steps(inspection: Inspection, as_of: date) -> list[str]:
+    """Steps whose deadline had passed on ``as_of`` without the step being done by then (a step
+    done later than ``as_of`` was still missing on that day), in the order of :data:`STEPS`; each
+    missed once, where the chain broke. A cancelled case misses nothing."""
+    if inspection.state == State.CANCELLED:
+        return []
+    notified = inspection.notice_date is not None and inspection.notice_date <= as_of
+    missed = []
+    for step, due_field, done_field in STEPS:
+        due, done = getattr(inspection, due_field), getattr(inspection, done_field)
+        if step == "self_check" and done is None:
+            done = inspection.received_date  # a report handed in says the self-inspection is over
+        if step in _AFTER_THE_NOTICE and announced(inspection) and not notified:
+            continue
+        if due is not None and due < as_of and (done is None or done > as_of):
+            missed.append(step)
+    return missed
 
 
 # What a case waits for in each state, by how it is run: (category, state) -> (what, date field).

@@ -47,7 +47,7 @@ def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
         field=number_field,
     )
     setattr(case.inspection, number_field, entry.symbol)
-    return {"register": register.recorded(entry)}
+    return {"register": register.recorded(entry, case.session)}
 
 
 def notify(case: CaseContext) -> dict[str, Any]:
@@ -61,10 +61,12 @@ def notify(case: CaseContext) -> dict[str, Any]:
 def receive_report(case: CaseContext) -> dict[str, Any]:
     inspection, data = case.inspection, case.data
     inspection.received_date = data.received_date
+    inspection.self_check_date = data.self_check_date
     inspection.report_file = _attach(case, data.file, "report", "receive_report")
     for appendix in data.appendices:
         _attach(case, appendix, "appendix", "receive_report")
-    return {"late": "report" in late_steps(inspection, case.campaign)}
+    late = late_steps(inspection, case.campaign)
+    return {"late": "report" in late, **({"self_check_late": True} if "self_check" in late else {})}
 
 
 # What the visit and the minutes record for the documents; a field left out keeps what the case
@@ -105,7 +107,11 @@ def conclude(case: CaseContext) -> dict[str, Any]:
         inspection.findings.append(
             Finding(position=position, section_code=finding.section, text=finding.text, due_date=finding.due_date, status="open")
         )
-    return _number(case, "conclude")
+    extra = _number(case, "conclude")
+    if moved := data.moved_deadlines:  # Art. 148: a deadline on a day off ends on the next working day
+        extra["deadlines_moved"] = {str(number): {"given": given.isoformat(), "moved_to": to.isoformat()}
+                                    for number, (given, to) in moved.items()}
+    return extra
 
 
 def report_remediation(case: CaseContext) -> None:

@@ -19,17 +19,26 @@ from workflow.engine.context import CaseContext
 from workflow.engine.guards import (
     Guard,
     all_findings_accepted,
+    arrival_date,
     findings_valid,
     has_findings,
     has_no_findings,
+    in_window,
     is_silent,
     not_before,
+    not_before_campaign_start,
     not_in_future,
     notice_in_time,
+    on_working_day,
+    paper_reason_by_office,
     reason_for_early_visit,
+    required,
     result_is,
+    self_check_dated,
+    visit_not_before_notified,
     visit_not_in_past,
 )
+from workflow.engine.trigger_data import SCHEMAS
 
 S = State
 OPEN_STATES = [s for s in State if s not in FINAL_STATES]
@@ -47,12 +56,43 @@ def row(trigger: str, source: State | Sequence[State], dest: State, *guards: Gua
     return Row(trigger, [source] if isinstance(source, State) else list(source), dest, guards)
 
 
+def _required(trigger: str) -> tuple[Guard, ...]:
+    """What the trigger's schema says the step must carry (``TriggerData.required``)."""
+    return tuple(required(name, needed.why, unless=needed.unless) for name, needed in SCHEMAS[trigger].required.items())
+
+
+# Every rule on the data a step records, in one place per trigger: its dates first (each refusal
+# names the rule and the dates; those a reason may waive take ``date_reason`` or, for a paper
+# copy, ``paper_reason``), then what it must carry. The rows below add the rules on the case.
+STEP_RULES: dict[str, tuple[Guard, ...]] = {
+    "notify": (
+        not_in_future("notice_date"), not_before_campaign_start("notice_date"), on_working_day("notice_date"),
+        notice_in_time, in_window("visit_date"), on_working_day("visit_date"),
+    ),
+    "receive_report": (
+        not_in_future("received_date"), arrival_date("received_date"), not_before("received_date", "notice_date"),
+        self_check_dated, paper_reason_by_office, *_required("receive_report"),
+    ),
+    "visit": (
+        not_in_future("visit_date"), not_before("visit_date", "notice_date"), visit_not_before_notified,
+        in_window("visit_date"), on_working_day("visit_date"), *_required("visit"),
+    ),
+    "sign_minutes": (not_in_future("minutes_date"), not_before("minutes_date", "visited_date"), *_required("sign_minutes")),
+    "conclude": (not_in_future("conclusion_date"), not_before("conclusion_date", "minutes_date"), findings_valid),
+    "report_remediation": (
+        not_in_future("reported_date"), arrival_date("reported_date"), not_before("reported_date", "conclusion_date"),
+        paper_reason_by_office, *_required("report_remediation"),
+    ),
+    "reschedule": (visit_not_in_past, in_window("visit_date"), on_working_day("visit_date")),
+}
+R = STEP_RULES
+
 FROM_THE_VISIT_ON = [
-    row("sign_minutes",          S.VISITED,                 S.MINUTES_SIGNED,       not_in_future("minutes_date"), not_before("minutes_date", "visited_date")),
-    row("conclude",              S.MINUTES_SIGNED,          S.CONCLUDED,            not_in_future("conclusion_date"), not_before("conclusion_date", "minutes_date"), findings_valid),
+    row("sign_minutes",          S.VISITED,                 S.MINUTES_SIGNED,       *R["sign_minutes"]),
+    row("conclude",              S.MINUTES_SIGNED,          S.CONCLUDED,            *R["conclude"]),
     row("start_remediation",     S.CONCLUDED,               S.REMEDIATION,          has_findings),
     row("accept",                S.CONCLUDED,               S.CLOSED,               has_no_findings),
-    row("report_remediation",    S.REMEDIATION,             S.REMEDIATION_REPORTED, not_in_future("reported_date"), not_before("reported_date", "conclusion_date")),
+    row("report_remediation",    S.REMEDIATION,             S.REMEDIATION_REPORTED, *R["report_remediation"]),
     row("accept",                S.REMEDIATION_REPORTED,    S.CLOSED,               all_findings_accepted),
     row("order_reinspection",    [S.REMEDIATION, S.REMEDIATION_REPORTED], S.REINSPECTION),
     row("complete_reinspection", S.REINSPECTION,            S.CLOSED,               result_is("resolved")),
@@ -61,22 +101,22 @@ FROM_THE_VISIT_ON = [
 ]
 
 DIRECT = [
-    row("notify",                S.PLANNED,                 S.NOTIFIED,             not_in_future("notice_date"), notice_in_time),
-    row("receive_report",        S.NOTIFIED,                S.REPORT_RECEIVED,      not_in_future("received_date"), not_before("received_date", "notice_date")),
-    row("visit",                 S.REPORT_RECEIVED,         S.VISITED,              not_in_future("visit_date"), not_before("visit_date", "notice_date")),
-    row("visit",                 S.NOTIFIED,                S.VISITED,              reason_for_early_visit, not_in_future("visit_date"), not_before("visit_date", "notice_date")),
-    row("reschedule",            [S.PLANNED, S.NOTIFIED],   S.PLANNED,              visit_not_in_past),
+    row("notify",                S.PLANNED,                 S.NOTIFIED,             *R["notify"]),
+    row("receive_report",        S.NOTIFIED,                S.REPORT_RECEIVED,      *R["receive_report"]),
+    row("visit",                 S.REPORT_RECEIVED,         S.VISITED,              *R["visit"]),
+    row("visit",                 S.NOTIFIED,                S.VISITED,              reason_for_early_visit, *R["visit"]),
+    row("reschedule",            [S.PLANNED, S.NOTIFIED],   S.PLANNED,              *R["reschedule"]),
     *FROM_THE_VISIT_ON,
 ]
 
 SURPRISE = [
-    row("visit",                 S.PLANNED,                 S.VISITED,              not_in_future("visit_date")),
-    row("reschedule",            S.PLANNED,                 S.PLANNED,              visit_not_in_past),
+    row("visit",                 S.PLANNED,                 S.VISITED,              *R["visit"]),
+    row("reschedule",            S.PLANNED,                 S.PLANNED,              *R["reschedule"]),
     *FROM_THE_VISIT_ON,
 ]
 
 SELF = [
-    row("receive_report",        S.PLANNED,                 S.REPORT_RECEIVED,      not_in_future("received_date")),
+    row("receive_report",        S.PLANNED,                 S.REPORT_RECEIVED,      *R["receive_report"]),
     row("accept",                S.REPORT_RECEIVED,         S.CLOSED),
     row("cancel",                [S.PLANNED, S.REPORT_RECEIVED], S.CANCELLED),
 ]

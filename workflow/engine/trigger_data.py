@@ -8,10 +8,11 @@ already holds) in :meth:`TriggerData.resolve`, so the audit log always records t
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from vocabulary.bounds import (EARLIEST_DATE, LATEST_DATE, MAX_JSON_BYTES, date_in_range, has_control_characters,
                                json_too_deep)
@@ -42,20 +43,50 @@ class Bounded(BaseModel):
         return value
 
 
-class TriggerData(Bounded):
-    """Fields common to every trigger."""
+@dataclass(frozen=True)
+class Needed:
+    """A field the step must carry (checked by a guard, marked in the form): why, and the reason
+    field that may stand in for it (a paper copy instead of the file)."""
+
+    why: str
+    unless: str | None = None
+
+
+class Strict(Bounded):
+    """Unknown keys refused, text trimmed, and an empty value (a blank form field, ``--set key=``)
+    means "not given" (None: a correction clears the field)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    comment: str | None = Field(None, title=N_("Comment"), max_length=4000)
 
     @model_validator(mode="before")
     @classmethod
     def _blank_is_missing(cls, values: Any) -> Any:
-        """An empty form field or ``--set key=`` means "not given"."""
         if isinstance(values, dict):
-            return {key: (None if value == "" else value) for key, value in values.items()}
+            return {key: (None if isinstance(value, str) and not value.strip() else value) for key, value in values.items()}
         return values
+
+
+class Row(Bounded):
+    """One row of a list (a finding, a finding's status): a blank cell is a missing one, so a
+    half-filled row says which of its fields "is required"."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_missing(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            return {key: value for key, value in values.items() if value is not None and not (isinstance(value, str) and not value.strip())}
+        return values
+
+
+class TriggerData(Strict):
+    """Fields common to every trigger."""
+
+    # What this step must carry, field → Needed (guards in workflow.engine.machines.STEP_RULES).
+    required: ClassVar[dict[str, Needed]] = {}
+
+    comment: str | None = Field(None, title=N_("Comment"), max_length=4000)
 
     def resolve(self, case: "CaseContext") -> None:
         """Fill what was left out from the case and the moment (see each trigger)."""
@@ -65,8 +96,12 @@ class TriggerData(Bounded):
         return []
 
     @classmethod
+    def field_label(cls, field: str) -> str:
+        return _label(cls, (field,))
+
+    @classmethod
     def field_problem(cls, field: str, reason: Text) -> Problem:
-        return Problem(_("{label}: {reason}", label=_label(cls, (field,)), reason=reason), field)
+        return Problem(_("{label}: {reason}", label=cls.field_label(field), reason=reason), field)
 
     def recorded(self) -> dict[str, Any]:
         """What goes into the audit entry: every field that has a value, comment apart."""
@@ -105,11 +140,16 @@ class Numbered(TriggerData):
     number_reason: str | None = Field(None, title=N_("Reason for another number"), max_length=4000)
 
 
+DATE_REASON = N_("Reason for a date outside the rules (day off, outside the period, earlier than notified)")
+PAPER_REASON = N_("Paper copy received by hand: reason (office only)")
+
+
 class Notify(Numbered):
     notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
     notice_date: date | None = Field(None, title=N_("Notice date"))
     visit_date: date | None = Field(None, title=N_("Inspection date"))
     visit_time: time | None = Field(None, title=N_("Inspection time"))
+    date_reason: str | None = Field(None, title=DATE_REASON, max_length=4000)
 
     def resolve(self, case: "CaseContext") -> None:
         if self.notice_number is None and self.notice_date is None:
@@ -127,15 +167,21 @@ class Notify(Numbered):
 
 
 class ReceiveReport(TriggerData):
+    required = {"file": Needed(N_("is required: upload the unit's report (or, for a paper copy received by hand, give the reason)."), unless="paper_reason")}
+
     received_date: date | None = Field(None, title=N_("Date received"))
     file: UploadedFile | None = Field(None, title=N_("Report file"))
     appendices: list[UploadedFile] = Field(default_factory=list, title=N_("Appendices"))
+    self_check_date: date | None = Field(None, title=N_("Date the self-inspection was completed"))
+    paper_reason: str | None = Field(None, title=PAPER_REASON, max_length=4000)
 
     def resolve(self, case: "CaseContext") -> None:
         self.received_date = self.received_date or case.today
 
 
 class Visit(TriggerData):
+    required = {"team": Needed(N_("is required: who of the inspection team carried out the inspection."))}
+
     visit_date: date | None = Field(None, title=N_("Inspection date"))
     team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
     reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
@@ -148,12 +194,18 @@ class Visit(TriggerData):
     participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
     unit_signer: str | None = Field(None, title=N_("The unit's representative who signs"), max_length=200)
     unit_signer_title: str | None = Field(None, title=N_("Their position"), max_length=200)
+    date_reason: str | None = Field(None, title=DATE_REASON, max_length=4000)
 
     def resolve(self, case: "CaseContext") -> None:
         self.visit_date = self.visit_date or case.today
 
 
 class SignMinutes(Numbered):
+    required = {
+        "participants": Needed(N_("is required: who took part and signed the minutes.")),
+        "file": Needed(N_("is required: upload the scan of the signed minutes.")),
+    }
+
     minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
     minutes_date: date | None = Field(None, title=N_("Minutes date"))
     participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
@@ -167,12 +219,10 @@ class SignMinutes(Numbered):
         self.minutes_date = self.minutes_date or case.today
 
 
-class FindingIn(Bounded):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class FindingIn(Row):
     section: str = Field(title=N_("Outline section"), min_length=1, max_length=20)
     text: str = Field(title=N_("Text"), min_length=1, max_length=4000)
-    due_date: date | None = Field(None, title=N_("Remediation deadline"))
+    due_date: date = Field(title=N_("Remediation deadline"))
 
 
 class Conclude(Numbered):
@@ -188,11 +238,22 @@ class Conclude(Numbered):
             raise ValueError("too_many_findings")
         return value
 
+    # Deadlines given on a day off, moved to the next working day (finding number → given date).
+    _moved: dict[int, date] = PrivateAttr(default_factory=dict)
+
     def resolve(self, case: "CaseContext") -> None:
+        """A deadline on a day off ends at the close of the next working day (Art. 148 BLDS)."""
         self.conclusion_date = self.conclusion_date or case.today
-        default_due = case.counting.period_end(self.conclusion_date, case.campaign.remediation_days)
-        for finding in self.findings:
-            finding.due_date = finding.due_date or default_due
+        for number, finding in enumerate(self.findings, start=1):
+            moved = case.counting.calendar.on_or_after(finding.due_date)
+            if moved != finding.due_date:
+                self._moved[number] = finding.due_date
+                finding.due_date = moved
+
+    @property
+    def moved_deadlines(self) -> dict[int, tuple[date, date]]:
+        """Finding number → (the deadline given, the working day it was moved to)."""
+        return {number: (given, self.findings[number - 1].due_date) for number, given in self._moved.items()}
 
     def recorded(self) -> dict[str, Any]:
         recorded = super().recorded()
@@ -204,9 +265,7 @@ class StartRemediation(TriggerData):
     pass
 
 
-class FindingReport(Bounded):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class FindingReport(Row):
     finding: int = Field(title=N_("Finding number"), ge=1)
     status: FindingStatus = Field(title=N_("Status"))
     note: str | None = Field(None, title=N_("Note"), max_length=4000)
@@ -214,8 +273,11 @@ class FindingReport(Bounded):
 
 
 class ReportRemediation(TriggerData):
+    required = {"file": Needed(N_("is required: upload the remediation report (or, for a paper copy received by hand, give the reason)."), unless="paper_reason")}
+
     reported_date: date | None = Field(None, title=N_("Date of the remediation report"))
     file: UploadedFile | None = Field(None, title=N_("Remediation report file"))
+    paper_reason: str | None = Field(None, title=PAPER_REASON, max_length=4000)
     # Keyed by the finding's number in the conclusion (1, 2, …); every finding not yet accepted
     # must be reported.
     statuses: list[FindingReport] = Field(default_factory=list, title=N_("Status of each finding"))
@@ -266,6 +328,10 @@ class OrderReinspection(TriggerData):
     planned_date: date | None = Field(None, title=N_("Planned re-inspection date"))
     unannounced: bool = Field(False, title=N_("Unannounced"))
 
+    def resolve(self, case: "CaseContext") -> None:
+        """Left out, the phúc tra is planned the campaign's number of days after the order."""
+        self.planned_date = self.planned_date or case.counting.period_end(case.today, case.campaign.reinspection_lead_days)
+
 
 class CompleteReinspection(TriggerData):
     result: Literal["resolved", "not_resolved"] = Field(title=N_("Result"))
@@ -281,6 +347,7 @@ class Reschedule(TriggerData):
     visit_date: date = Field(title=N_("Inspection date"))
     visit_time: time | None = Field(None, title=N_("Inspection time"))
     reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
+    date_reason: str | None = Field(None, title=DATE_REASON, max_length=4000)
 
 
 class Cancel(TriggerData):
@@ -288,11 +355,11 @@ class Cancel(TriggerData):
 
 
 class CaseEdit(TriggerData):
-    """A case's own data that may be corrected without a transition (numbers, names, time).
-    Dates that drive deadlines change only through triggers (``reschedule``…)."""
+    """A case's own data that may be corrected without a transition: names, the time, and — with
+    a reason, audited old → new — the dates recorded by the steps and the documents' numbers.
+    The planned inspection date changes only by ``reschedule`` (the notice must go out again)."""
 
     visit_time: time | None = Field(None, title=N_("Inspection time"))
-    notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
     team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
     radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
     minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
@@ -306,7 +373,16 @@ class CaseEdit(TriggerData):
     unit_signer_title: str | None = Field(None, title=N_("Their position"), max_length=200)
     team_assessment: str | None = Field(None, title=N_("The team's general assessment"), max_length=20000)
     unit_opinion: str | None = Field(None, title=N_("The unit's opinion"), max_length=20000)
+    notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
     conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
+    notice_date: date | None = Field(None, title=N_("Notice date"))
+    received_date: date | None = Field(None, title=N_("Date received"))
+    self_check_date: date | None = Field(None, title=N_("Date the self-inspection was completed"))
+    visited_date: date | None = Field(None, title=N_("Date of the on-site inspection"))
+    minutes_date: date | None = Field(None, title=N_("Minutes date"))
+    conclusion_date: date | None = Field(None, title=N_("Conclusion date"))
+    remediation_reported_date: date | None = Field(None, title=N_("Date of the remediation report"))
+    correction_reason: str | None = Field(None, title=N_("Reason for correcting a date or a number"), max_length=4000)
 
 
 SCHEMAS: dict[str, type[TriggerData]] = {
@@ -383,7 +459,7 @@ def _problem(schema: type[BaseModel], error: Any) -> Problem:
     else:
         context = error.get("ctx") or {}
         reason = Text(_REASONS.get(kind, N_("is invalid")), {key: str(value) for key, value in context.items()})
-    field = str(loc[0]) if loc else None
+    field = ".".join(str(step) for step in loc) if loc else None
     return Problem(_("{label}: {reason}", label=_label(schema, loc) if loc else "", reason=reason), field)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Alert, AuditEntry, Campaign, Inspection
 from vocabulary.config import zone
 from workflow.alerts.actions import list_alerts
-from workflow.deadlines.due_dates import next_due
+from workflow.deadlines.due_dates import STEPS, late_steps, missed_steps, next_due
 from workflow.people.permissions import Actor
 from workflow.queries.case_list import list_cases
 
@@ -46,6 +46,17 @@ class Dashboard:
     visits: dict[date, list[Inspection]] = field(default_factory=dict)
     progress: list[tuple[date, Counter]] = field(default_factory=list)
     escalations: list[Alert] = field(default_factory=list)  # open alerts, the highest level first
+    # As of the dashboard's date: step → number of units that did it late / missed it (deadline
+    # passed, step not done); and the units with at least one of each.
+    late_steps: Counter = field(default_factory=Counter)
+    missed_steps: Counter = field(default_factory=Counter)
+    units_late: int = 0
+    units_missed: int = 0
+
+    @property
+    def counted_steps(self) -> list[str]:
+        """The steps missed or done late, in the order of the case."""
+        return [step for step, *_fields in STEPS if self.missed_steps[step] or self.late_steps[step]]
 
     @property
     def kinds(self) -> list[str]:
@@ -75,6 +86,11 @@ def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None
                 board.overdue.append(deadline)
             elif deadline.days < 7:
                 board.due_soon.append(deadline)
+        late, missed = late_steps(case, campaign), missed_steps(case, as_of)
+        board.late_steps.update(late)
+        board.missed_steps.update(missed)
+        board.units_late += bool(late)
+        board.units_missed += bool(missed)
         if case.state in ("planned", "notified", "report_received") and case.visit_date in board.visits:
             board.visits[case.visit_date].append(case)
     board.overdue.sort(key=lambda d: d.days)

@@ -1,13 +1,20 @@
-"""The register of outgoing documents (sổ đăng ký văn bản đi): one sequence per year and type.
+"""The register of outgoing documents (sổ đăng ký văn bản đi): one number per year and type.
 
-A number is taken inside the transaction that records the document, after locking the
-(year, type) counter row: two coordinators issuing at once get consecutive numbers, and a
-transaction that fails gives its number back (no gaps). Numbers below 10 have a leading zero
-and each year starts again at 01 (Nghị định 30/2020/NĐ-CP): "05/TB-UBND".
+Who numbers a type is the campaign's setting (:func:`numbered_by`):
 
-A user may give a number of their own (a document numbered on paper or in Voffice): that is an
-override and needs a reason, kept in the register and in the audit entry; it may not take a
-number already given, and the sequence later skips it.
+* ``agency`` — the agency's văn thư (Nghị định 30/2020, Art. 15: one sequence for the whole agency
+  in the year; a TB-UBND number comes from the UBND's register, which holds every notice of the
+  UBND, not only ours). The coordinator types the number the văn thư gave; the register checks its
+  form and that it is not used twice in the year, and asks no reason.
+* ``own`` — this product keeps the sequence (the team's BB-ĐKT). A number is taken inside the
+  transaction that records the document, after locking the (year, type) counter row: two
+  coordinators issuing at once get consecutive numbers, and a transaction that fails gives its
+  number back (no gaps). Another number is an override and needs a reason; it may not take a
+  number already given, and the sequence later skips it.
+
+Numbers below 10 have a leading zero and each year starts again at 01: "05/TB-UBND". A number
+whose place breaks the order of the dates (a lower number dated later) is recorded but flagged
+(:func:`out_of_order`). A number is corrected after issue only with a reason (:func:`correct`).
 """
 from __future__ import annotations
 
@@ -29,6 +36,17 @@ from workflow.people.permissions import Actor
 # Minutes are drawn up and signed by the inspection team (Đoàn kiểm tra); the summary report to
 # the Chairman is Phòng Nội vụ's (plan, section V.1).
 SUFFIXES: dict[str, str | None] = {"TB": None, "BB": "ĐKT", "BC": "NV"}
+
+AGENCY, OWN = "agency", "own"
+NUMBERING_MODES = (AGENCY, OWN)
+# The agency's văn thư numbers what the UBND and Phòng Nội vụ issue; the team numbers its minutes.
+DEFAULT_NUMBERING: dict[str, str] = {"TB": AGENCY, "BB": OWN, "BC": AGENCY}
+
+
+def numbered_by(campaign: Campaign, doc_type: str) -> str:
+    """``agency`` (the văn thư gives the number) or ``own`` (this register's sequence)."""
+    mode = (campaign.numbering or {}).get(doc_type, DEFAULT_NUMBERING[doc_type])
+    return mode if mode in NUMBERING_MODES else DEFAULT_NUMBERING[doc_type]
 
 _SYMBOL = re.compile(r"^\s*(\d{1,6})\s*/\s*([A-ZĐ]{2,4})\s*-\s*(\S+)\s*$")
 
@@ -98,9 +116,41 @@ def campaign_schedule_notice(session: Session, campaign: Campaign, symbol: str) 
 
 def _symbol_parts(text: str, field: str) -> tuple[int, str, str]:
     match = _SYMBOL.match(text)
-    if not match:
+    if not match or int(match.group(1)) == 0:
         raise BadData(_("{value}: a document number is written like 05/TB-UBND.", value=text), field=field)
     return int(match.group(1)), match.group(2), match.group(3)
+
+
+def _checked(session: Session, campaign: Campaign, doc_type: str, year: int, given: str, field: str,
+             following: int | None = None, exclude: int | None = None) -> tuple[int, str]:
+    """The number and issuer of ``given``, refused when it is malformed, of another type, or
+    already given in the year. The type must be this document's; the issuer part is the user's
+    to write (the team's minutes may be "BB-ĐKT" or "BB-UBND")."""
+    number, given_type, issuer = _symbol_parts(given, field)
+    if given_type != doc_type:
+        raise BadData(_("{value}: this document is numbered …/{doc_type}-{issuer}.", value=given, doc_type=doc_type, issuer=suffix(campaign, doc_type)), field=field)
+    holder = session.scalar(select(RegisterEntry).where(
+        RegisterEntry.year == year, RegisterEntry.doc_type == doc_type, RegisterEntry.number == number,
+        *([RegisterEntry.id != exclude] if exclude else [])))
+    if holder is not None and number != following:
+        value = format_symbol(number, doc_type, issuer)
+        if following is None:
+            raise BadData(_("{value} was already given to another document on {date}: a number is used once in a year.",
+                            value=value, date=holder.doc_date), field=field)
+        raise BadData(_("{value} was already given to another document on {date}; the next free number is {next}.",
+                        value=value, date=holder.doc_date, next=format_symbol(following, doc_type, issuer)), field=field)
+    return number, issuer
+
+
+def out_of_order(session: Session, entry: RegisterEntry) -> list[str]:
+    """Numbers of the same year and type whose dates contradict this one's place: a lower
+    number dated later, or a higher one dated earlier."""
+    query = select(RegisterEntry.symbol).where(
+        RegisterEntry.year == entry.year, RegisterEntry.doc_type == entry.doc_type, RegisterEntry.id != entry.id,
+        ((RegisterEntry.number < entry.number) & (RegisterEntry.doc_date > entry.doc_date))
+        | ((RegisterEntry.number > entry.number) & (RegisterEntry.doc_date < entry.doc_date)),
+    ).order_by(RegisterEntry.number)
+    return list(session.scalars(query))
 
 
 def issue(
@@ -120,27 +170,25 @@ def issue(
 ) -> RegisterEntry:
     """Enter a document in the register, inside the caller's write transaction.
 
-    Without ``given`` the next number of (year of ``doc_date``, ``doc_type``) is taken. With
-    ``given``: the number the sequence would give anyway is simply taken; any other is an
-    override that needs ``reason`` and must be free.
+    A type the agency's văn thư numbers needs ``given`` (checked, no reason asked). For a type
+    this register numbers: without ``given`` the next number of (year of ``doc_date``,
+    ``doc_type``) is taken; with it, the number the sequence would give anyway is simply taken,
+    any other is an override that needs ``reason`` and must be free.
     """
     year = doc_date.year
+    if numbered_by(campaign, doc_type) == AGENCY:
+        if not given:
+            raise BadData(_("is given by the agency's văn thư: type the number it gave (for example 57/{doc_type}-{issuer}).",
+                            doc_type=doc_type, issuer=suffix(campaign, doc_type)), field=field)
+        number, issuer = _checked(session, campaign, doc_type, year, given, field)
+        return _entry(session, campaign, doc_type, number, issuer, doc_date, purpose, inspection, covers, None, actor, now)
     last = _lock_counter(session, year, doc_type)
     following = _next_free(session, year, doc_type, last)
     issuer = suffix(campaign, doc_type)
     number, override = following, None
     if given:
-        # The type must be this document's; the issuer part is the user's to write (the team's
-        # minutes may be "BB-ĐKT" or "BB-UBND"): the sequence is per year and type either way.
-        number, given_type, issuer = _symbol_parts(given, field)
-        if given_type != doc_type:
-            raise BadData(_("{value}: this document is numbered …/{doc_type}-{issuer}.", value=given, doc_type=doc_type, issuer=suffix(campaign, doc_type)), field=field)
+        number, issuer = _checked(session, campaign, doc_type, year, given, field, following)
         if number != following:
-            holder = session.scalar(select(RegisterEntry).where(
-                RegisterEntry.year == year, RegisterEntry.doc_type == doc_type, RegisterEntry.number == number))
-            if holder is not None:
-                raise BadData(_("{value} was already given to another document on {date}; the next free number is {next}.",
-                                value=given, date=holder.doc_date, next=format_symbol(following, doc_type, issuer)), field=field)
             if not reason:
                 raise BadData(_("{value} is not the next number of the register ({next}): give the reason for using another number.",
                                 value=given, next=format_symbol(following, doc_type, issuer)), field="number_reason")
@@ -149,20 +197,49 @@ def issue(
         session.execute(update(RegisterCounter)
                         .where(RegisterCounter.year == year, RegisterCounter.doc_type == doc_type)
                         .values(last_number=number))
+    return _entry(session, campaign, doc_type, number, issuer, doc_date, purpose, inspection, covers, override, actor, now)
+
+
+def _entry(session: Session, campaign: Campaign, doc_type: str, number: int, issuer: str, doc_date: date, purpose: str,
+           inspection: Inspection | None, covers: dict[str, Any] | None, override: str | None, actor: Actor, now: datetime) -> RegisterEntry:
     entry = RegisterEntry(
-        year=year, doc_type=doc_type, number=number, symbol=format_symbol(number, doc_type, issuer), doc_date=doc_date,
+        year=doc_date.year, doc_type=doc_type, number=number, symbol=format_symbol(number, doc_type, issuer), doc_date=doc_date,
         purpose=purpose, campaign_id=campaign.id, inspection_id=inspection.id if inspection else None,
         covers=covers or {}, override_reason=override, issued_by=actor.name, issued_at=now,
     )
     session.add(entry)
+    session.flush()
     return entry
 
 
-def recorded(entry: RegisterEntry) -> dict[str, Any]:
-    """What the audit entry keeps of a register entry."""
+def issued_for(session: Session, campaign: Campaign, purpose: str, symbol: str, inspection: Inspection | None = None) -> RegisterEntry | None:
+    """The document of this campaign (and case) and purpose already entered as ``symbol``:
+    drawing it up again does not take another number."""
+    return session.scalar(select(RegisterEntry).where(
+        RegisterEntry.campaign_id == campaign.id, RegisterEntry.purpose == purpose, RegisterEntry.symbol == symbol.strip(),
+        RegisterEntry.inspection_id == (inspection.id if inspection else None)))
+
+
+def correct(session: Session, campaign: Campaign, entry: RegisterEntry, given: str, reason: str | None, field: str) -> dict[str, str]:
+    """Correct the number of an issued document (a typing error, the văn thư's register said
+    otherwise): with a reason, never onto a number used in the year. Returns old → new for the
+    audit entry of the change that makes it."""
+    if not reason:
+        raise BadData(_("is required to correct the number of a document already issued ({value}).", value=entry.symbol), field="correction_reason")
+    number, issuer = _checked(session, campaign, entry.doc_type, entry.year, given, field, exclude=entry.id)
+    old = entry.symbol
+    entry.number, entry.symbol = number, format_symbol(number, entry.doc_type, issuer)
+    entry.override_reason = reason
+    return {"old": old, "new": entry.symbol}
+
+
+def recorded(entry: RegisterEntry, session: Session | None = None) -> dict[str, Any]:
+    """What the audit entry keeps of a register entry (with the numbers its date contradicts)."""
     data: dict[str, Any] = {"number": entry.symbol, "date": entry.doc_date.isoformat()}
     if entry.override_reason:
         data["override_reason"] = entry.override_reason
+    if session is not None and (conflicts := out_of_order(session, entry)):
+        data["out_of_date_order"] = conflicts
     return data
 
 
@@ -174,9 +251,11 @@ NUMBERED_TRIGGERS = {
 }
 
 
-def propose(session: Session, inspection: Inspection, trigger: str, today: date) -> Proposal | None:
-    """The number and date a form should show for ``trigger`` (None: the trigger takes none).
-    A notice is the campaign's schedule notice when one lists the case at its current date."""
+def propose(session: Session, inspection: Inspection, trigger: str, day: date) -> Proposal | None:
+    """What a form should show for ``trigger`` dated ``day`` (None: the trigger takes no number).
+    A notice is the campaign's schedule notice when one lists the case at its current date; a
+    type the văn thư numbers has no number to propose (``number`` is empty); otherwise the next
+    number of ``day``'s year — the one the register gives when the field is left empty."""
     if trigger not in NUMBERED_TRIGGERS:
         return None
     if trigger == "notify":
@@ -184,4 +263,6 @@ def propose(session: Session, inspection: Inspection, trigger: str, today: date)
         if notice is not None:
             return Proposal(notice.symbol, notice.doc_date, reused=True)
     doc_type = NUMBERED_TRIGGERS[trigger][0]
-    return Proposal(peek(session, inspection.campaign, doc_type, today), today)
+    if numbered_by(inspection.campaign, doc_type) == AGENCY:
+        return Proposal("", day)
+    return Proposal(peek(session, inspection.campaign, doc_type, day), day)
