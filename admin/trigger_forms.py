@@ -129,7 +129,7 @@ def form_class(schema: type[TriggerData]) -> type[Form]:
 
 
 def radio_label(campaign) -> str:
-    return gettext("Reporter of {radio} invited").format(radio=ISSUER_LEVELS[campaign.issuer_level].radio)
+    return gettext("Reporter of {radio} invited").format(radio=f"{ISSUER_LEVELS[campaign.issuer_level].radio} {campaign.place}")
 
 
 # Triggers whose inspection date is the planned one (the others record the day it happened).

@@ -199,7 +199,7 @@ EXPECTED = {
         "Nơi nhận:", "- Như trên;", "- Lưu: VT, NV.", "TRƯỞNG PHÒNG", "Nguyễn Văn An"]),
     "summary_xlsx": ((1, 3), [
         "TỔNG HỢP KẾT QUẢ KIỂM TRA", "~Loại đơn vị", "~Phòng Tài nguyên và Môi trường",
-        "~Cơ quan chuyên môn thuộc UBND huyện Tứ Kỳ", f"~{UNIT}", "~UBND xã, thị trấn", "~01/TB-UBND", "~Trang 1/"]),
+        "~Cơ quan chuyên môn thuộc UBND huyện Tứ Kỳ", f"~{UNIT}", "~UBND xã", "~01/TB-UBND", "~Trang 1/"]),
 }
 
 

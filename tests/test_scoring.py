@@ -240,7 +240,7 @@ def test_the_team_corrects_with_reasons_and_the_conclusion_shows_the_scores(db, 
                                      inspection_id=inspection.id)
         text = [p.text for p in docx.Document(io.BytesIO(store.read(attachment.sha256))).paragraphs]
         table = docx.Document(io.BytesIO(store.read(attachment.sha256))).tables[1]
-    assert "3. Kết quả chấm điểm Chỉ số cải cách hành chính" in text and "4. Kiến nghị" in text and "5. Tổ chức thực hiện" in text
+    assert "4. Kết quả chấm điểm Chỉ số cải cách hành chính" in text and "5. Kiến nghị" in text and "6. Tổ chức thực hiện" in text
     paragraph = next(p for p in text if p.startswith("Chấm điểm theo “MẪU – Bộ chỉ số"))
     assert "đơn vị tự chấm 100/100 điểm; Đoàn kiểm tra thẩm định 94 điểm, thấp hơn điểm tự chấm 6 điểm" in paragraph
     assert "3.1.1 (0/2); 3.2 (2/6)" in paragraph

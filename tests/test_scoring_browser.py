@@ -142,7 +142,7 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     download.value.save_as(saved)
     notice = docx.Document(saved)
     text = "\n".join(p.text for p in notice.paragraphs)
-    assert "3. Kết quả chấm điểm Chỉ số cải cách hành chính" in text and "Đoàn kiểm tra thẩm định 94 điểm" in text
+    assert "4. Kết quả chấm điểm Chỉ số cải cách hành chính" in text and "Đoàn kiểm tra thẩm định 94 điểm" in text
     assert [c.text for c in notice.tables[-2].rows[-1].cells][1:] == ["Tổng cộng", "100", "100", "94"]
 
     page.click("text=Chấm điểm Chỉ số CCHC")

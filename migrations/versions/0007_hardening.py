@@ -91,6 +91,9 @@ def upgrade() -> None:
         op.execute(TO_OWNER)
         for statement in GRANTS:
             op.execute(statement)
+        # The later revisions of this same run create what they create as the owner, as env.py has
+        # every later run do.
+        op.execute(f"SET ROLE {OWNER}")
 
 
 def downgrade() -> None:

@@ -78,7 +78,7 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
         title=campaign.title, year=campaign.year, issuer=campaign.issuer, place=campaign.place, plan="",
         team_decision=None, signer_title=campaign.signer_title, signer_name=campaign.signer_name,
         report_lead_days=campaign.report_lead_days, abbreviation=campaign.issuer_short, level=level.word,
-        office=campaign.office, radio=level.radio, communes=_communes(campaign),
+        office=campaign.office, radio=f"{level.radio} {campaign.place}", communes=_communes(campaign),
         office_head_title=campaign.office_head_title, office_head_name=campaign.office_head_name,
         summary_assessment=campaign.summary_assessment, summary_models=campaign.summary_models,
         summary_reminders=campaign.summary_reminders, summary_violations=campaign.summary_violations,
