@@ -8,7 +8,8 @@ from flask_babel import get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from models import Alert, AuditEntry, Campaign, Inspection, OutboxMessage, OutlineItem, OutlineSection, Unit, User
-from vocabulary.i18n import N_
+from vocabulary.i18n import N_, format_size
+from vocabulary.roles import actor_label
 from web.database import db
 from workflow.people.permissions import role_label
 
@@ -53,7 +54,10 @@ def init_admin(app: Flask) -> None:
         admin.add_view(OutboxView(OutboxMessage, session, name=lazy_gettext(N_("Outgoing mail")), category=reference, endpoint="outbox"))
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
-    app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale})
+    # Browsers ask for /favicon.ico whatever the page links to.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
+    app.context_processor(lambda: {"role_label": role_label, "actor_label": actor_label, "format_size": format_size,
+                                   "get_locale": get_locale})
 
     for error, (code, message) in ERROR_PAGES.items():
         app.register_error_handler(error, _error_page(code, message))

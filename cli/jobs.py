@@ -41,7 +41,7 @@ def sweep_command(now_text: str | None) -> None:
     now = moment_option(now_text)
     settings = JobSettings.from_env()
     with database().session() as session:
-        report = sweep(session, now, batch_size=settings.sweep_batch, mail_domain=settings.mail_domain)
+        report = sweep(session, now, batch_size=settings.sweep_batch, mail_domain=settings.mail_domain, base_url=settings.base_url)
     print_report(report)
     say("Sweep as of {now}: {raised} raised, {resolved} resolved, {fired} fired, {mails} e-mails queued.", now=format_datetime(now),
         raised=len(report.raised), resolved=len(report.resolved), fired=len(report.fired), mails=report.mails)

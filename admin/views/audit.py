@@ -2,20 +2,25 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from functools import lru_cache
 
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual, FilterLike
+from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
 from models import AuditEntry, Inspection
-from vocabulary.i18n import N_, format_datetime
+from vocabulary.i18n import N_, format_date, format_datetime, gettext
+from vocabulary.roles import actor_label
 from vocabulary.states import ACTION_LABELS, STATE_LABELS, action_label, status_label
 from web.database import db_session
 from workflow.audit import subject_text, verify
+from workflow.engine.trigger_data import SCHEMAS
 
 from ..access import AUDIT_READERS
+from ..filters import LocalTimeBetweenFilter
 from .base import SecureModelView
 
 
@@ -31,8 +36,57 @@ def _move(entry: AuditEntry) -> str:
     return f"{status_label(entry.entity, entry.from_state) or '—'} → {status_label(entry.entity, entry.to_state)}"
 
 
-def _data(entry: AuditEntry) -> str:
-    return json.dumps(json.loads(entry.data_json), ensure_ascii=False, indent=1) if entry.data_json != "{}" else ""
+# The keys of an entry's data that are not a trigger's field or a column some page labels.
+DATA_KEY_LABELS = {
+    "values": N_("Values"), "changes": N_("Changes"), "old": N_("Before"), "new": N_("After"), "part": N_("Part"),
+    "rule": N_("What is due"), "level": N_("Level"), "due_on": N_("Due on"), "items": N_("Outline items"),
+    "sections": N_("Outline sections"), "unit_kind": N_("Outline for"), "number": N_("No."),
+}
+
+
+@lru_cache(maxsize=1)
+def _key_labels() -> dict[str, object]:
+    """Labels (message ids or lazy texts) of the keys an entry's data may have: the triggers'
+    fields, the columns of the reference pages and the keys above."""
+    from .alerts import AlertView
+    from .reference import CampaignView, UnitView, UserView
+
+    labels: dict[str, str] = {}
+    for schema in SCHEMAS.values():
+        for key, field in schema.model_fields.items():
+            labels.setdefault(key, field.title or key)
+    for view in (CampaignView, UnitView, UserView, AlertView):
+        for key, text in view.column_labels.items():
+            labels.setdefault(key, text)
+    return {**labels, **DATA_KEY_LABELS}
+
+
+def _key_label(key: str) -> str:
+    text = _key_labels().get(key, key)
+    return gettext(text) if isinstance(text, str) else str(text)
+
+
+def _value(value: object) -> Markup:
+    if isinstance(value, dict):
+        return Markup('<dl class="audit-data mb-0">{}</dl>').format(Markup("").join(
+            Markup("<dt>{}</dt><dd>{}</dd>").format(_key_label(key), _value(item))
+            for key, item in value.items()))
+    if isinstance(value, list):
+        return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(_value(item)) for item in value))
+    if isinstance(value, bool):
+        return Markup(gettext("yes") if value else gettext("no"))
+    if isinstance(value, str):
+        try:
+            return Markup.escape(format_date(date.fromisoformat(value)) if len(value) == 10 else format_datetime(datetime.fromisoformat(value)))
+        except ValueError:
+            pass
+    return Markup.escape("—" if value is None else str(value))
+
+
+def _data(entry: AuditEntry) -> Markup:
+    """The entry's data, each key under its Vietnamese label, dates as dd/mm/yyyy."""
+    data = json.loads(entry.data_json)
+    return _value(data) if data else Markup("")
 
 
 class AuditView(SecureModelView):
@@ -58,7 +112,8 @@ class AuditView(SecureModelView):
         "entity": lambda v, c, m, n: _subject(m),
         "trigger": lambda v, c, m, n: action_label(m.trigger),
         "to_state": lambda v, c, m, n: _move(m),
-        "data_json": lambda v, c, m, n: Markup("<pre class='mb-0'>{}</pre>").format(_data(m)),
+        "actor": lambda v, c, m, n: actor_label(m.actor),
+        "data_json": lambda v, c, m, n: _data(m),
     }
     column_formatters_export = {
         "at": lambda v, c, m, n: format_datetime(m.at),
@@ -68,7 +123,7 @@ class AuditView(SecureModelView):
         "to_state": lambda v, c, m, n: status_label(m.entity, m.to_state),
     }
     column_filters = [
-        DateTimeBetweenFilter(AuditEntry.at, lazy_gettext(N_("Time"))),
+        LocalTimeBetweenFilter(AuditEntry.at, lazy_gettext(N_("Time"))),
         FilterLike(AuditEntry.actor, lazy_gettext(N_("Who"))),
         FilterLike(Inspection.unit_name, lazy_gettext(N_("Unit"))),
         FilterEqual(AuditEntry.trigger, lazy_gettext(N_("Action")),

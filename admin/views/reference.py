@@ -60,12 +60,20 @@ class DayListField(TextAreaField):
         self.data = days
 
 
+DAY_COUNTING_LABELS = {CALENDAR: N_("Calendar days"), WORKING: N_("Working days")}
+
+
+def _unit_kind(kind: str) -> str:
+    return gettext(UNIT_KIND_LABELS.get(kind, kind))
+
+
 class CampaignView(AuditedModelView):
     column_list = ("code", "year", "title", "window_start", "window_end", "day_counting")
+    column_formatters = {"day_counting": lambda v, c, m, n: gettext(DAY_COUNTING_LABELS.get(m.day_counting, m.day_counting))}
     form_excluded_columns = ("inspections", "outlines", "version", "audit_seq", "audit_head", "created_at", "updated_at")
     form_overrides = {"extra_days_off": DayListField, "makeup_workdays": DayListField, "day_counting": SelectField}
     form_args = {
-        "day_counting": {"choices": [(CALENDAR, label(N_("Calendar days"))), (WORKING, label(N_("Working days")))]},
+        "day_counting": {"choices": [(key, label(text)) for key, text in DAY_COUNTING_LABELS.items()]},
         "extra_days_off": {"description": label(N_("One day per line: dd/mm/yyyy and a note, e.g. 02/01/2026 Nghỉ Tết Dương lịch"))},
         "makeup_workdays": {"description": label(N_("One day per line: dd/mm/yyyy and a note"))},
     }
@@ -92,7 +100,7 @@ class UnitView(AuditedModelView):
     form_excluded_columns = ("version", "audit_seq", "audit_head", "created_at", "updated_at")
     form_overrides = {"kind": SelectField}
     form_args = {"kind": {"choices": [(str(k), label(v)) for k, v in UNIT_KIND_LABELS.items()]}}
-    column_formatters = {"kind": lambda v, c, m, n: gettext(UNIT_KIND_LABELS.get(m.kind, m.kind))}
+    column_formatters = {"kind": lambda v, c, m, n: _unit_kind(m.kind)}
     column_labels = {
         "name": label(N_("Name")), "full_name": label(N_("Full name")), "kind": label(N_("Type")),
         "contact_name": label(N_("Contact")), "contact_email": label(N_("Contact e-mail")),
@@ -148,6 +156,7 @@ class OutlineSectionView(AuditedModelView):
     column_searchable_list = ("title",)
     form_columns = ("title", "description", "assessed")
     column_default_sort = "position"
+    column_formatters = {"outline.unit_kind": lambda v, c, m, n: _unit_kind(m.outline.unit_kind)}
     can_create = False
     column_labels = {"outline.unit_kind": label(N_("Outline for")), "code": label(N_("Section")), "title": label(N_("Title")),
                      "description": label(N_("Description")), "assessed": label(N_("Has results and shortcomings"))}
@@ -159,6 +168,7 @@ class OutlineItemView(AuditedModelView):
     column_searchable_list = ("text",)
     form_columns = ("section", "text", "position")
     column_default_sort = "position"
+    column_formatters = {"section.outline.unit_kind": lambda v, c, m, n: _unit_kind(m.section.outline.unit_kind)}
     can_delete = True
     column_labels = {"section.outline.unit_kind": label(N_("Outline for")), "section.code": label(N_("Section")),
                      "section": label(N_("Section")), "position": label(N_("Order")), "text": label(N_("Item"))}
