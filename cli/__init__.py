@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from . import alerts, audit, db, documents, inspections, jobs, outbox, seed, users
+from .common import translate_help
 
 
 def register(app: Flask) -> None:
     for module in (db, seed, users, inspections, audit, documents, jobs, alerts, outbox):
+        translate_help(module.group)
         app.cli.add_command(module.group)

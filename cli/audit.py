@@ -1,16 +1,17 @@
 import click
 
+from vocabulary.i18n import N_
 from workflow.audit import verify
 
 from .common import database, say
 
 
-@click.group("audit", help="The audit log.")
+@click.group("audit", help=N_("The audit log."))
 def group() -> None:
     pass
 
 
-@group.command("verify", help="Check every hash chain of the log; exit code 1 if anything was altered.")
+@group.command("verify", help=N_("Check every hash chain of the log; exit code 1 if anything was altered."))
 def verify_command() -> None:
     with database().session() as session:
         report = verify(session)

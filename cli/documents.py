@@ -9,7 +9,7 @@ import click
 from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
-from vocabulary.i18n import format_date, format_datetime, format_size
+from vocabulary.i18n import N_, format_date, format_datetime, format_size
 from vocabulary.roles import actor_label
 from web.files import file_store
 from workflow.casefile.rendering import DOCUMENT_KINDS, render_document
@@ -22,7 +22,7 @@ from workflow.records.register import purpose_label
 from .common import acting_as, as_option, at_option, database, fail, moment_option, say
 
 
-@click.group("documents", help="The case file: generated documents, uploaded files, the register.")
+@click.group("documents", help=N_("The case file: generated documents, uploaded files, the register."))
 def group() -> None:
     pass
 
@@ -39,15 +39,15 @@ def _save(content: bytes, out: Path) -> None:
     out.write_bytes(content)
 
 
-@group.command("render", help="Produce a document and keep it as a file of the case (minutes, conclusion-notice) "
-               "or of the campaign (schedule-notice, summary-report, summary-xlsx).")
+@group.command("render", help=N_("Produce a document and keep it as a file of the case (minutes, conclusion-notice) "
+                  "or of the campaign (schedule-notice, summary-report, summary-xlsx)."))
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
-@click.option("--case", "inspection_id", type=int, help="The case (minutes, conclusion-notice).")
-@click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True, help="The campaign (campaign documents).")
-@click.option("--number", help="A number other than the register's next one (e.g. 07/TB-UBND); needs --reason.")
-@click.option("--reason", help="Why another number is used.")
-@click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the document (default: today).")
-@click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
+@click.option("--case", "inspection_id", type=int, help=N_("The case (minutes, conclusion-notice)."))
+@click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True, help=N_("The campaign (campaign documents)."))
+@click.option("--number", help=N_("A number other than the register's next one (e.g. 07/TB-UBND); needs --reason."))
+@click.option("--reason", help=N_("Why another number is used."))
+@click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help=N_("Date of the document (default: today)."))
+@click.option("--out", type=click.Path(path_type=Path), help=N_("Also write the file here."))
 @as_option
 @at_option
 def render_command(kind: str, inspection_id: int | None, campaign_code: str, number: str | None, reason: str | None,
@@ -70,7 +70,7 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str, num
             _save(store.read(attachment.sha256), out)
 
 
-@group.command("list", help="The files of a case (--case) or of a campaign.")
+@group.command("list", help=N_("The files of a case (--case) or of a campaign."))
 @click.option("--case", "inspection_id", type=int)
 @click.option("--campaign", "campaign_code", default="tuky-2023", show_default=True)
 @as_option
@@ -87,7 +87,7 @@ def list_command(inspection_id: int | None, campaign_code: str, as_email: str | 
                        f"{format_datetime(item.uploaded_at)}  {actor_label(item.uploaded_by)}")
 
 
-@group.command("get", help="Download file ATTACHMENT_ID to --out (only for users who may see it).")
+@group.command("get", help=N_("Download file ATTACHMENT_ID to --out (only for users who may see it)."))
 @click.argument("attachment_id", type=int)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @as_option
@@ -102,11 +102,11 @@ def get_command(attachment_id: int, out: Path, as_email: str | None) -> None:
         say("Saved {name} to {path}.", name=attachment.original_name, path=str(out))
 
 
-@group.command("attach", help="Add a file (PDF, DOCX, XLSX, JPEG, PNG) to case ID outside a transition.")
+@group.command("attach", help=N_("Add a file (PDF, DOCX, XLSX, JPEG, PNG) to case ID outside a transition."))
 @click.argument("inspection_id", type=int)
 @click.argument("kind", type=click.Choice(UPLOAD_KINDS))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--finding", "finding_number", type=int, help="The finding this evidence belongs to.")
+@click.option("--finding", "finding_number", type=int, help=N_("The finding this evidence belongs to."))
 @click.option("--comment")
 @as_option
 @at_option
@@ -124,7 +124,7 @@ def attach_command(inspection_id: int, kind: str, path: Path, finding_number: in
         say("File #{id}: {name} ({size} bytes).", id=attachment.id, name=attachment.original_name, size=attachment.size)
 
 
-@group.command("register", help="The register of outgoing documents of a year.")
+@group.command("register", help=N_("The register of outgoing documents of a year."))
 @click.option("--year", type=int, default=lambda: date.today().year)
 def register_command(year: int) -> None:
     with database().session() as session:
@@ -137,7 +137,7 @@ def register_command(year: int) -> None:
                        f"{actor_label(entry.issued_by)}{reason}")
 
 
-@group.command("cleanup", help="Delete stored files no record refers to, older than the grace period.")
+@group.command("cleanup", help=N_("Delete stored files no record refers to, older than the grace period."))
 @click.option("--grace-hours", type=float, default=DEFAULT_GRACE.total_seconds() / 3600, show_default=True)
 @at_option
 def cleanup_command(grace_hours: float, at: str | None) -> None:

@@ -1,17 +1,18 @@
 import click
 
+from vocabulary.i18n import N_
 from plans import tuky_2023
 from workflow.errors import WorkflowError
 
 from .common import database, fail, say, wall_clock
 
 
-@click.group("seed", help="Load an inspection plan.")
+@click.group("seed", help=N_("Load an inspection plan."))
 def group() -> None:
     pass
 
 
-@group.command("tuky-2023", help="The 2023 CCHC inspection plan of UBND huyện Tứ Kỳ. Safe to run again.")
+@group.command("tuky-2023", help=N_("The 2023 CCHC inspection plan of UBND huyện Tứ Kỳ. Safe to run again."))
 def tuky() -> None:
     with database().session() as session:
         try:
