@@ -123,7 +123,7 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page):
     page.click("#case-actions a[data-trigger=notify]")
     page.wait_for_load_state()
     assert page.input_value("#notice_number") == "01/TB-UBND"  # proposed by the register
-    page.click("a:text('Thôi, quay lại')")
+    page.click("a:text('Quay lại')")
     page.wait_for_load_state()
     act(page, "notify", notice_date="17/07/2023")
     assert "Dự kiến → Đã thông báo lịch" in page.inner_text(".alert-success")
@@ -178,7 +178,7 @@ def test_a_unit_contact_sees_only_its_own_unit(server, page):
     assert "/admin/inspection/" in page.url  # unit contacts land on their cases
     rows = page.locator("table.model-list tbody tr")
     assert rows.count() == 1 and "Phòng Tài nguyên và Môi trường" in rows.first.inner_text()
-    assert page.locator("a[data-trigger]").all_inner_texts() == ["Nhận báo cáo của đơn vị"] or \
+    assert page.locator("a[data-trigger]").all_inner_texts() == ["Gửi báo cáo"] or \
         page.locator("a[data-trigger]").count() == 0
     page.goto(server + "/admin/inspection/details/?id=2")
     assert "Không có trang hoặc bản ghi này." in page.inner_text("#error-message")

@@ -63,6 +63,8 @@ def compile_po(*po_paths: Path) -> bytes:
         else:
             for message in part:
                 if message.id and message.string:
+                    # Catalog[...] = … keeps an existing entry's translation: replace it instead.
+                    catalog.delete(message.id, message.context)
                     catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
