@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, redirect, render_template, url_for
 from flask_admin import Admin
+from flask_admin import babel as admin_babel
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -32,6 +33,11 @@ def init_admin(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     app.register_blueprint(auth_blueprint)
+
+    # Flask-Admin merges its shipped catalog *after* translations_path, so its words would win over
+    # our corrections (admin.po); our compiled catalog already holds all of its own, so use only ours.
+    admin_babel.domain._translation_directories = [str(app.extensions["compiled_translations"])]
+    admin_babel.domain.cache.clear()
 
     with app.app_context():  # the views look at the models through the extension
         admin = Admin(
