@@ -307,6 +307,6 @@ def test_the_date_picker_speaks_vietnamese(server, page):
     page.goto(server + "/admin/audit/?flt0_0=" + "01%2F07%2F2023+00%3A00+%E2%80%93+31%2F08%2F2023+23%3A59")
     page.click("input.filter-val")
     picker = page.locator(".daterangepicker:visible")
-    assert picker.locator(".applyBtn").inner_text() == "Áp dụng" and picker.locator(".cancelBtn").inner_text() == "Hủy"
+    assert picker.locator(".applyBtn").inner_text() == "Áp dụng" and picker.locator(".cancelBtn").inner_text() == "Đóng"
     assert picker.locator("input[name=daterangepicker_start]").input_value() == "01/07/2023 00:00"
     snap(page, "12-audit-time-range")

@@ -1,7 +1,7 @@
 /* The date picker of Flask-Admin (bootstrap-daterangepicker 1.3.22 on moment 2.9.4), made to read
  * as a Vietnamese office writes dates:
- *  - in Vietnamese pages, a moment locale "vi" (month and weekday names, the week from Monday) and
- *    the picker's own words (Áp dụng, Hủy, Từ, Đến);
+ *  - in Vietnamese pages, a moment locale "vi" (month and weekday names, the week from Monday);
+ *    the picker's buttons and labels in the page's language, from the catalog (cchc_base.html);
  *  - the list filters' ISO formats shown as dd/mm/yyyy (the server reads both, admin/filters.py);
  *  - a date typed by hand is kept as typed until it is a whole valid date (no "Invalid date": the
  *    server refuses a wrong one next to its field), and the picker closes once it is whole, on
@@ -34,18 +34,18 @@
   var FORMATS = { 'YYYY-MM-DD': 'DD/MM/YYYY', 'YYYY-MM-DD HH:mm:ss': 'DD/MM/YYYY HH:mm' };
   var SEPARATOR = ' – ';
 
+  // The picker's own words come translated from the template (data-* of the script tag).
   function labels() {
-    var data = moment.localeData();
+    var words = (script && script.dataset) || {};
     return {
-      applyLabel: vietnamese ? 'Áp dụng' : 'Apply',
-      cancelLabel: vietnamese ? 'Hủy' : 'Cancel',
-      fromLabel: vietnamese ? 'Từ' : 'From',
-      toLabel: vietnamese ? 'Đến' : 'To',
-      weekLabel: vietnamese ? 'Tuần' : 'W',
-      customRangeLabel: vietnamese ? 'Tùy chọn' : 'Custom Range',
+      applyLabel: words.apply || 'Apply',
+      cancelLabel: words.close || 'Cancel',
+      fromLabel: words.from || 'From',
+      toLabel: words.to || 'To',
+      weekLabel: words.week || 'W',
       daysOfWeek: moment.weekdaysMin(),
-      monthNames: vietnamese ? moment.monthsShort() : data._monthsShort.slice(),
-      firstDay: data._week.dow
+      monthNames: moment.monthsShort(),
+      firstDay: moment.localeData()._week.dow
     };
   }
 
