@@ -80,7 +80,7 @@ def sweep(session: Session, now: datetime, *, batch_size: int = DEFAULT_BATCH, m
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     report = SweepReport()
-    while _raise_batch(session, now, batch_size, mail_domain, base_url, report):
+    while _raise_batch(session, now, batch_size, mail_domain, report, base_url):
         pass
     _run_actions(session, now, report)
     return report
@@ -95,8 +95,8 @@ _DUE = (
 )
 
 
-def _raise_batch(session: Session, now: datetime, batch_size: int, mail_domain: str, base_url: str | None,
-                 report: SweepReport) -> bool:
+def _raise_batch(session: Session, now: datetime, batch_size: int, mail_domain: str, report: SweepReport,
+                 base_url: str | None = None) -> bool:
     with write_transaction(session):
         rows = session.execute(
             _DUE.where(Alert.status == "planned", Alert.fire_at <= now)

@@ -82,6 +82,7 @@ def test_stored_values_are_shown_as_labels(app):
         entry_id = session.scalar(select(AuditEntry.id).where(AuditEntry.trigger == "notify"))
     entry = client.get(f"/admin/audit/details/?id={entry_id}").get_data(as_text=True)
     assert "<dt>Số thông báo</dt><dd>01/TB-UBND</dd>" in entry and "<dt>Ngày thông báo</dt><dd>14/07/2023</dd>" in entry
+    assert "<dt>Sổ đăng ký văn bản</dt>" in entry and ":00:00</dd>" not in entry  # times as HH:MM
     assert "notice_date" not in entry
 
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from flask_admin import expose
@@ -41,6 +42,7 @@ DATA_KEY_LABELS = {
     "values": N_("Values"), "changes": N_("Changes"), "old": N_("Before"), "new": N_("After"), "part": N_("Part"),
     "rule": N_("What is due"), "level": N_("Level"), "due_on": N_("Due on"), "items": N_("Outline items"),
     "sections": N_("Outline sections"), "unit_kind": N_("Outline for"), "number": N_("No."),
+    "register": N_("Register of documents"), "date": N_("Date"), "override_reason": N_("Reason for another number"),
 }
 
 
@@ -66,6 +68,25 @@ def _key_label(key: str) -> str:
     return gettext(text) if isinstance(text, str) else str(text)
 
 
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_TIME = re.compile(r"^\d\d:\d\d(:\d\d)?$")
+_MOMENT = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d.*[+-]\d\d:\d\d$")
+
+
+def _moment_text(text: str) -> str:
+    """An ISO date, time or moment (with its offset) as the UI writes it; other text as it is."""
+    try:
+        if _DATE.match(text):
+            return format_date(date.fromisoformat(text))
+        if _TIME.match(text):
+            return time.fromisoformat(text).strftime("%H:%M")
+        if _MOMENT.match(text):
+            return format_datetime(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    return text
+
+
 def _value(value: object) -> Markup:
     if isinstance(value, dict):
         return Markup('<dl class="audit-data mb-0">{}</dl>').format(Markup("").join(
@@ -76,10 +97,7 @@ def _value(value: object) -> Markup:
     if isinstance(value, bool):
         return Markup(gettext("yes") if value else gettext("no"))
     if isinstance(value, str):
-        try:
-            return Markup.escape(format_date(date.fromisoformat(value)) if len(value) == 10 else format_datetime(datetime.fromisoformat(value)))
-        except ValueError:
-            pass
+        return Markup.escape(_moment_text(value))
     return Markup.escape("—" if value is None else str(value))
 
 
