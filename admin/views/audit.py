@@ -22,7 +22,9 @@ from workflow.engine.trigger_data import SCHEMAS
 
 from ..access import AUDIT_READERS
 from ..filters import LocalTimeBetweenFilter
+from .alerts import AlertView
 from .base import SecureModelView
+from .reference import CampaignView, UnitView, UserView
 
 
 def _subject(entry: AuditEntry) -> str:
@@ -50,10 +52,7 @@ DATA_KEY_LABELS = {
 def _key_labels() -> dict[str, object]:
     """Labels (message ids or lazy texts) of the keys an entry's data may have: the triggers'
     fields, the columns of the reference pages and the keys above."""
-    from .alerts import AlertView
-    from .reference import CampaignView, UnitView, UserView
-
-    labels: dict[str, str] = {}
+    labels: dict[str, object] = {}
     for schema in SCHEMAS.values():
         for key, field in schema.model_fields.items():
             labels.setdefault(key, field.title or key)
