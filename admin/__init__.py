@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import Flask, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from flask_admin import Admin
+from flask_admin import babel as admin_babel
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import get_locale, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from models import Alert, AuditEntry, Campaign, Inspection, OutboxMessage, OutlineItem, OutlineSection, Unit, User
-from vocabulary.i18n import N_
+from vocabulary.i18n import N_, format_size
+from vocabulary.roles import actor_label
 from web.database import db
 from web.problems import http_problem, is_api_request
 from web.security import csp_nonce
@@ -38,6 +40,11 @@ def init_admin(app: Flask) -> None:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(campaign_context.blueprint)
 
+    # Flask-Admin merges its shipped catalog *after* translations_path, so its words would win over
+    # our corrections (admin.po); our compiled catalog already holds all of its own, so use only ours.
+    admin_babel.domain._translation_directories = [str(app.extensions["compiled_translations"])]
+    admin_babel.domain.cache.clear()
+
     with app.app_context():  # the views look at the models through the extension
         admin = Admin(
             app,
@@ -61,7 +68,10 @@ def init_admin(app: Flask) -> None:
         admin.add_view(OutboxView(OutboxMessage, session, name=lazy_gettext(N_("Outgoing mail")), category=reference, endpoint="outbox"))
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
-    app.context_processor(lambda: {"role_label": role_label, "get_locale": get_locale, "chosen_campaign": campaign_context.chosen,
+    # Browsers ask for /favicon.ico whatever the page links to.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))
+    app.context_processor(lambda: {"role_label": role_label, "actor_label": actor_label, "format_size": format_size,
+                                   "get_locale": get_locale, "chosen_campaign": campaign_context.chosen,
                                    "campaign_choices": campaign_context.choices, "campaign_status_label": campaign_status_label})
 
     for error, (code, message) in ERROR_PAGES.items():

@@ -10,14 +10,16 @@ from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
 from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE
-from vocabulary.i18n import format_date, format_datetime
+from vocabulary.i18n import format_date, format_datetime, format_size
+from vocabulary.roles import actor_label
 from web.files import file_store
 from workflow.campaigns.current import default_campaign
 from workflow.casefile.rendering import DOCUMENT_KINDS, FORMATS, pdf_converter, render_document
 from vocabulary.config import Settings
 from workflow.casefile.uploads import UPLOAD_KINDS, attach
 from workflow.errors import WorkflowError
-from workflow.records.attachments import campaign_attachments, case_attachments, get_attachment
+from workflow.records.attachments import campaign_attachments, case_attachments, get_attachment, kind_label
+from workflow.records.register import purpose_label
 from workflow.records.files import DEFAULT_GRACE
 
 from .common import ISO_DATE, RECORD_ID, acting_as, as_option, at_option, database, fail, moment_option, say
@@ -94,7 +96,8 @@ def list_command(inspection_id: int | None, campaign_code: str | None, as_email:
         except WorkflowError as error:
             fail(error)
         for item in files:
-            click.echo(f"#{item.id}  {item.kind}  {item.original_name}  {item.size}  {format_datetime(item.uploaded_at)}  {item.uploaded_by}")
+            click.echo(f"#{item.id}  {kind_label(item.kind)}  {item.original_name}  {format_size(item.size)}  "
+                       f"{format_datetime(item.uploaded_at)}  {actor_label(item.uploaded_by)}")
 
 
 @group.command("get", help="Download file ATTACHMENT_ID to --out (only for users who may see it).")
@@ -143,7 +146,8 @@ def register_command(year: int) -> None:
         for entry in entries:
             case = f"#{entry.inspection_id}" if entry.inspection_id else ""
             reason = f"  ({entry.override_reason})" if entry.override_reason else ""
-            click.echo(f"{entry.symbol}  {format_date(entry.doc_date)}  {entry.purpose}  {case}  {entry.issued_by}{reason}")
+            click.echo(f"{entry.symbol}  {format_date(entry.doc_date)}  {purpose_label(entry.purpose)}  {case}  "
+                       f"{actor_label(entry.issued_by)}{reason}")
 
 
 @group.command("cleanup", help="Delete stored files no record refers to, older than the grace period.")

@@ -39,8 +39,16 @@ def _sentence(msgid: str, **params: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+# The case page of the web UI, under the address the office reaches it at (setting BASE_URL).
+CASE_PATH = "/admin/inspection/details/?id={id}"
+
+
+def case_url(base_url: str | None, case_id: int) -> str | None:
+    return base_url.rstrip("/") + CASE_PATH.format(id=case_id) if base_url else None
+
+
 def alert_mail(rule: Rule, level: int, *, case_id: int, unit: str, kind: str, state: str, due: date,
-               action: str | None, grace_days: int, issuer: str, office: str) -> Mail:
+               action: str | None, grace_days: int, issuer: str, office: str, case_url: str | None = None) -> Mail:
     what = gettext(rule.label)
     lines = [
         _sentence(OPENINGS[level], what=what, unit=unit, due=due, issuer=issuer),
@@ -49,6 +57,8 @@ def alert_mail(rule: Rule, level: int, *, case_id: int, unit: str, kind: str, st
         str(_("Current step: {state}", state=State(state).label)),
         str(_("Due date: {due}", due=due)),
     ]
+    if case_url:
+        lines.append(str(_("Open the case: {url}", url=case_url)))
     if action == "order_reinspection":
         lines += ["", str(_("No remediation report came in within {days} days after the deadline: the system orders a re-inspection of this unit.", days=grace_days))]
     lines += ["", str(_(FOOTER, office=office))]

@@ -67,7 +67,8 @@ class Scheduler:
 
     def run_sweep(self) -> str:
         with self.database.session() as session:
-            report = sweep(session, wall_clock(), batch_size=self.settings.sweep_batch, mail_domain=self.settings.mail_domain)
+            report = sweep(session, wall_clock(), batch_size=self.settings.sweep_batch, mail_domain=self.settings.mail_domain,
+                           base_url=self.settings.base_url)
             witnessed = self._checkpoint(session)
         return f"{len(report.raised)} raised, {len(report.resolved)} resolved, {len(report.fired)} fired, {report.mails} mails{witnessed}"
 

@@ -28,6 +28,9 @@ class JobSettings:
     # SQLite lease length; the active instance renews it every third of it and a standby
     # looks as often, so a dead instance is replaced within about this long.
     lease_seconds: float = 30
+    # The web app's address as the office reaches it (e.g. http://127.0.0.1:5000): the e-mails
+    # link to their case under it; without it they carry no link.
+    base_url: str | None = None
 
     @property
     def heartbeat_seconds(self) -> float:
@@ -59,4 +62,5 @@ class JobSettings:
             mail_claim_seconds=number("MAIL_CLAIM_SECONDS", defaults.mail_claim_seconds),
             outbox_interval_seconds=number("OUTBOX_INTERVAL_SECONDS", defaults.outbox_interval_seconds),
             lease_seconds=number("SCHEDULER_LEASE_SECONDS", defaults.lease_seconds),
+            base_url=(env.get("BASE_URL") or "").rstrip("/") or None,
         )

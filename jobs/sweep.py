@@ -25,7 +25,7 @@ from workflow.engine.service import fire
 from workflow.errors import ConcurrentUpdate, WorkflowError
 from workflow.people.permissions import Actor
 
-from .mail_text import alert_mail
+from .mail_text import alert_mail, case_url
 from .outbox import message_row, queue
 from .recipients import AddressBook
 
@@ -73,12 +73,14 @@ class SweepReport:
         return not (self.raised or self.resolved or self.fired or self.failed)
 
 
-def sweep(session: Session, now: datetime, *, batch_size: int = DEFAULT_BATCH, mail_domain: str = "localhost") -> SweepReport:
-    """One sweep as of ``now``. Safe to run again, at once or in two processes."""
+def sweep(session: Session, now: datetime, *, batch_size: int = DEFAULT_BATCH, mail_domain: str = "localhost",
+          base_url: str | None = None) -> SweepReport:
+    """One sweep as of ``now``. Safe to run again, at once or in two processes. With ``base_url``
+    (the web app's address, setting ``BASE_URL``) each e-mail links to its case."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     report = SweepReport()
-    while _raise_batch(session, now, batch_size, mail_domain, report):
+    while _raise_batch(session, now, batch_size, mail_domain, report, base_url):
         pass
     _run_actions(session, now, report)
     return report
@@ -93,7 +95,8 @@ _DUE = (
 )
 
 
-def _raise_batch(session: Session, now: datetime, batch_size: int, mail_domain: str, report: SweepReport) -> bool:
+def _raise_batch(session: Session, now: datetime, batch_size: int, mail_domain: str, report: SweepReport,
+                 base_url: str | None = None) -> bool:
     with write_transaction(session):
         rows = session.execute(
             _DUE.where(Alert.status == "planned", Alert.fire_at <= now)
@@ -110,7 +113,7 @@ def _raise_batch(session: Session, now: datetime, batch_size: int, mail_domain: 
         _resolve_superseded(session, top, now, report)
         current = [row for row in rows if row.level == top[(row.inspection_id, row.rule)]]
         report.raised.extend(_event(row) for row in current)
-        report.mails += queue(session, _mails(session, current, now, mail_domain))
+        report.mails += queue(session, _mails(session, current, now, mail_domain, base_url))
     return True
 
 
@@ -145,14 +148,14 @@ def _event(row: Row, resolution: str | None = None) -> AlertEvent:
     return AlertEvent(row.id, row.inspection_id, row.unit_name, row.rule, row.level, row.due_on, resolution)
 
 
-def _mails(session: Session, rows: list[Row], now: datetime, mail_domain: str) -> list[dict[str, Any]]:
+def _mails(session: Session, rows: list[Row], now: datetime, mail_domain: str, base_url: str | None) -> list[dict[str, Any]]:
     book = AddressBook.load(session, {row.inspection_id for row in rows}, {row.unit_id for row in rows})
     messages = []
     for row in rows:
         rule = RULES_BY_NAME[row.rule]
         mail = alert_mail(rule, row.level, case_id=row.inspection_id, unit=row.unit_name, kind=row.kind, state=row.state,
                           due=row.due_on, action=row.action, grace_days=row.remediation_grace_days,
-                          issuer=row.issuer, office=row.office)
+                          issuer=row.issuer, office=row.office, case_url=case_url(base_url, row.inspection_id))
         for recipient in book.for_level(rule, row.level, row.inspection_id, row.unit_id):
             messages.append(message_row(mail, recipient, now, mail_domain, alert_id=row.id))
     return messages

@@ -163,7 +163,7 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page, tmp_pat
     # The văn thư numbers the UBND's notices: nothing is proposed, the field is required.
     assert page.input_value("#notice_number") == "" and page.get_attribute("#notice_number", "placeholder") == "57/TB-UBND"
     assert page.locator("label[for=notice_number] + .required-mark").count() == 1
-    page.click("a:text('Thôi, quay lại')")
+    page.click("a:text('Quay lại')")
     page.wait_for_load_state()
     act(page, "notify", notice_date="17/07/2023", notice_number="59/TB-UBND")
     assert "Dự kiến → Đã thông báo lịch" in page.inner_text(".alert-success")
@@ -262,7 +262,7 @@ def test_a_unit_contact_sees_only_its_own_unit(server, page):
     assert "/admin/inspection/" in page.url  # unit contacts land on their cases
     rows = page.locator("table.model-list tbody tr")
     assert rows.count() == 1 and "Phòng Tài nguyên và Môi trường" in rows.first.inner_text()
-    assert page.locator("a[data-trigger]").all_inner_texts() == ["Nhận báo cáo của đơn vị"] or \
+    assert page.locator("a[data-trigger]").all_inner_texts() == ["Gửi báo cáo"] or \
         page.locator("a[data-trigger]").count() == 0
     page.goto(server + "/admin/inspection/details/?id=2")
     assert "Không có trang hoặc bản ghi này." in page.inner_text("#error-message")
@@ -372,3 +372,31 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     rows = [[cell for cell in row] for row in workbook.active.iter_rows(values_only=True)]
     assert any("Phòng Tài nguyên và Môi trường" in [str(c) for c in row] for row in rows)
     snap(page, "11-campaign-documents")
+
+
+def test_the_date_picker_speaks_vietnamese(server, page):
+    log_in(page, server, "coordinator")
+    page.goto(server + "/admin/inspection/fire/1/notify")
+    page.click("#notice_date")
+    picker = page.locator(".daterangepicker:visible")
+    weekdays = picker.locator("thead tr").nth(1).inner_text().split()
+    assert weekdays == ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]  # the week starts on Monday
+    assert picker.locator("select.monthselect option").all_inner_texts()[:2] == ["Th1", "Th2"]
+    snap(page, "11-date-picker")
+    page.fill("#notice_date", "")
+    page.type("#notice_date", "32/13/2023")  # not a date: kept as typed, not "Invalid date"
+    page.click("h2")
+    assert page.input_value("#notice_date") == "32/13/2023"
+    page.click("#submit")
+    page.wait_for_load_state()
+    assert "dd/mm/yyyy" in page.inner_text(".field-refusal[data-field=notice_date]")
+    page.fill("#notice_date", "")
+    page.type("#notice_date", "14/07/2023")  # a whole date closes the picker: the button is free
+    assert page.input_value("#notice_date") == "14/07/2023" and not page.is_visible(".daterangepicker")
+
+    page.goto(server + "/admin/audit/?flt0_0=" + "01%2F07%2F2023+00%3A00+%E2%80%93+31%2F08%2F2023+23%3A59")
+    page.click("input.filter-val")
+    picker = page.locator(".daterangepicker:visible")
+    assert picker.locator(".applyBtn").inner_text() == "Áp dụng" and picker.locator(".cancelBtn").inner_text() == "Đóng"
+    assert picker.locator("input[name=daterangepicker_start]").input_value() == "01/07/2023 00:00"
+    snap(page, "12-audit-time-range")

@@ -59,7 +59,7 @@ def test_the_name_does_not_decide_the_type(store):
     ("bao-cao.pdf", b"Day la mot tep van ban, khong phai PDF.\n", "không phải PDF, DOCX, XLSX, JPEG hay PNG"),
     ("bao-cao.docx", b"PK\x03\x04 not really a zip", "không phải PDF, DOCX, XLSX, JPEG hay PNG"),
     ("trong.pdf", b"", "tệp rỗng"),
-    ("qua-lon.pdf", samples.PDF + b"0" * LIMIT, "lớn hơn giới hạn 0.1 MB"),
+    ("qua-lon.pdf", samples.PDF + b"0" * LIMIT, "lớn hơn giới hạn 0,1 MB"),
 ])
 def test_bad_files_are_refused_in_vietnamese_and_nothing_is_kept(store, name, content, reason):
     with pytest.raises(BadData) as refused:

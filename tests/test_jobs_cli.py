@@ -29,7 +29,7 @@ def test_alerts_list_and_acknowledge_and_the_outbox(cli):
     refused = cli("alerts", "ack", "1", "--as", "lanhdao@tuky.local", check=False)
     assert refused.returncode != 0 and "Chỉ cán bộ điều phối" in refused.stderr
     done = cli("alerts", "ack", "1", "--as", "dieuphoi@tuky.local", "--at", "2023-07-14T09:00", "--comment", "Đã giao chuyên viên")
-    assert "Cảnh báo #1 đã được dieuphoi@tuky.local ghi nhận." in done.stdout
+    assert "Cảnh báo #1 đã được dieuphoi@tuky.local xác nhận." in done.stdout
     assert json.loads(cli("alerts", "list", "--status", "acknowledged", "--json").stdout)[0]["acknowledged_by"] == "dieuphoi@tuky.local"
     assert "nguyên vẹn" in cli("audit", "verify").stdout
     pending = json.loads(cli("outbox", "list", "--status", "pending", "--json").stdout)

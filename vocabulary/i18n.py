@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 
 from vocabulary.config import PROJECT_DIR, zone
@@ -62,6 +63,8 @@ def compile_po(*po_paths: Path) -> bytes:
         else:
             for message in part:
                 if message.id and message.string:
+                    # Catalog[...] = … keeps an existing entry's translation: replace it instead.
+                    catalog.delete(message.id, message.context)
                     catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
@@ -90,7 +93,21 @@ def format_datetime(value: datetime | None) -> str:
     return value.astimezone(zone()).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
+def format_number(value: float) -> str:
+    """A number the way the current language writes it, at most one decimal: "0,6", "20", "1.234,5"."""
+    return format_decimal(value, format="#,##0.#", locale=current_locale())
+
+
+def format_size(size: int) -> str:
+    """A file size in KB or MB with the current language's decimal mark: "0,6 KB", "20 MB"."""
+    if size >= 1024 * 1024:
+        return f"{format_number(size / 1024 / 1024)} MB"
+    return f"{format_number(size / 1024)} KB"
+
+
 def _display(value: Any) -> Any:
+    if isinstance(value, float):
+        return format_number(value)
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, date):

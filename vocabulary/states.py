@@ -90,8 +90,17 @@ TRIGGER_LABELS = {
 }
 
 
-def trigger_label(trigger: str) -> str:
-    return gettext(TRIGGER_LABELS.get(trigger, trigger))
+# What a unit contact reads on its own buttons: the unit sends what the office records.
+UNIT_TRIGGER_LABELS = {
+    "receive_report": N_("Send the report"),
+    "report_remediation": N_("Send the remediation report"),
+}
+
+
+def trigger_label(trigger: str, role: str | None = None) -> str:
+    """The action's name; ``role="unit"`` gives it from the unit's side where that differs."""
+    labels = UNIT_TRIGGER_LABELS if role == "unit" and trigger in UNIT_TRIGGER_LABELS else TRIGGER_LABELS
+    return gettext(labels.get(trigger, trigger))
 
 
 # Every action the audit log records: the triggers and the changes that are not transitions.

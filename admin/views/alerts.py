@@ -103,7 +103,8 @@ class OutboxView(SecureModelView):
     column_formatters = {
         "status": lambda v, c, m, n: Markup('<span class="badge badge-{}">{}</span>').format(
             {"sent": "success", "failed": "danger"}.get(m.status, "secondary"), gettext(OUTBOX_STATUS_LABELS[m.status])),
-        "body": lambda v, c, m, n: Markup("<pre class='mb-0'>{}</pre>").format(m.body),
+        # The page's own (proportional) font: monospace fonts draw Vietnamese marks apart from their letters.
+        "body": lambda v, c, m, n: Markup("<div class='mail-body'>{}</div>").format(m.body),
     }
     column_filters = [FilterEqual(OutboxMessage.status, lazy_gettext(N_("Status")), options=_options(OUTBOX_STATUS_LABELS))]
 

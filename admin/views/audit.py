@@ -2,26 +2,31 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+from datetime import date, datetime, time
+from functools import lru_cache
 
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import DateTimeBetweenFilter, FilterEqual, FilterLike
+from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from flask_babel import lazy_gettext
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
 from models import AuditEntry, Inspection
-from vocabulary.bounds import date_in_range
-from vocabulary.config import zone
-from vocabulary.i18n import N_, format_datetime
+from vocabulary.i18n import N_, format_date, format_datetime, gettext
+from vocabulary.roles import actor_label
 from vocabulary.states import ACTION_LABELS, STATE_LABELS, action_label, status_label
 from web.database import db_session
 from web.files import checkpoint_store
 from workflow.audit import subject_text
 from workflow.audit.checkpoint import latest_or_problem, verify_against
+from workflow.engine.trigger_data import SCHEMAS
 
 from ..access import AUDIT_READERS
+from ..filters import LocalTimeBetweenFilter
+from .alerts import AlertView
 from .base import SecureModelView
+from .reference import CampaignView, UnitView, UserView
 
 
 def _subject(entry: AuditEntry) -> str:
@@ -36,19 +41,71 @@ def _move(entry: AuditEntry) -> str:
     return f"{status_label(entry.entity, entry.from_state) or '—'} → {status_label(entry.entity, entry.to_state)}"
 
 
-def _data(entry: AuditEntry) -> str:
-    return json.dumps(json.loads(entry.data_json), ensure_ascii=False, indent=1) if entry.data_json != "{}" else ""
+# The keys of an entry's data that are not a trigger's field or a column some page labels.
+DATA_KEY_LABELS = {
+    "values": N_("Values"), "changes": N_("Changes"), "old": N_("Before"), "new": N_("After"), "part": N_("Part"),
+    "rule": N_("What is due"), "level": N_("Level"), "due_on": N_("Due on"), "items": N_("Outline items"),
+    "sections": N_("Outline sections"), "unit_kind": N_("Outline for"), "number": N_("No."),
+    "register": N_("Register of documents"), "date": N_("Date"), "override_reason": N_("Reason for another number"),
+}
 
 
-class LocalTimeBetween(DateTimeBetweenFilter):
-    """The picker's times are local (``TIMEZONE``) and naive; the column wants aware ones. A range
-    outside 2000–2100 is not a filter (Flask-Admin then ignores it)."""
+@lru_cache(maxsize=1)
+def _key_labels() -> dict[str, object]:
+    """Labels (message ids or lazy texts) of the keys an entry's data may have: the triggers'
+    fields, the columns of the reference pages and the keys above."""
+    labels: dict[str, object] = {}
+    for schema in SCHEMAS.values():
+        for key, field in schema.model_fields.items():
+            labels.setdefault(key, field.title or key)
+    for view in (CampaignView, UnitView, UserView, AlertView):
+        for key, text in view.column_labels.items():
+            labels.setdefault(key, text)
+    return {**labels, **DATA_KEY_LABELS}
 
-    def clean(self, value: str) -> list[datetime]:
-        return [moment.replace(tzinfo=zone()) for moment in super().clean(value)]
 
-    def validate(self, value: str) -> bool:
-        return super().validate(value) and all(date_in_range(moment) for moment in super().clean(value))
+def _key_label(key: str) -> str:
+    text = _key_labels().get(key, key)
+    return gettext(text) if isinstance(text, str) else str(text)
+
+
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_TIME = re.compile(r"^\d\d:\d\d(:\d\d)?$")
+_MOMENT = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d.*[+-]\d\d:\d\d$")
+
+
+def _moment_text(text: str) -> str:
+    """An ISO date, time or moment (with its offset) as the UI writes it; other text as it is."""
+    try:
+        if _DATE.match(text):
+            return format_date(date.fromisoformat(text))
+        if _TIME.match(text):
+            return time.fromisoformat(text).strftime("%H:%M")
+        if _MOMENT.match(text):
+            return format_datetime(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    return text
+
+
+def _value(value: object) -> Markup:
+    if isinstance(value, dict):
+        return Markup('<dl class="audit-data mb-0">{}</dl>').format(Markup("").join(
+            Markup("<dt>{}</dt><dd>{}</dd>").format(_key_label(key), _value(item))
+            for key, item in value.items()))
+    if isinstance(value, list):
+        return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(_value(item)) for item in value))
+    if isinstance(value, bool):
+        return Markup(gettext("yes") if value else gettext("no"))
+    if isinstance(value, str):
+        return Markup.escape(_moment_text(value))
+    return Markup.escape("—" if value is None else str(value))
+
+
+def _data(entry: AuditEntry) -> Markup:
+    """The entry's data, each key under its Vietnamese label, dates as dd/mm/yyyy."""
+    data = json.loads(entry.data_json)
+    return _value(data) if data else Markup("")
 
 
 class AuditView(SecureModelView):
@@ -74,7 +131,8 @@ class AuditView(SecureModelView):
         "entity": lambda v, c, m, n: _subject(m),
         "trigger": lambda v, c, m, n: action_label(m.trigger),
         "to_state": lambda v, c, m, n: _move(m),
-        "data_json": lambda v, c, m, n: Markup("<pre class='mb-0'>{}</pre>").format(_data(m)),
+        "actor": lambda v, c, m, n: actor_label(m.actor),
+        "data_json": lambda v, c, m, n: _data(m),
     }
     column_formatters_export = {
         "at": lambda v, c, m, n: format_datetime(m.at),
@@ -84,7 +142,7 @@ class AuditView(SecureModelView):
         "to_state": lambda v, c, m, n: status_label(m.entity, m.to_state),
     }
     column_filters = [
-        LocalTimeBetween(AuditEntry.at, lazy_gettext(N_("Time"))),
+        LocalTimeBetweenFilter(AuditEntry.at, lazy_gettext(N_("Time"))),
         FilterLike(AuditEntry.actor, lazy_gettext(N_("Who"))),
         FilterLike(Inspection.unit_name, lazy_gettext(N_("Unit"))),
         FilterEqual(AuditEntry.trigger, lazy_gettext(N_("Action")),

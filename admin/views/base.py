@@ -47,12 +47,15 @@ class SecureModelView(Protected, ModelView):
     page_size = 50
     can_set_page_size = False  # its menu reads "50 mặt hàng" in Flask-Admin's Vietnamese catalog
     column_display_pk = True
+    # Flask-Admin takes the first type the value is an instance of: datetime (a kind of date) first,
+    # so that a moment is shown in TIMEZONE with its time, in the list and on the details page.
     column_type_formatters = {
-        **ModelView.column_type_formatters,
-        date: lambda view, value, name: format_date(value),
         datetime: lambda view, value, name: format_datetime(value),
+        date: lambda view, value, name: format_date(value),
+        **ModelView.column_type_formatters,
     }
     column_type_formatters_export = column_type_formatters
+    column_type_formatters_detail = column_type_formatters
 
     def get_export_value(self, model, name):
         """Every exported cell (CSV and XLSX): a value a spreadsheet would run as a formula is

@@ -99,7 +99,8 @@ def trigger_buttons(inspection: Inspection, small: bool = True) -> Markup:
     size = " btn-sm" if small else ""
     return Markup(" ").join(
         Markup('<a class="btn btn-outline-primary{} mb-1" data-trigger="{}" href="{}">{}</a>').format(
-            size, trigger, url_for("inspection.fire_view", case_id=inspection.id, trigger=trigger), trigger_label(trigger))
+            size, trigger, url_for("inspection.fire_view", case_id=inspection.id, trigger=trigger),
+            trigger_label(trigger, current_actor().role))
         for trigger in triggers
     )
 
@@ -263,7 +264,7 @@ class CaseView(CaseFileViews, SecureModelView):
                 id=case_id, unit=inspection.unit_name, before=State(result.from_state).label, after=State(result.to_state).label),
                 *result_notes(result.extra)])
 
-        return self._form_page(inspection, form, trigger_label(trigger), change)
+        return self._form_page(inspection, form, trigger_label(trigger, current_actor().role), change)
 
     @expose("/correct/<int:case_id>", methods=("GET", "POST"))
     def correct_view(self, case_id: int):

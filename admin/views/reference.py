@@ -12,6 +12,7 @@ from wtforms import PasswordField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from vocabulary.i18n import N_, format_date, gettext
+from vocabulary.states import UNIT_KIND_LABELS
 from web.database import db_session
 from workflow.audit.edits import record_edit
 from workflow.people.accounts import MIN_PASSWORD_LENGTH, end_sessions, hash_password, issue_api_token
@@ -57,6 +58,10 @@ class DayListField(TextAreaField):
                 self.data = []
                 raise ValueError(gettext("line {number}: \u201c{day}\u201d is not a date dd/mm/yyyy").format(number=number, day=day)) from None
         self.data = days
+
+
+def _unit_kind(kind: str) -> str:
+    return gettext(UNIT_KIND_LABELS.get(kind, kind))
 
 
 # A user's sessions and token end when any of these changes (a deactivation is the lock).
@@ -113,6 +118,7 @@ class OutlineSectionView(AuditedModelView):
     column_searchable_list = ("title",)
     form_columns = ("title", "description", "assessed")
     column_default_sort = "position"
+    column_formatters = {"outline.unit_kind": lambda v, c, m, n: _unit_kind(m.outline.unit_kind)}
     can_create = False
     column_labels = {"outline.unit_kind": label(N_("Outline for")), "code": label(N_("Section")), "title": label(N_("Title")),
                      "description": label(N_("Description")), "assessed": label(N_("Has results and shortcomings"))}
@@ -124,6 +130,7 @@ class OutlineItemView(AuditedModelView):
     column_searchable_list = ("text",)
     form_columns = ("section", "text", "position")
     column_default_sort = "position"
+    column_formatters = {"section.outline.unit_kind": lambda v, c, m, n: _unit_kind(m.section.outline.unit_kind)}
     can_delete = True
     column_labels = {"section.outline.unit_kind": label(N_("Outline for")), "section.code": label(N_("Section")),
                      "section": label(N_("Section")), "position": label(N_("Order")), "text": label(N_("Item"))}

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import Campaign, Inspection, RegisterCounter, RegisterEntry
-from vocabulary.i18n import _
+from vocabulary.i18n import N_, _, gettext
 from workflow.errors import BadData
 from workflow.people.permissions import Actor
 
@@ -241,6 +241,20 @@ def recorded(entry: RegisterEntry, session: Session | None = None) -> dict[str, 
     if session is not None and (conflicts := out_of_order(session, entry)):
         data["out_of_date_order"] = conflicts
     return data
+
+
+# What each entry of the register was given for, as the register's reader names it.
+PURPOSE_LABELS = {
+    "notice": N_("Schedule notice (one unit)"),
+    "schedule_notice": N_("Schedule notice of the campaign"),
+    "minutes": N_("Inspection minutes"),
+    "conclusion": N_("Conclusion notice"),
+    "summary_report": N_("Summary report to the Chairman"),
+}
+
+
+def purpose_label(purpose: str) -> str:
+    return gettext(PURPOSE_LABELS.get(purpose, purpose))
 
 
 # Trigger → (document type, its number field, its date field, purpose in the register).
