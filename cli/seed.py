@@ -2,6 +2,7 @@ import click
 
 from plans import load, shipped_codes
 from plans.demo import DEMO_SOURCE, seed_demo
+from web.files import file_store
 from workflow.errors import WorkflowError
 
 from .common import database, fail, say, wall_clock
@@ -41,7 +42,7 @@ def demo() -> None:
     _seed(DEMO_SOURCE)
     with database().session() as session:
         try:
-            campaign, created = seed_demo(session, now)
+            campaign, created = seed_demo(session, now, file_store())
         except WorkflowError as error:
             fail(error, one_per_line=True)
         if created:

@@ -4,7 +4,10 @@ story of the weeks since — notices sent, reports in, visits made, a few steps 
 dashboard, the due dates and the alerts mean something."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
+
+from docx import Document
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,11 +18,15 @@ from vocabulary.states import Kind
 from workflow.campaigns.drafts import activate, copy_campaign, propose_draft_schedule, update_settings
 from workflow.engine.service import fire
 from workflow.people.permissions import Actor
+from workflow.records.files import DOCX, FileStore, StoredFile
 
 DEMO_SOURCE = "tuky-2023"
 DEMO_ACTOR = Actor("seed:demo", "coordinator")
 # The cases (in visit order) whose next step the demo leaves undone, so that it is late.
 LATE_NOTICE, LATE_REPORT, LATE_VISIT = {14, 15}, {3}, {6}
+# The văn thư's numbers of the demo's notices: the UBND's register had issued others before.
+FIRST_NOTICE_NUMBER = 41
+PAPER_COPY = "Đơn vị gửi bản giấy qua bộ phận văn thư (dữ liệu mẫu)."
 
 
 def demo_code(year: int) -> str:
@@ -30,7 +37,16 @@ def _at(day: date, hour: int, now: datetime) -> datetime:
     return min(datetime.combine(day, time(hour), tzinfo=zone()), now)
 
 
-def seed_demo(session: Session, now: datetime) -> tuple[Campaign, bool]:
+def _signed_scan(files: FileStore, unit: str) -> StoredFile:
+    """Stands for the scan of the signed minutes a real team uploads (the demo has no scanner)."""
+    document = Document()
+    document.add_paragraph(f"Biên bản kiểm tra {unit} đã ký (bản mẫu của dữ liệu trình diễn).")
+    content = io.BytesIO()
+    document.save(content)
+    return files.store_generated(content.getvalue(), f"Biên bản đã ký {unit}.docx", DOCX)
+
+
+def seed_demo(session: Session, now: datetime, files: FileStore) -> tuple[Campaign, bool]:
     """The demo campaign of this year, created and run up to today unless it exists."""
     today = local_date(now)
     code = demo_code(today.year)
@@ -50,22 +66,23 @@ def seed_demo(session: Session, now: datetime) -> tuple[Campaign, bool]:
     cases = activate(session, draft.id, actor=DEMO_ACTOR, now=planned_at)
     direct = sorted((case for case in cases if case.kind == Kind.DIRECT), key=lambda case: (case.visit_date, case.visit_time))
     for position, case in enumerate(direct):
-        _story(session, case.id, position, today, now)
+        _story(session, files, case.id, position, today, now)
     return session.get(Campaign, draft.id), True
 
 
-def _story(session: Session, case_id: int, position: int, today: date, now: datetime) -> None:
+def _story(session: Session, files: FileStore, case_id: int, position: int, today: date, now: datetime) -> None:
     case = session.get(Inspection, case_id)
     visit, notice_due, report_due = case.visit_date, case.notice_due, case.report_due
     if notice_due > today or position in LATE_NOTICE:
         return
-    fire(session, case_id, "notify", DEMO_ACTOR, _at(notice_due, 9, now))
+    fire(session, case_id, "notify", DEMO_ACTOR, _at(notice_due, 9, now),
+         notice_number=f"{FIRST_NOTICE_NUMBER + position:02d}/TB-UBND")
     if report_due - timedelta(days=1) > today or position in LATE_REPORT:
         return
-    fire(session, case_id, "receive_report", DEMO_ACTOR, _at(report_due - timedelta(days=1), 10, now))
+    fire(session, case_id, "receive_report", DEMO_ACTOR, _at(report_due - timedelta(days=1), 10, now), paper_reason=PAPER_COPY)
     if visit >= today or position in LATE_VISIT:
         return
     fire(session, case_id, "visit", DEMO_ACTOR, _at(visit, 16, now), team="Đoàn kiểm tra theo Quyết định số 02/QĐ-UBND")
     if visit + timedelta(days=2) < today:
         fire(session, case_id, "sign_minutes", DEMO_ACTOR, _at(visit + timedelta(days=1), 9, now),
-             participants="Đại diện lãnh đạo đơn vị; công chức phụ trách CCHC")
+             participants="Đại diện lãnh đạo đơn vị; công chức phụ trách CCHC", file=_signed_scan(files, case.unit_name))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Campaign, Inspection, Unit
 from models.db import Database, write_transaction
+from tests import samples
 from tests.conftest import VN
 from workflow.casefile.review import review_section, review_sheet
 from workflow.deadlines.counting import WorkCalendar
@@ -117,7 +118,7 @@ def _scan_store() -> FileStore:
 def scan(name: str = "bien-ban-da-ky.pdf") -> StoredFile:
     """A small PDF really kept in a file store: the signed scan a step requires."""
     path = _scan_store().directory / f"upload-{name}"
-    path.write_bytes(b"%PDF-1.4\n% scan\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    path.write_bytes(samples.PDF)
     return _scan_store().store_path(path)
 
 

@@ -222,12 +222,12 @@ def test_a_closed_campaign_is_read_only(db):
         assert export_campaign(session, "tuky-2023").units
 
 
-def test_the_demo_is_the_2023_plan_copied_to_this_year_and_running(db):
+def test_the_demo_is_the_2023_plan_copied_to_this_year_and_running(db, tmp_path):
     from plans.demo import seed_demo
 
     now = at(date(2026, 12, 2), 8)
     with db.session() as session:
-        campaign, created = seed_demo(session, now)
+        campaign, created = seed_demo(session, now, FileStore(tmp_path / "files", 1 << 20))
         assert created and (campaign.code, campaign.status, campaign.year, campaign.copied_from.code) == ("demo-2026", "active", 2026, "tuky-2023")
         states = {case.state for case in campaign.inspections}
         assert {"planned", "notified", "report_received", "visited", "minutes_signed"} <= states
@@ -235,7 +235,7 @@ def test_the_demo_is_the_2023_plan_copied_to_this_year_and_running(db):
         assert default_campaign(session, COORDINATOR).code == "demo-2026"
     before = fingerprint(db)
     with db.session() as session:
-        assert seed_demo(session, now)[1] is False
+        assert seed_demo(session, now, FileStore(tmp_path / "files", 1 << 20))[1] is False
     assert fingerprint(db) == before
 
 
