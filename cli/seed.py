@@ -38,8 +38,8 @@ def shipped_plan(code: str) -> None:
 @group.command("demo", help=f"A living campaign for the demo: {DEMO_SOURCE} copied to this year with dates around today, started. Safe to run again.")
 def demo() -> None:
     now = wall_clock()
+    _seed(DEMO_SOURCE)
     with database().session() as session:
-        _seed(DEMO_SOURCE)
         try:
             campaign, created = seed_demo(session, now)
         except WorkflowError as error:

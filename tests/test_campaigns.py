@@ -2,7 +2,7 @@
 new year, activated, closed; units renamed and merged; cases opened on the day."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -26,7 +26,7 @@ from workflow.campaigns.opening import open_inspection
 from workflow.campaigns.outlines import parse_outline
 from workflow.campaigns.plan_file import PlanFileError, dump_plan, parse_plan
 from workflow.campaigns.plans import export_campaign, import_plan
-from workflow.campaigns.units import merge_units, rename_unit, units_current_on
+from workflow.campaigns.units import merge_units, rename_unit, split_unit, units_current_on
 from workflow.errors import BadData, CampaignClosed, NotPermitted
 from workflow.people.permissions import Actor
 
@@ -46,7 +46,10 @@ def fingerprint(db: Database) -> tuple:
 # --- the plan file ----------------------------------------------------------------------------
 
 def test_the_shipped_plan_is_the_2023_plan_and_writes_back_identically():
+    from workflow.campaigns.plans import CAMPAIGN_FIELDS, campaign_values
+
     plan = parse_plan(TUKY_TOML, "tuky-2023.toml")
+    assert tuple(campaign_values(plan)) == CAMPAIGN_FIELDS
     assert (plan.issuer.level, plan.issuer.place, plan.team_decision.number) == ("huyen", "Tứ Kỳ", "2025/QĐ-UBND")
     assert [u.inspection for u in plan.units].count("direct") == 25 and len(plan.units) == 35
     assert parse_plan(dump_plan(plan), "again") == plan
@@ -185,6 +188,29 @@ def test_copy_to_2027_moves_dates_and_activation_opens_every_case_in_one_transac
         assert verify(session).ok
 
 
+def test_a_blank_draft_and_its_settings_by_column(db):
+    from workflow.campaigns.drafts import create_draft_from_columns, update_columns
+
+    with db.session() as session:
+        with pytest.raises(BadData) as refused:
+            create_draft_from_columns(session, {"code": "Mới 2027", "year": 2027, "title": ""}, actor=COORDINATOR, now=SEED_NOW)
+        assert {p.field for p in refused.value.problems} == {"code", "title"}
+        draft = create_draft_from_columns(session, {"code": "moi-2027", "year": 2027, "title": "Kiểm tra CCHC năm 2027"},
+                                          actor=COORDINATOR, now=SEED_NOW)
+        assert (draft.status, draft.issuer, draft.window_start, draft.notice_lead_days) == ("draft", "Ủy ban nhân dân huyện Tứ Kỳ", date(2027, 7, 1), 10)
+        with pytest.raises(BadData) as refused:
+            update_columns(session, draft.id, {"window_end": date(2027, 6, 1), "notice_lead_days": -1}, actor=COORDINATOR, now=SEED_NOW)
+        assert {p.field for p in refused.value.problems} == {"window_end", "notice_lead_days"}
+        update_columns(session, draft.id, {"window_end": date(2027, 9, 30), "issuer_level": "xa"}, actor=COORDINATOR, now=SEED_NOW)
+        assert (draft.window_end, draft.issuer_level) == (date(2027, 9, 30), "xa")
+        with pytest.raises(BadData, match="chưa có đơn vị"):
+            set_campaign_units(session, draft.id, [], actor=COORDINATOR, now=SEED_NOW)
+        with pytest.raises(BadData, match="không phải ngày làm việc") as refused:
+            set_campaign_units(session, draft.id, [{"unit": "Phòng Y tế", "kind": "direct", "visit_date": date(2027, 7, 4)}],
+                               actor=COORDINATOR, now=SEED_NOW)
+        assert refused.value.problems[0].field == "units[1].visit_date"
+
+
 def test_a_closed_campaign_is_read_only(db):
     with db.session() as session:
         campaign = session.scalar(select(Campaign).where(Campaign.code == "tuky-2023"))
@@ -222,6 +248,10 @@ def test_rename_and_merge_keep_the_names_earlier_cases_had(db):
         rename_unit(session, ids["Phòng Y tế"], new_name="Phòng Văn hóa - Xã hội", effective_date=effective, actor=COORDINATOR, now=SEED_NOW)
         merged = merge_units(session, [ids["UBND xã Đại Sơn"], ids["UBND xã Hưng Đạo"]], into_name="UBND xã Đại Sơn Mới",
                              effective_date=effective, category="xa", actor=COORDINATOR, now=SEED_NOW).id
+        split = split_unit(session, ids["UBND xã Tân Kỳ"], [{"name": "UBND xã Tân Kỳ Bắc", "category": "xa"},
+                                                            {"name": "UBND phường Tân Kỳ Nam", "category": "phuong"}],
+                           effective_date=effective, actor=COORDINATOR, now=SEED_NOW)
+        split_ids = {unit.id for unit in split}
         with pytest.raises(NotPermitted):
             rename_unit(session, ids["Phòng Y tế"], new_name="X", effective_date=effective, actor=INSPECTOR, now=SEED_NOW)
     with db.session() as session:
@@ -230,11 +260,11 @@ def test_rename_and_merge_keep_the_names_earlier_cases_had(db):
         current = {u.name for u in units_current_on(session, date(2026, 1, 1))}
         assert "UBND xã Đại Sơn Mới" in current and "UBND xã Đại Sơn" not in current and "Phòng Văn hóa - Xã hội" in current
         assert "UBND xã Đại Sơn" in {u.name for u in units_current_on(session, date(2023, 7, 1))}
-        assert session.scalar(select(func.count()).select_from(UnitChange)) == 3
+        assert session.scalar(select(func.count()).select_from(UnitChange)) == 5
         draft = copy_campaign(session, "tuky-2023", new_code="tuky-2026", year=2026, actor=COORDINATOR, now=SEED_NOW)
         listed = [line.unit_name for line in draft.units]
         assert listed.count("UBND xã Đại Sơn Mới") == 1 and "UBND xã Hưng Đạo" not in listed and "Phòng Văn hóa - Xã hội" in listed
-        assert merged in {line.unit_id for line in draft.units}
+        assert {merged, *split_ids} <= {line.unit_id for line in draft.units} and "UBND xã Tân Kỳ" not in listed
         assert verify(session).ok
 
 

@@ -18,13 +18,16 @@ from vocabulary.states import Kind
 from workflow import audit
 from workflow.alerts.plan import replan_alerts
 from workflow.audit.edits import changed_values
+from workflow.deadlines.counting import counting_of
 from workflow.engine.locking import change_transaction, lock_campaign
 from workflow.errors import BadData, ConcurrentUpdate, Problem
 from workflow.people.permissions import Actor
 
 from .outlines import export_outline, outline_of, store_outline
-from .plan_file import PlanFile, PlanOutline, validate_plan
+from .plan_file import PlanFile, PlanOutline, problem_text, validate_plan
 from .plans import (
+    CAMPAIGN_FIELDS,
+    COLUMN_PATHS,
     ImportReport,
     build_campaign,
     campaign_values,
@@ -75,11 +78,23 @@ def update_settings(session: Session, campaign_id: int, changes: Mapping[str, An
                     expected_version: int | None = None) -> Campaign:
     """Change a draft's settings, given as parts of a plan file (``{"window": {"start": …}}``),
     validated as a plan file is; audited with the old and new values."""
+    return _update(session, campaign_id, lambda current: validate_plan(_merged(current, changes), source=str(_("the form"))),
+                   actor=actor, now=now, expected_version=expected_version)
+
+
+def update_columns(session: Session, campaign_id: int, columns: Mapping[str, Any], *, actor: Actor, now: datetime,
+                   expected_version: int | None = None) -> Campaign:
+    """Change a draft's settings given by column (``{"window_end": date(…)}``, as a form has them),
+    validated as a plan file is; every refusal names its column."""
+    return _update(session, campaign_id, lambda current: _plan_from_columns(current, columns),
+                   actor=actor, now=now, expected_version=expected_version)
+
+
+def _update(session: Session, campaign_id: int, make_plan, *, actor: Actor, now: datetime, expected_version: int | None) -> Campaign:
     require(actor, "edit_campaign")
     with change_transaction(session):
         campaign = _locked(session, campaign_id, expected_version, DRAFT)
-        current = PlanFile(**plan_settings(campaign)).model_dump(exclude={"units", "outlines"})
-        plan = validate_plan(_merged(current, changes), source=str(_("the form")))
+        plan = make_plan(PlanFile(**plan_settings(campaign)).model_dump(exclude={"units", "outlines"}))
         if plan.code != campaign.code:
             raise BadData(_("The code of a campaign does not change."), field="code")
         for name, value in campaign_values(plan).items():
@@ -89,6 +104,57 @@ def update_settings(session: Session, campaign_id: int, changes: Mapping[str, An
             campaign.updated_at = now
             audit.append(session, campaign, at=now, actor=actor.name, trigger="edit", data={"changes": changes_made})
     return campaign
+
+
+_PATH_COLUMNS = {".".join(path): column for column, path in COLUMN_PATHS.items()}
+# A rule over several fields of a part is reported on the field a reader would change.
+_PATH_COLUMNS.update({"window": "window_end", "issuer": "issuer"})
+
+
+def _plan_from_columns(current: dict[str, Any], columns: Mapping[str, Any]) -> PlanFile:
+    data = _merged(current, {})
+    unknown = [column for column in columns if column not in COLUMN_PATHS and column != "code"]
+    if unknown:
+        raise BadData([Problem(_("is not a field of a plan file"), column) for column in unknown])
+    for column, value in columns.items():
+        if column == "code":
+            data["code"] = value
+            continue
+        *parents, leaf = COLUMN_PATHS[column]
+        part = data
+        for name in parents:
+            part = part.setdefault(name, {})
+        part[leaf] = value
+    try:
+        return PlanFile.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            path = ".".join(str(part) for part in item["loc"])
+            column = _PATH_COLUMNS.get(path) or _PATH_COLUMNS.get(path.rsplit(".", 1)[0]) or path or "code"
+            problems.append(Problem(problem_text(item), column))
+        raise BadData(problems) from None
+
+
+def create_draft_from_columns(session: Session, columns: Mapping[str, Any], *, actor: Actor, now: datetime) -> Campaign:
+    """A blank draft from a form's columns (at least ``code``, ``year``, ``title``): the issuing
+    body is the most recent campaign's unless given, the window July–August of the year, the rest
+    the plan file's defaults. Refusals name their column."""
+    require(actor, "edit_campaign")
+    year = columns.get("year")
+    latest = session.scalar(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()))
+    base: dict[str, Any] = {"code": columns.get("code"), "year": year, "title": columns.get("title")}
+    if latest is not None:
+        body = plan_settings(latest)
+        base["issuer"] = body["issuer"].model_dump()
+    else:
+        base["issuer"] = {}
+    if isinstance(year, int):
+        base["window"] = {"start": date(year, 7, 1), "end": date(year, 8, 31)}
+    else:
+        base["window"] = {}
+    plan = _plan_from_columns(base, {key: value for key, value in columns.items() if key not in ("code", "year", "title")})
+    return create_draft(session, plan, actor=actor, now=now)
 
 
 class UnitRow(BaseModel):
@@ -123,8 +189,11 @@ def set_campaign_units(session: Session, campaign_id: int, rows: Sequence[Mappin
     visited when (inside the window)."""
     require(actor, "edit_campaign")
     parsed = _rows(rows)
+    if not parsed:
+        raise BadData(_("The campaign has no units yet."), field="units")
     with change_transaction(session):
         campaign = _locked(session, campaign_id, expected_version, DRAFT)
+        calendar = counting_of(campaign).calendar
         day = campaign.plan_date or campaign.window_start
         wanted: list[tuple[Unit, UnitRow]] = []
         problems = []
@@ -139,6 +208,8 @@ def set_campaign_units(session: Session, campaign_id: int, rows: Sequence[Mappin
                 continue
             if row.visit_date and not campaign.window_start <= row.visit_date <= campaign.window_end:
                 problems.append(Problem(_("Row {row}: the visit of {unit} ({day}) is outside the window.", row=number, unit=unit.name, day=row.visit_date), f"units[{number}].visit_date"))
+            elif row.visit_date and not calendar.is_working_day(row.visit_date):
+                problems.append(Problem(_("Row {row}: the visit of {unit} ({day}) is not on a working day.", row=number, unit=unit.name, day=row.visit_date), f"units[{number}].visit_date"))
             if row.kind == Kind.SELF and row.visit_date:
                 problems.append(Problem(_("Row {row}: a self-inspected unit has no visit date.", row=number), f"units[{number}].visit_date"))
             if any(unit.id == other.id for other, _row in wanted):
@@ -271,7 +342,7 @@ def copy_campaign(session: Session, source_code: str, *, new_code: str, year: in
     require(actor, "copy_campaign")
     source = find_campaign(session, source_code)
     years = year - source.year
-    values = {name: getattr(source, name) for name in campaign_values(PlanFile(**plan_settings(source)))}
+    values = {name: getattr(source, name) for name in CAMPAIGN_FIELDS}
     for name in ("plan_date", "team_decision_date", "window_start", "window_end", "schedule_from", "self_check_by", "self_report_due"):
         values[name] = _moved(values[name], years)
     values.update(year=year, title=source.title.replace(str(source.year), str(year)), plan_number=None, team_decision_number=None,

@@ -318,7 +318,7 @@ _MESSAGES = {
 }
 
 
-def _problem_text(error: dict[str, Any]) -> Text:
+def problem_text(error: dict[str, Any]) -> Text:
     explain = _MESSAGES.get(error["type"])
     return explain(error) if explain else _("is not valid ({detail})", detail=error["msg"])
 
@@ -332,9 +332,9 @@ def validation_problems(error: ValidationError, text: str | None, source: str) -
         path = field_path(loc) or str(_("the file"))
         line = line_of(lines, loc) if lines else None
         if line is None:
-            message = _("{source}, {field}: {problem}", source=source, field=path, problem=_problem_text(item))
+            message = _("{source}, {field}: {problem}", source=source, field=path, problem=problem_text(item))
         else:
-            message = _("{source}, line {line}, {field}: {problem}", source=source, line=line, field=path, problem=_problem_text(item))
+            message = _("{source}, line {line}, {field}: {problem}", source=source, line=line, field=path, problem=problem_text(item))
         problems.append(Problem(message, path))
     return problems
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,10 +35,12 @@ from .plan_file import (
     LeadTimes,
     PlanDocument,
     PlanFile,
+    PlanFileError,
     PlanUnit,
     SelfInspection,
     TimedRules,
     Window,
+    validation_problems,
 )
 
 TIMED_RULE_FIELDS = tuple(TimedRules.model_fields)
@@ -89,6 +92,36 @@ def _days(notes: list[DayNote]) -> list[dict[str, Any]]:
     return [{"date": note.date.isoformat(), "note": note.note} for note in notes]
 
 
+# The campaign's columns a plan file sets (campaign_values' keys).
+CAMPAIGN_FIELDS = (
+    "year", "title", "plan_number", "plan_date", "basis", "issuer", "issuer_short", "issuer_level", "office", "place",
+    "signer_title", "signer_name", "team_decision_number", "team_decision_date", "window_start", "window_end",
+    "schedule_from", "visits_per_day", "notice_lead_days", "report_lead_days", "minutes_days", "conclusion_days",
+    "remediation_days", "self_check_by", "self_report_due", "day_counting", "extra_days_off", "makeup_workdays",
+    *TIMED_RULE_FIELDS,
+)
+
+
+# Where each of those columns is in a plan file.
+COLUMN_PATHS: dict[str, tuple[str, ...]] = {
+    "year": ("year",), "title": ("title",),
+    "plan_number": ("plan", "number"), "plan_date": ("plan", "date"), "basis": ("plan", "basis"),
+    "issuer": ("issuer", "name"), "issuer_short": ("issuer", "short_name"), "issuer_level": ("issuer", "level"),
+    "office": ("issuer", "office"), "place": ("issuer", "place"), "signer_title": ("issuer", "signer_title"),
+    "signer_name": ("issuer", "signer_name"),
+    "team_decision_number": ("team_decision", "number"), "team_decision_date": ("team_decision", "date"),
+    "window_start": ("window", "start"), "window_end": ("window", "end"), "schedule_from": ("window", "schedule_from"),
+    "visits_per_day": ("window", "visits_per_day"),
+    "notice_lead_days": ("lead_times", "notice"), "report_lead_days": ("lead_times", "report"),
+    "minutes_days": ("lead_times", "minutes"), "conclusion_days": ("lead_times", "conclusion"),
+    "remediation_days": ("lead_times", "remediation"),
+    "self_check_by": ("self_inspection", "done_by"), "self_report_due": ("self_inspection", "report_due"),
+    "day_counting": ("day_counting", "mode"), "extra_days_off": ("day_counting", "extra_days_off"),
+    "makeup_workdays": ("day_counting", "makeup_workdays"),
+    **{name: ("timed_rules", name) for name in TIMED_RULE_FIELDS},
+}
+
+
 def campaign_values(plan: PlanFile) -> dict[str, Any]:
     """The campaign's columns from a plan (all but its code and status)."""
     return dict(
@@ -130,6 +163,13 @@ def _notes(days: list[dict[str, Any]] | None) -> list[DayNote]:
 
 def plan_settings(campaign: Campaign) -> dict[str, Any]:
     """A campaign's settings as the parts of a plan file (everything but units and outlines)."""
+    try:
+        return _plan_settings(campaign)
+    except ValidationError as error:
+        raise PlanFileError(validation_problems(error, None, campaign.code)) from None
+
+
+def _plan_settings(campaign: Campaign) -> dict[str, Any]:
     return dict(
         code=campaign.code,
         year=campaign.year,
@@ -167,7 +207,10 @@ def export_campaign(session: Session, code: str) -> PlanFile:
         if line.kind in PLANNED_KINDS
     ]
     outlines = [export_outline(outline) for outline in sorted(campaign.outlines, key=lambda o: o.id)]
-    return PlanFile(**plan_settings(campaign), units=units, outlines=outlines)
+    try:
+        return PlanFile(**plan_settings(campaign), units=units, outlines=outlines)
+    except ValidationError as error:  # data entered elsewhere (the admin) that a plan file cannot hold
+        raise PlanFileError(validation_problems(error, None, code)) from None
 
 
 # --- building a campaign from a plan ----------------------------------------------------------
