@@ -68,16 +68,13 @@ def test_a_bad_date_in_the_settings_is_refused_next_to_its_field(app):
         assert session.get(Campaign, draft).window_end.isoformat() == "2027-08-31"
 
 
-def test_an_empty_unit_list_gives_no_cases(app):
+def test_an_empty_unit_list_is_refused(app):
     client = app.test_client()
     login(client, "coordinator")
     draft = new_draft(client)
     token = csrf_token(client, f"/admin/campaign/plan/{draft}/units")
-    response = client.post(f"/admin/campaign/plan/{draft}/units", data={"csrf_token": token})
-    if response.status_code == 302:  # the list itself may be saved empty; creating the cases is refused
-        response = client.post(f"/admin/campaign/plan/{draft}/create", data={"csrf_token": token})
-    assert response.status_code == 422
-    assert re.search(r'id="refusal"|data-field="units"', response.get_data(as_text=True))
+    response = client.post(f"/admin/campaign/plan/{draft}/units", data={"csrf_token": token})  # every unit "not inspected"
+    assert response.status_code == 422 and 'id="refusal-units"' in response.get_data(as_text=True)
     with _session(app) as session:
         assert session.get(Campaign, draft).status == "draft"
         assert session.scalar(select(func.count()).select_from(Inspection).where(Inspection.campaign_id == draft)) == 0
@@ -185,11 +182,11 @@ def test_a_blank_campaign_starts_from_the_plan_files_defaults(app):
     client = app.test_client()
     login(client, "coordinator")
     values = form_values(client.get("/admin/campaign/draft/").get_data(as_text=True), "new-campaign-form")
-    values.update(source="", year="2026", code="xa-moi-2026")
-    response = client.post("/admin/campaign/draft/", data=values)  # no issuing body, no window
-    assert response.status_code == 422 and {"issuer", "place", "window_start"} <= set(refusals(response))
-    values.update(issuer="Ủy ban nhân dân xã Hà Tây", issuer_level="xa", place="Hà Tây", window_start="01/09/2026",
-                  window_end="30/10/2026")
+    values.update(source="", year="2026", code="xa-moi-2026", issuer="Ủy ban nhân dân xã Hà Tây", issuer_level="xa", place="Hà Tây",
+                  window_start="30/10/2026", window_end="01/09/2026")
+    response = client.post("/admin/campaign/draft/", data=values)  # the window ends before it starts
+    assert response.status_code == 422 and "window_end" in refusals(response)
+    values.update(window_start="01/09/2026", window_end="30/10/2026")
     response = client.post("/admin/campaign/draft/", data=values)
     assert response.status_code == 302
     settings = client.get(response.headers["Location"]).get_data(as_text=True)

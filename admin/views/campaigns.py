@@ -25,6 +25,7 @@ from web.database import db_session
 from workflow.campaigns import drafts
 from workflow.campaigns import units as unit_registry
 from workflow.campaigns.outlines import export_outline, parse_outline
+from workflow.campaigns.plans import COLUMN_PATHS
 from workflow.deadlines.schedule import SLOT_TIMES
 from workflow.errors import BadData, Problem, WorkflowError
 
@@ -102,21 +103,15 @@ class NewCampaignForm(Form):
     year = IntegerField(lazy_gettext(N_("Year")), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     code = StringField(lazy_gettext(N_("Code")), validators=[DataRequired(), Length(max=50)],
                        description=lazy_gettext(N_("A short name without spaces, e.g. tuky-2027; used in the CLI and the API.")))
-    # A blank campaign only: what a plan cannot do without; the rest is set at the first step.
+    # A blank campaign only; left empty: the latest campaign's issuing body, July–August of the year.
     issuer = StringField(lazy_gettext(N_("Issuing body")), validators=[Optional(), Length(max=200)],
                          render_kw={"placeholder": "Ủy ban nhân dân xã …"})
-    issuer_level = SelectField(lazy_gettext(N_("Level of the issuing body")), default="xa",
-                               choices=[(code, lazy_gettext(text)) for code, text in ISSUER_LEVEL_LABELS.items()])
+    issuer_level = SelectField(lazy_gettext(N_("Level of the issuing body")),
+                               choices=[("", "—")] + [(code, lazy_gettext(text)) for code, text in ISSUER_LEVEL_LABELS.items()])
     place = StringField(lazy_gettext(N_("Place")), validators=[Optional(), Length(max=100)])
-    signer_title = StringField(lazy_gettext(N_("Signer's title")), default="Chủ tịch", validators=[Optional(), Length(max=100)])
+    signer_title = StringField(lazy_gettext(N_("Signer's title")), validators=[Optional(), Length(max=100)])
     window_start = DateField(lazy_gettext(N_("Inspections from")), format=DATE_FORMAT, validators=[Optional()], widget=VietnameseDatePicker())
     window_end = DateField(lazy_gettext(N_("Inspections until")), format=DATE_FORMAT, validators=[Optional()], widget=VietnameseDatePicker())
-
-
-# The plan file's names of the fields a blank campaign is refused on, and the form's.
-BLANK_FIELDS = {"issuer.name": "issuer", "issuer.level": "issuer_level", "issuer.place": "place",
-                "issuer.signer_title": "signer_title", "window.start": "window_start", "window.end": "window_end",
-                "window": "window_end", "code": "code", "year": "year"}
 
 
 class ProposalForm(Form):
@@ -234,10 +229,9 @@ class CampaignView(AuditedModelView):
                     draft = drafts.copy_campaign(db_session(), form.source.data, new_code=form.code.data.strip(), year=form.year.data,
                                                  actor=current_actor(), now=now())
                 else:
-                    draft = drafts.create_draft(db_session(), blank_plan(form), actor=current_actor(), now=now())
+                    draft = drafts.create_draft_from_columns(db_session(), blank_columns(form), actor=current_actor(), now=now())
             except WorkflowError as error:
-                named = [Problem(problem.text, BLANK_FIELDS.get(problem.field or "", problem.field)) for problem in error.problems]
-                general, status = show_problems(form, named), error.http_status
+                general, status = show_problems(form, error.problems), error.http_status
             else:
                 flash(gettext("Draft campaign {title} created: check each step, then create the cases.").format(title=draft.title), "success")
                 return redirect(self.get_url(".plan_view", campaign_id=draft.id, step="settings"))
@@ -288,12 +282,19 @@ class CampaignView(AuditedModelView):
 
     def _step_settings(self, campaign: Campaign):
         form = self.edit_form(obj=campaign)
+        general, status = [], 200
         if request.method == "POST" and self.validate_form(form):
-            if self.update_model(form, campaign):
+            columns = {name: (field.data if field.data != "" else None) for name, field in form._fields.items() if name in COLUMN_PATHS}
+            try:
+                drafts.update_columns(db_session(), campaign.id, columns, actor=current_actor(), now=now())
+            except WorkflowError as error:
+                general, status = show_problems(form, error.problems), error.http_status
+            else:
                 flash(gettext("Settings saved."), "success")
                 return self._next(campaign, "settings")
-        status = 422 if request.method == "POST" else 200
-        return self._page(campaign, "settings", status, form=form, groups=SETTING_GROUPS)
+        elif request.method == "POST":
+            status = 422
+        return self._page(campaign, "settings", status, form=form, groups=SETTING_GROUPS, general=general)
 
     def _step_units(self, campaign: Campaign):
         problems: dict[str, str] = {}
@@ -422,15 +423,12 @@ def problems_by_field(problems: list[Problem]) -> dict[str, str]:
     return {field: "; ".join(texts) for field, texts in found.items()}
 
 
-def blank_plan(form: NewCampaignForm) -> dict:
-    """A blank campaign from the new-campaign form: the plan file's defaults for the rest."""
-    return {
-        "code": form.code.data.strip(), "year": form.year.data,
-        "title": gettext("Inspection of administrative reform and public service in {year}").format(year=form.year.data),
-        "issuer": {"name": form.issuer.data or "", "level": form.issuer_level.data, "place": form.place.data or "",
-                   "signer_title": form.signer_title.data or ""},
-        "window": {"start": form.window_start.data, "end": form.window_end.data},
-    }
+def blank_columns(form: NewCampaignForm) -> dict:
+    """A blank campaign's columns as filled in; what is left empty comes from the latest campaign or the plan file's defaults."""
+    given = {name: form[name].data for name in ("issuer", "issuer_level", "place", "signer_title", "window_start", "window_end")}
+    return {"code": form.code.data.strip(), "year": form.year.data,
+            "title": gettext("Inspection of administrative reform and public service in {year}").format(year=form.year.data),
+            **{name: value for name, value in given.items() if value not in (None, "")}}
 
 
 def _items_of(outline) -> int:
