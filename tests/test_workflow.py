@@ -147,7 +147,7 @@ def test_findings_must_name_a_section_of_the_units_outline(db):
     assert "B.9" in str(refused.value)
     with pytest.raises(BadData) as bad:
         fire_in(db, office.id, "conclude", at(office.visit_date + 5 * DAY), findings='[{"section": "B.1"}]')
-    assert "Nội dung" in str(bad.value) and "bắt buộc" in str(bad.value)
+    assert "Nội dung" in str(bad.value) and "vui lòng nhập" in str(bad.value)
 
 
 def test_start_remediation_needs_findings_and_accept_needs_none(db):
@@ -267,7 +267,7 @@ def test_cancel_needs_a_reason_and_ends_the_case(db):
     assert fire_in(db, inspection.id, "cancel", at(date(2023, 7, 12)), reason="Đơn vị sáp nhập").to_state == "cancelled"
     with pytest.raises(TransitionNotAllowed) as refused:
         fire_in(db, inspection.id, "notify", at(date(2023, 7, 13)))
-    assert "Hủy" in str(refused.value)
+    assert "Đã hủy" in str(refused.value)
 
 
 def test_errors_are_distinct_and_change_nothing(db):
