@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from models import AuditEntry
 from tests.conftest import PASSWORD, SEED_NOW
-from tests.helpers import at, first_case
+from tests.helpers import first_case
 from vocabulary.config import Settings
 from workflow.people.accounts import issue_api_token, save_user
 from workflow.people.permissions import Actor

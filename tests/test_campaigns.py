@@ -29,6 +29,7 @@ from workflow.campaigns.plans import export_campaign, import_plan
 from workflow.campaigns.units import merge_units, rename_unit, split_unit, units_current_on
 from workflow.errors import BadData, CampaignClosed, NotPermitted
 from workflow.people.permissions import Actor
+from workflow.records.files import FileStore
 
 TUKY_TOML = plan_path("tuky-2023").read_text(encoding="utf-8")
 INSPECTOR = Actor("inspector@tuky.local", "inspector")
@@ -288,7 +289,7 @@ def test_opening_a_case_checks_who_asks_and_which_unit(db):
 def test_a_surprise_case_from_the_cli_to_signed_minutes_with_the_radio(app, tmp_path):
     from tests.documents_readback import lines, open_docx
     from workflow.casefile.rendering import render_document
-    from workflow.records.files import FileStore
+
 
     db = app.extensions["database"]
     refused = run(app, "inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
@@ -336,7 +337,7 @@ def test_the_sample_province_plan_runs_and_nothing_says_tu_ky_or_huyen(empty_dat
     from tests.documents_readback import lines, open_docx
     from workflow.casefile.rendering import render_document
     from workflow.people.accounts import save_user
-    from workflow.records.files import FileStore
+
 
     db = Database(empty_database_url)
     store = FileStore(tmp_path / "files", 1 << 20)

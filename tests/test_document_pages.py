@@ -13,12 +13,11 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from models import Campaign, Inspection
+from models import Inspection
 from models.db import Database
 from tests.conftest import missing
 from tests.helpers import COORDINATOR, DAY, at, fire_in, first_case

@@ -22,7 +22,7 @@ from workflow.people.permissions import Actor
 from workflow.records.files import FileStore
 from workflow.scoring import criteria, results, sheets
 from workflow.scoring.arithmetic import band_of, points, roll_up, worth
-from workflow.scoring.criteria_file import dump_criteria, parse_criteria
+from workflow.scoring.criteria_file import parse_criteria
 
 TEAM = Actor("team@tuky.local", "inspector")
 BANDS = [{"label": "Xuất sắc", "min_percent": 90}, {"label": "Tốt", "min_percent": 80}, {"label": "Khá", "min_percent": 70},

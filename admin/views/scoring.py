@@ -20,7 +20,6 @@ from web.files import file_store
 from workflow.engine import service
 from workflow.errors import BadData, WorkflowError
 from workflow.scoring import criteria, results, sheets
-from workflow.scoring.criteria import SAMPLE_FILES
 from workflow.scoring.sheets import SCORED_KINDS
 
 from ..access import EVERYONE, current_actor, has_role
