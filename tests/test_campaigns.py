@@ -290,7 +290,6 @@ def test_a_surprise_case_from_the_cli_to_signed_minutes_with_the_radio(app, tmp_
     from tests.documents_readback import lines, open_docx
     from workflow.casefile.rendering import render_document
 
-
     db = app.extensions["database"]
     refused = run(app, "inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
                   "--as", "inspector@tuky.local")
