@@ -26,7 +26,9 @@ from ..access import AUDIT_READERS
 from ..filters import LocalTimeBetweenFilter
 from .alerts import AlertView
 from .base import SecureModelView
-from .reference import CampaignView, UnitView, UserView
+from .campaigns import CampaignView
+from .reference import UserView
+from .units import UnitView
 
 
 def _subject(entry: AuditEntry) -> str:
