@@ -36,7 +36,7 @@ run: install
 	  $(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
 	  echo "Thư gửi đi / mail sent: instance/mail/new/ (SMTP $$SMTP_URL)"; \
 	fi; \
-	BASE_URL=$${BASE_URL-http://$(HOST):$(PORT)} SWEEP_INTERVAL_MINUTES=$${SWEEP_INTERVAL_MINUTES-0} $(FLASK) jobs run & \
+	BASE_URL=$${BASE_URL-http://$(HOST):$(PORT)} $(FLASK) jobs run & \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:create_app()'
 
 ## make test: install (system packages too, as root) and run the whole suite

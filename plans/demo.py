@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Campaign, Inspection
+from vocabulary.campaigns import ACTIVE
 from vocabulary.config import local_date, zone
 from vocabulary.states import Kind
-from workflow.campaigns.drafts import activate, copy_campaign, propose_draft_schedule, update_settings
+from workflow.campaigns.drafts import activate, close_campaign, copy_campaign, propose_draft_schedule, update_settings
 from workflow.engine.service import fire
 from workflow.people.permissions import Actor
 from workflow.records.files import DOCX, FileStore, StoredFile
@@ -27,6 +28,7 @@ LATE_NOTICE, LATE_REPORT, LATE_VISIT = {14, 15}, {3}, {6}
 # The văn thư's numbers of the demo's notices: the UBND's register had issued others before.
 FIRST_NOTICE_NUMBER = 41
 PAPER_COPY = "Đơn vị gửi bản giấy qua bộ phận văn thư (dữ liệu mẫu)."
+CLOSING_2023 = "Đợt kiểm tra năm 2023 đã kết thúc; dữ liệu trình diễn chạy trên đợt kiểm tra năm nay."
 
 
 def demo_code(year: int) -> str:
@@ -63,6 +65,9 @@ def seed_demo(session: Session, now: datetime, files: FileStore) -> tuple[Campai
         "self_inspection": {"done_by": today + timedelta(days=7), "report_due": today + timedelta(days=12)},
     }, actor=DEMO_ACTOR, now=planned_at)
     propose_draft_schedule(session, draft.id, actor=DEMO_ACTOR, now=planned_at)
+    source = session.scalar(select(Campaign).where(Campaign.code == DEMO_SOURCE))
+    if source.status == ACTIVE:  # the 2023 campaign is over: closed, it raises no alerts on today's clock
+        close_campaign(session, source.id, actor=DEMO_ACTOR, now=planned_at, comment=CLOSING_2023)
     cases = activate(session, draft.id, actor=DEMO_ACTOR, now=planned_at)
     direct = sorted((case for case in cases if case.kind == Kind.DIRECT), key=lambda case: (case.visit_date, case.visit_time))
     for position, case in enumerate(direct):
