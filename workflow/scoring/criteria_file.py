@@ -18,6 +18,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from vocabulary.i18n import N_, _
+from workflow.campaigns.plan_file import key_lines, line_of
 from workflow.engine.trigger_data import _label, _problem  # the same field labels and reasons as the triggers'
 from workflow.errors import BadData, Problem
 
@@ -141,46 +142,6 @@ class CriteriaFile(_Part):
 
 
 # --- where each key is -------------------------------------------------------------------------
-
-_HEADER = re.compile(r"^(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?")
-_KEY = re.compile(r"^([A-Za-z0-9_\-]+)\s*=")
-
-
-def key_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """The line (from 1) of each table and key, by its path as pydantic reports it:
-    ``("fields", 2, "criteria", 0, "max_points")``."""
-    lines: dict[tuple[Any, ...], int] = {}
-    arrays: dict[tuple[Any, ...], int] = {}  # an array of tables → its number of elements so far
-    table: tuple[Any, ...] = ()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if header := _HEADER.match(line):
-            names = [name.strip().strip('"') for name in header[2].split(".")]
-            path: tuple[Any, ...] = ()
-            for name in names[:-1]:
-                path += (name,)
-                if path in arrays:
-                    path += (arrays[path] - 1,)
-            path += (names[-1],)
-            if header[1] == "[[":
-                arrays[path] = arrays.get(path, 0) + 1
-                path += (arrays[path] - 1,)
-            table = path
-            lines.setdefault(table, number)
-        elif key := _KEY.match(line):
-            lines[(*table, key[1])] = number
-    return lines
-
-
-def line_of(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
-    """The line of ``loc``, or of the nearest enclosing table or key the text has."""
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
-
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
