@@ -71,7 +71,8 @@ def filled(session: Session, inspection_id: int, trigger: str, now: datetime, ac
     if trigger == "visit":
         data.setdefault("team", TEAM)
     if trigger == "sign_minutes":
-        data.setdefault("participants", PARTICIPANTS)
+        if not session.get(Inspection, inspection_id).participants:
+            data.setdefault("participants", PARTICIPANTS)
         data.setdefault("file", scan())
     if trigger in ("receive_report", "report_remediation") and "file" not in data and "paper_reason" not in data:
         if actor.role == "unit":

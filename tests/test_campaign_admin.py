@@ -156,7 +156,7 @@ def test_opening_a_case_outside_the_plan(app):
                                 .order_by(AuditEntry.seq)).first()
         assert (first.trigger, first.actor, first.comment) == ("create", "coordinator@tuky.local", "Phản ánh của người dân")
     visit = client.get(f"/admin/inspection/fire/{case_id}/visit").get_data(as_text=True)
-    assert "Phóng viên Đài Phát thanh huyện được mời" in visit
+    assert "Phóng viên Đài Phát thanh huyện Tứ Kỳ được mời" in visit
 
 
 def test_renaming_a_unit_leaves_the_earlier_cases_their_name(app):

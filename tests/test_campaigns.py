@@ -371,7 +371,7 @@ def test_the_sample_province_plan_runs_and_nothing_says_tu_ky_or_huyen(empty_dat
     assert "- Tại UBND các xã, phường, đặc khu:" in notice and "mời phóng viên Đài Phát thanh và Truyền hình tỉnh" in notice
     assert "SỞ NỘI VỤ" in report and "GIÁM ĐỐC" in report and "kính trình Chủ tịch Ủy ban nhân dân tỉnh Minh Họa" in report
     assert "- Phóng viên Đài Phát thanh và Truyền hình tỉnh Minh Họa: Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh." in minutes
-    assert "(qua Sở Nội vụ)" in conclusion and "- CT, các PCT UBND tỉnh;" in conclusion
+    assert "(qua Sở Nội vụ)" in conclusion and "- CT, các PCT UBND tỉnh Minh Họa;" in conclusion
     assert any("lãnh đạo Ủy ban nhân dân tỉnh Minh Họa" in mail for mail in mails)
     assert all("Sở Nội vụ gửi tự động" in mail for mail in mails)
     for text in [*texts, *mails]:

@@ -20,7 +20,7 @@ import pytest
 from models import Inspection
 from models.db import Database
 from tests.conftest import missing
-from tests.helpers import COORDINATOR, DAY, at, fire_in, first_case
+from tests.helpers import COORDINATOR, DAY, at, fire_in, first_case, own_numbering
 from workflow.casefile.rendering import DOCUMENT_KINDS, pdf_converter, record_summary_content, render_document
 from workflow.casefile.review import review_section, review_sheet
 from workflow.records.files import FileStore
@@ -93,6 +93,7 @@ def _fullness(pdf: Path) -> list[float]:
 
 def _case(db: Database) -> int:
     """The fixed case: the first commune of the plan, every step on time, every part entered."""
+    own_numbering(db, "TB", "BC")  # the register numbers them here: the golden numbers are 01/TB-UBND, 01/BC-NV
     inspection = first_case(db, "direct", "commune")
     visit = inspection.visit_date
     fire_in(db, inspection.id, "notify", at(visit - 12 * DAY), notice_date=(visit - 12 * DAY).isoformat(), visit_date=visit.isoformat(), visit_time="08:00")

@@ -21,7 +21,7 @@ def _commune_case(app) -> Inspection:
         inspection = session.scalars(select(Inspection).join(Unit).where(Inspection.kind == "direct", Unit.kind == "commune")
                                      .order_by(Inspection.id)).first()
         visit = inspection.visit_date
-        fire(session, inspection.id, "notify", COORDINATOR, at(visit - 12 * DAY))
+        fire(session, inspection.id, "notify", COORDINATOR, at(visit - 12 * DAY), notice_number="57/TB-UBND")
         inspection = session.get(Inspection, inspection.id)
         session.refresh(inspection)
         session.expunge(inspection)

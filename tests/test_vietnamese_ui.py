@@ -66,8 +66,8 @@ def test_without_base_url_the_mail_has_no_link(db):
 
 def test_stored_values_are_shown_as_labels(app):
     with app.extensions["database"].session() as session:
-        fire(session, 1, "notify", Actor("cli:root", "admin"), datetime(2023, 7, 14, 9, tzinfo=VN),
-             notice_date="2023-07-14", notice_number="01/TB-UBND")
+        fire(session, 1, "notify", Actor("cli:root", "admin"), datetime(2023, 7, 17, 9, tzinfo=VN),
+             notice_date="2023-07-17", notice_number="01/TB-UBND")
     client = app.test_client()
     login(client, "coordinator")
     campaigns = client.get("/admin/campaign/").get_data(as_text=True)
@@ -117,7 +117,8 @@ def test_the_favicon_is_served(app):
 def test_the_cli_names_the_close_units_and_prints_labels(cli):
     refused = cli("users", "create", "lan@daison.local", "--role", "unit", "--unit", "Dai Son", check=False)
     assert refused.returncode != 0 and "“UBND xã Đại Sơn”" in refused.stderr and "tên gần giống" in refused.stderr
-    cli("inspections", "fire", "1", "notify", "--at", "2023-07-14T09:00", "--set", "notice_date=2023-07-14")
+    cli("inspections", "fire", "1", "notify", "--at", "2023-07-17T09:00", "--set", "notice_date=2023-07-17",
+        "--set", "notice_number=01/TB-UBND")
     register = cli("documents", "register", "--year", "2023").stdout
     assert "Thông báo lịch kiểm tra (từng đơn vị)" in register and "Dòng lệnh (" in register
     assert " notice " not in register

@@ -217,6 +217,8 @@ class SignMinutes(Numbered):
 
     def resolve(self, case: "CaseContext") -> None:
         self.minutes_date = self.minutes_date or case.today
+        # Who took part was recorded at the visit; signing completes it, it need not repeat it.
+        self.participants = self.participants or case.inspection.participants
 
 
 class FindingIn(Row):
