@@ -136,10 +136,13 @@ def fill_dates(page, **fields: str) -> None:
         page.click("h2")
 
 
-def act(page, trigger: str, **fields: str) -> None:
+def act(page, trigger: str, upload: str | None = None, **fields: str) -> None:
+    """Fire ``trigger`` from the case page: type ``fields``, attach ``upload`` (a path) as the file."""
     page.click(f"#case-actions a[data-trigger={trigger}]")
     page.wait_for_load_state()
     fill_dates(page, **fields)
+    if upload:
+        page.set_input_files("#file", upload)
     page.click("#submit")
     page.wait_for_load_state()
 

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import docx
 
+from tests import samples
 from tests.test_browser import act, browser, fill_dates, log_in, page, server, snap  # noqa: F401 (fixtures)
 from vocabulary.config import PROJECT_DIR, local_date
 from vocabulary.i18n import format_date
@@ -92,7 +93,7 @@ def test_next_years_campaign_and_a_surprise_inspection(server, page, tmp_path):
     snap(page, "26-cases-2027")
     go(page, "a:text('Phòng Tài nguyên và Môi trường')")
     assert "30/07/2027 09:00" in page.inner_text("#case-fields")
-    act(page, "notify")  # dated today, numbered by the register
+    act(page, "notify", notice_number="57/TB-UBND")  # dated today, the number the văn thư gave
     assert page.inner_text("#case-state") == "Đã thông báo lịch"
 
     # A surprise inspection of a commune, opened on the day.
@@ -112,7 +113,8 @@ def test_next_years_campaign_and_a_surprise_inspection(server, page, tmp_path):
     page.fill("#radio", RADIO)
     fill_dates(page, visit_date=today)
     go(page, "#submit")
-    act(page, "sign_minutes", minutes_date=today, participants="Chủ tịch UBND xã; Công chức Văn phòng - Thống kê")
+    act(page, "sign_minutes", upload=str(samples.write(tmp_path, "Biên bản đã ký.pdf", samples.PDF)), minutes_date=today,
+        participants="Chủ tịch UBND xã; Công chức Văn phòng - Thống kê")
     assert page.inner_text("#case-state") == "Đã thông qua biên bản"
     go(page, "button[data-render=minutes]")
     with page.expect_download() as download:

@@ -14,7 +14,7 @@ from models import Inspection, Unit
 from models.db import Database
 from tests import samples
 from tests.conftest import PASSWORD, SEED_NOW
-from tests.test_browser import act, browser, fill_dates, log_in, page, server, snap, switch_to  # noqa: F401 (fixtures)
+from tests.test_browser import PAPER, act, browser, fill_dates, log_in, page, server, snap, switch_to  # noqa: F401 (fixtures)
 from workflow.people.accounts import save_user
 from workflow.people.permissions import Actor
 
@@ -63,7 +63,7 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     assert "MẪU" in page.inner_text("#criteria-sets tr[data-set=commune]")
     snap(page, "scoring-01-criteria-sets")
     page.goto(f"{server}/admin/inspection/details/?id={inspection.id}")
-    act(page, "notify", notice_date=dmy(visit - timedelta(days=12)))
+    act(page, "notify", notice_date=dmy(visit - timedelta(days=12)), notice_number="58/TB-UBND")
 
     as_commune(page, server)
     page.click("text=Chấm điểm Chỉ số CCHC")
@@ -93,7 +93,7 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
 
     switch_to(page, server, "coordinator")
     page.goto(f"{server}/admin/inspection/details/?id={inspection.id}")
-    act(page, "receive_report", received_date=dmy(visit - timedelta(days=7)))
+    act(page, "receive_report", received_date=dmy(visit - timedelta(days=7)), paper_reason=PAPER)
     act(page, "visit", visit_date=dmy(visit), team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
     switch_to(page, server, "inspector")
     page.goto(f"{server}/admin/inspection/details/?id={inspection.id}")
@@ -120,7 +120,8 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     snap(page, "scoring-03-appraisal")
 
     page.goto(f"{server}/admin/inspection/details/?id={inspection.id}")
-    act(page, "sign_minutes", minutes_date=dmy(visit), participants="Lãnh đạo UBND xã; Đoàn kiểm tra")
+    act(page, "sign_minutes", upload=str(samples.write(tmp_path, "Biên bản đã ký.pdf", samples.PDF)), minutes_date=dmy(visit),
+        participants="Lãnh đạo UBND xã; Đoàn kiểm tra")
     page.click("#scoring-link")
     page.wait_for_load_state()
     page.click("button[data-propose='3.1.1']")  # one click: to the conclusion form, the finding filled in
