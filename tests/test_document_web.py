@@ -78,7 +78,7 @@ def test_the_visit_form_offers_the_plans_attendees_of_a_commune_as_a_checklist(a
     token = csrf_token(client, f"/admin/inspection/fire/{inspection.id}/visit")
     response = client.post(f"/admin/inspection/fire/{inspection.id}/visit", data={
         "csrf_token": token, "expected_version": str(inspection.version), "visit_date": inspection.visit_date.strftime("%d/%m/%Y"),
-        "reason": "Đơn vị chưa gửi báo cáo", "chair": "Ông Nguyễn Văn An", "visit_started": "08:00",
+        "reason": "Đơn vị chưa gửi báo cáo", "chair": "Ông Nguyễn Văn An", "visit_started": "08:00", "team": "Đoàn kiểm tra",
         "unit_attendees": ["Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch"],
     })
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
