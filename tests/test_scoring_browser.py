@@ -50,7 +50,7 @@ def row(page, code: str):
     return page.locator(f"#score-sheet tr[data-code='{code}']")
 
 
-@pytest.mark.xfail(reason="integration of issues 13 and 15 not finished: the notice step of this walk is refused in the browser (next session)", strict=False)
+@pytest.mark.xfail(reason="after the merge with the date rules of issue 15 the conclusion carrying the proposed finding is refused in this walk; to be fixed next session", strict=False)
 def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_path):
     inspection = commune_case(tmp_path)
     visit = inspection.visit_date
@@ -134,7 +134,8 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     snap(page, "scoring-04-conclusion-prefilled")
     switch_to(page, server, "coordinator")
     page.goto(f"{server}/admin/inspection/fire/{inspection.id}/conclude")
-    fill_dates(page, conclusion_date=dmy(visit + timedelta(days=7)))
+    # The proposed finding carries its section and text; its deadline is the team's to set (issue 15).
+    fill_dates(page, **{"conclusion_date": dmy(visit + timedelta(days=7)), "findings-0-due_date": dmy(visit + timedelta(days=40))})
     page.click("#submit")
     page.wait_for_load_state()
     assert page.locator("#findings tbody tr").count() == 1 and "3.1.1" in page.inner_text("#findings")
