@@ -81,7 +81,8 @@ def test_the_catalog_follows_the_glossary():
     assert {"Kiểm toán viên", "Thôi, quay lại", "Gửi không được", "Với lựa chọn", "Báo cáo cấp trên"} <= set(avoided)
     for name, catalog in catalogs.items():
         for msgid, text in catalog.items():
-            used = [word for word in avoided if word in text]
+            shown = re.sub(r"\{\w+\}", "", text)  # a placeholder ({office}) is not a word the user reads
+            used = [word for word in avoided if word in shown]
             assert not used, f"{name}: {msgid!r} → {text!r} uses {used} (see docs/GLOSSARY.md)"
 
 
