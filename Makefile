@@ -9,6 +9,8 @@ PORT ?= 5000
 LOGIN ?= coordinator@tuky.local
 MAIL_PORT ?= 8025
 PYTEST_ARGS ?=
+# two worker processes (pytest-xdist): the suite is ~600 CPU-seconds, CI has two cores
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install system-deps bench messages clean
 
@@ -41,7 +43,7 @@ run: install
 
 ## make test: install (system packages too, as root) and run the whole suite
 test: install system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 system-deps:
 	@scripts/system-deps.sh test
