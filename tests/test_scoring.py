@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -16,6 +17,7 @@ from documents.scores import ranking_xlsx
 from models import Attachment, AuditEntry, Campaign, Inspection, ScoreSheet
 from tests import samples
 from tests.helpers import COORDINATOR, DAY, at, case, direct_path, first_case, run_path
+from workflow.campaigns.drafts import copy_campaign
 from workflow.casefile.rendering import render_document
 from workflow.errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted
 from workflow.people.permissions import Actor
@@ -116,6 +118,13 @@ def test_export_then_import_gives_the_same_set_and_copies_go_to_another_campaign
         assert [s.unit_kind for s in copied] == ["office"] and criteria.copy_criteria(session, source.id, target.id) == []
         again = criteria.criteria_set_for(session, target.id, "office")
         assert criteria.export_criteria(again).split("\n", 1)[1] == exported.split("\n", 1)[1]
+    with db.session() as session:  # a new year's draft copied from the campaign brings its sets along, in the copy's audit entry
+        draft = copy_campaign(session, "tuky-2023", new_code="tuky-2027", year=2027, actor=COORDINATOR, now=at(date(2027, 1, 4)))
+        (copied,) = criteria.campaign_sets(session, draft.id)
+        assert copied.unit_kind == "office" and copied.campaign_id == draft.id
+        assert criteria.export_criteria(copied).split("\n", 1)[1] == exported.split("\n", 1)[1]
+        created = session.scalar(select(AuditEntry).where(AuditEntry.entity == "campaign", AuditEntry.entity_id == draft.id))
+        assert json.loads(created.data_json)["criteria_sets"] == ["office"]
 
 
 # --- the self-assessment and the appraisal ------------------------------------------------------
