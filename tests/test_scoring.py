@@ -256,6 +256,22 @@ def test_the_team_corrects_with_reasons_and_the_conclusion_shows_the_scores(db, 
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["TT", "Lĩnh vực", "Điểm tối đa", "Tự chấm", "Thẩm định"] and rows[3][2:] == ["20", "20", "14"]
     assert rows[-1][1:] == ["Tổng cộng", "100", "100", "94"]
+    with db.session() as session:  # the ranking as the summary report's annex
+        attachment = render_document(session, store, "scores_annex", actor=COORDINATOR, now=at(inspection.visit_date + 12 * DAY),
+                                     campaign_id=inspection.campaign_id)
+        assert (attachment.kind, attachment.original_name) == ("summary_report", f"Phụ lục kết quả chấm điểm Chỉ số CCHC {(inspection.visit_date + 12 * DAY).isoformat()}.docx")
+        annex = docx.Document(io.BytesIO(store.read(attachment.sha256)))
+    text = [p.text for p in annex.paragraphs if p.text.strip()]
+    assert text[:4] == ["Phụ lục", "KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI", "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023",
+                        "(Kèm theo Báo cáo số       /BC-NV ngày …/…/2023 của Phòng Nội vụ)"]
+    del text[1]
+    assert text[3] == "I. UBND xã, phường, thị trấn" and "1 đơn vị đã gửi bản tự chấm điểm, trong đó 1 đơn vị đã được Đoàn kiểm tra thẩm định; 22 đơn vị chưa gửi" in text[4]
+    assert "Xếp loại: Xuất sắc: 1; Tốt: 0; Khá: 0; Trung bình: 0; Yếu: 0. Điểm bình quân: 94/100 điểm." in text[4]
+    ranking_rows = [[cell.text for cell in row.cells] for row in annex.tables[0].rows]
+    assert ranking_rows[1] == ["1", inspection.unit_name, "100", "94", "-6", "Xuất sắc", "–"]
+    fields_rows = [[cell.text for cell in row.cells] for row in annex.tables[1].rows]
+    assert fields_rows[0][2] == "1\n(12)" and fields_rows[1][4] == "14" and fields_rows[-1][1] == "Bình quân"
+    assert text[-1].startswith(f"- {inspection.unit_name}: tiêu chí 3.1.1 \u201cCông khai đầy đủ") and "(2/6 điểm, hệ thống một cửa" in text[-1]
 
 
 def test_the_ranking_puts_the_appraised_units_in_their_bands(db, tmp_path):

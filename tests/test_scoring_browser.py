@@ -106,11 +106,11 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     on_time.locator("input[name^='final-']").fill("93,5")
     one_stop.locator("input[value=correct]").check()
     one_stop.locator("select[name^='final-']").select_option("0")
-    one_stop.locator("input[name^='reason-']").fill("Chưa niêm yết 12 TTHC mới ban hành")
+    one_stop.locator("[name^='reason-']").fill("Chưa niêm yết 12 TTHC mới ban hành")
     page.click("#save-appraisal")
     page.wait_for_load_state()
     assert "cần nêu lý do" in page.inner_text(".field-refusal")  # 3.2 was corrected without its reason
-    row(page, "3.2").locator("input[name^='reason-']").fill("Hệ thống một cửa ghi nhận 93,5% hồ sơ đúng hạn")
+    row(page, "3.2").locator("[name^='reason-']").fill("Hệ thống một cửa ghi nhận 93,5% hồ sơ đúng hạn")
     page.click("#save-appraisal")
     page.wait_for_load_state()
     assert page.inner_text("#final-total").startswith("94 / 100") and page.inner_text("#final-band") == "Xuất sắc"

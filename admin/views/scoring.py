@@ -16,7 +16,8 @@ from models import Campaign, Inspection
 from vocabulary.i18n import N_, _, format_date, format_datetime, gettext
 from vocabulary.states import Kind
 from web.database import db_session
-from web.files import file_store
+from web.files import file_store, pdf_converter
+from workflow.casefile import rendering
 from workflow.engine import service
 from workflow.errors import BadData, WorkflowError
 from workflow.scoring import criteria, results, sheets
@@ -56,7 +57,7 @@ def _ranking_chart(table: results.Ranking) -> Markup:
     def note(change: Decimal | None) -> str:
         return "" if change is None else "({}{})".format("+" if change > 0 else "", pts(change))
 
-    rows = [(row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands),
+    rows = [(row.rank or 0, row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands),
              note(row.change)) for row in table.rows]
     bands = [(band["label"], float(band["min_percent"])) for band in table.criteria_set.bands]
     return ranking_bars(rows, float(table.maximum), bands, value_text=lambda v: pts(Decimal(str(v))))
@@ -119,7 +120,8 @@ class ScoringView(SecureView):
             missing_kinds=[(kind, gettext(label)) for kind, label in UNIT_KINDS.items() if kind not in {s.unit_kind for s in sets}],
             rankings=rankings_of(campaign) if campaign else [], kind_label=lambda kind: gettext(UNIT_KINDS[kind]),
             may_import=actor.may_edit("import_criteria"), leaves=criteria.leaves, maximum=criteria.set_maximum, pts=pts,
-            format_datetime=format_datetime,
+            format_datetime=format_datetime, may_render_annex=actor.role in rendering.DOCUMENT_KINDS["scores_annex"].roles,
+            pdf_available=pdf_converter() is not None,
         )
 
     def _campaign_change(self, change, done: str):
@@ -182,6 +184,19 @@ class ScoringView(SecureView):
         content = ranking_xlsx(campaign.title, campaign.issuer, facts, today())
         return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename=xep-hang-chi-so-cchc-{campaign.code}.xlsx"})
+
+    @expose("/annex", methods=("POST",))
+    def annex_view(self):
+        """The ranking as the summary report's annex (DOCX, or PDF beside it): kept with the
+        campaign's documents and downloaded at once."""
+        campaign = _campaign() or abort(404)
+        try:
+            attachment = rendering.render_document(db_session(), file_store(), "scores_annex", actor=current_actor(), now=now(),
+                                                   campaign_id=campaign.id, format=request.form.get("format", "docx"), pdf=pdf_converter())
+        except WorkflowError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".index", campaign=campaign.code))
+        return redirect(url_for("inspection.file_view", attachment_id=attachment.id), code=303)
 
     # --- a case's sheet -------------------------------------------------------------------
 
