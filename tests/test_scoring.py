@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import docx
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from documents.scores import ranking_xlsx
 from models import Attachment, AuditEntry, Campaign, Inspection, ScoreSheet
@@ -25,6 +25,7 @@ from workflow.records.files import FileStore
 from workflow.scoring import criteria, results, sheets
 from workflow.scoring.arithmetic import band_of, points, roll_up, worth
 from workflow.scoring.criteria_file import parse_criteria
+from workflow.scoring.criteria_sheet import read_workbook
 
 TEAM = Actor("team@tuky.local", "inspector")
 BANDS = [{"label": "Xuất sắc", "min_percent": 90}, {"label": "Tốt", "min_percent": 80}, {"label": "Khá", "min_percent": 70},
@@ -146,6 +147,52 @@ def full_marks(session, inspection_id: int) -> dict[int, sheets.Answer]:
 def leaf(session, inspection_id: int, code: str):
     criteria_set = criteria.criteria_set_for(session, session.get(Inspection, inspection_id).campaign_id, "commune")
     return next(c for c in criteria_set.criteria if c.code == code)
+
+
+def _cells(workbook_bytes: bytes, **changes: tuple[str, int, object]) -> bytes:
+    """The workbook with the criteria' cells changed: code → (column letter, value)."""
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
+    sheet = workbook["Tiêu chí"]
+    for row in sheet.iter_rows(min_row=2):
+        for code, (column, value) in changes.items():
+            if row[1].value == code.replace("_", "."):
+                sheet[f"{column}{row[0].row}"] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_criteria_set_comes_from_a_workbook_refused_by_sheet_row_and_column(db):
+    template = criteria.template_workbook("commune")
+    assert read_workbook(template)[0] == parse_criteria(criteria.sample_text("commune"))  # the template is the SAMPLE set
+    rows = {row[1].value: row[0].row for row in openpyxl.load_workbook(io.BytesIO(template))["Tiêu chí"].iter_rows(min_row=2)}
+    bad = _cells(template, **{"3_2": ("D", "sáu"), "1_2": ("F", "Đầy đủ 2\nThiếu: 0"), "2_1": ("E", "Điểm số"), "1_1": ("D", 30)})
+    with db.session() as session:
+        campaign = session.scalar(select(Campaign))
+        before = session.scalar(select(func.count()).select_from(AuditEntry))
+        with pytest.raises(BadData) as refused:
+            criteria.import_criteria_upload(session, campaign.id, bad, actor=COORDINATOR, now=at(campaign.window_start))
+        messages = [str(problem.text) for problem in refused.value.problems]
+        assert messages == [  # every problem at once, in the order of the rows
+            f"Trang “Tiêu chí”, dòng {rows['1.1']}: 1.1: điểm tối đa (30) lớn hơn tổng điểm các tiêu chí con (3)",
+            f"Trang “Tiêu chí”, dòng {rows['1.2']}, cột F: “Đầy đủ 2”: ghi mỗi dòng một mức, dạng “Đầy đủ, đúng hạn: 2”",
+            f"Trang “Tiêu chí”, dòng {rows['2.1']}, cột E: phải là một trong: Có / không, Theo mức, Tỷ lệ (%)",
+            f"Trang “Tiêu chí”, dòng {rows['3.2']}, cột D: Lĩnh vực số 3 › Tiêu chí số 2 › Điểm tối đa: phải là một số",
+        ]
+        wrong_section = _cells(template, **{"3_2": ("H", "B.30")})
+        with pytest.raises(BadData, match=f"^Trang “Tiêu chí”, dòng {rows['3.2']}, cột H: 3.2: “B.30” không phải là mục"):
+            criteria.import_criteria_upload(session, campaign.id, wrong_section, actor=COORDINATOR, now=at(campaign.window_start))
+        with pytest.raises(BadData, match="không phải bảng tính XLSX"):
+            criteria.import_criteria_upload(session, campaign.id, template[:200], actor=COORDINATOR, now=at(campaign.window_start))
+        session.rollback()
+        assert criteria.campaign_sets(session, campaign.id) == [] and session.scalar(select(func.count()).select_from(AuditEntry)) == before
+        imported = criteria.import_criteria_upload(session, campaign.id, _cells(template, **{"3_2": ("D", "6,5")}), actor=COORDINATOR,
+                                                   now=at(campaign.window_start))
+        assert next(c for c in imported.criteria if c.code == "3.2").max_points == Decimal("6.5")
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.trigger == "import_criteria")).one()
+        assert json.loads(entry.data_json)["format"] == "xlsx"
+        assert read_workbook(criteria.export_workbook(imported))[0] == criteria.as_file(imported)
 
 
 def test_a_submitted_self_assessment_needs_its_evidence_is_locked_and_audited(db, tmp_path):

@@ -39,6 +39,12 @@ def test_the_office_loads_the_samples_and_a_unit_scores_only_itself(app):
     page = client.get("/admin/scoring/").get_data(as_text=True)
     assert page.count("MẪU") >= 2 and "Xuất sắc ≥ 90%" in page
     assert client.get("/admin/scoring/export/1").get_data(as_text=True).count("[[fields]]") == 8
+    workbook = client.get("/admin/scoring/export/2.xlsx")  # the commune set as a workbook, imported back as it is
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+    response = client.post("/admin/scoring/import", data={"csrf_token": csrf_token(client, "/admin/scoring/"),
+                                                          "file": (io.BytesIO(workbook.data), "bo-tieu-chi.xlsx")}, content_type="multipart/form-data")
+    assert response.status_code == 302 and "Đã nạp bộ tiêu chí" in client.get("/admin/scoring/").get_data(as_text=True)
+    assert client.get("/admin/scoring/template/office.xlsx").data[:2] == b"PK"
     own, other = case_of(app, "Phòng Tài nguyên và Môi trường"), case_of(app, "Phòng Giáo dục và Đào tạo")
     unit = app.test_client()
     login(unit, "unit")
