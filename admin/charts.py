@@ -134,3 +134,28 @@ def ranking_bars(rows: list[tuple[int, str, float, str | None, str]], maximum: f
     _legend(parts, height - 8, [(label, colours[label]) for label, _floor in bands])
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def band_distribution(counts: list[tuple[str, int]]) -> Markup:
+    """How many units are in each band, as one bar cut in the bands' colours (highest first),
+    each part labelled with its count; ``counts``: (band, units)."""
+    total = sum(count for _label, count in counts)
+    if not total:
+        return Markup("")
+    width, height, top = WIDTH, 44, 4
+    plot_w = width - 2 * LEFT
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="score-chart band-distribution" role="img">']
+    x = float(LEFT)
+    legend = []
+    for index, (label, count) in enumerate(counts):
+        colour = BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)]
+        legend.append((f"{label}: {count}", colour))
+        if not count:
+            continue
+        share = plot_w * count / total
+        parts.append(f'<rect x="{x:.1f}" y="{top}" width="{share:.1f}" height="16" fill="{colour}"><title>{escape(label)}: {count}</title></rect>'
+                     f'<text x="{x + share / 2:.1f}" y="{top + 12}" text-anchor="middle" font-size="11" fill="#fff">{count}</text>')
+        x += share
+    _legend(parts, height - 6, legend)
+    parts.append("</svg>")
+    return Markup("".join(parts))

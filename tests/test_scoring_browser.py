@@ -160,8 +160,14 @@ def test_a_commune_scores_itself_and_the_team_appraises_it(server, page, tmp_pat
     download.value.save_as(tmp_path / "xep-hang.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "xep-hang.xlsx").worksheets[0]
     assert [cell.value for cell in sheet[4]][:2] == [1, inspection.unit_name]
+    with page.expect_download() as download:  # the ranking as the summary report's annex, kept with the campaign's documents
+        page.click("#annex-docx")
+    download.value.save_as(tmp_path / "phu-luc.docx")
+    annex = docx.Document(tmp_path / "phu-luc.docx")
+    assert [c.text for c in annex.tables[0].rows[1].cells] == ["1", inspection.unit_name, "100", "94", "-6", "Xuất sắc", "–"]
     page.click("text=Tổng quan")
     page.wait_for_load_state()
     assert page.locator("#score-rankings").count() == 1 and page.locator(".ranking-chart").count() == 1
+    assert page.locator("[data-distribution] svg title").all_text_contents() == ["Xuất sắc: 1"]
     assert page.locator(".dashboard-fields svg rect").count() >= 16  # the first unit against the average, by field
     snap(page, "scoring-06-dashboard")

@@ -24,7 +24,7 @@ from workflow.scoring import criteria, results, sheets
 from workflow.scoring.sheets import SCORED_KINDS
 
 from ..access import EVERYONE, current_actor, has_role
-from ..charts import field_bars, ranking_bars
+from ..charts import band_distribution, field_bars, ranking_bars
 from .base import SecureView, now, today
 
 UNIT_KINDS = {"office": N_("District offices"), "commune": N_("Communes and towns")}
@@ -85,7 +85,7 @@ def dashboard_part(campaign: Campaign | None) -> dict:
     parts = []
     for label, table, chart in rankings:
         row = next((r for r in table.rows if str(r.view.inspection.id) == chosen), table.rows[0])
-        parts.append((label, table, chart, row, _field_chart(row.view, table.averages)))
+        parts.append((label, table, chart, row, _field_chart(row.view, table.averages), band_distribution(table.band_counts)))
     return {"score_rankings": parts, "pts": pts}
 
 
