@@ -35,6 +35,7 @@ COLUMNS = {  # key of the criteria file → header of its column in the sheet "T
     "options": "Các mức / khung tỷ lệ", "evidence": "Cần tài liệu kiểm chứng", "section": "Mục đề cương", "guidance": "Hướng dẫn",
 }
 REQUIRED_COLUMNS = ("code", "title", "max_points", "method")
+MAX_ROWS = 2000  # far above any province's set; a sheet longer than this is not read further
 UNIT_KINDS = {"office": "Cơ quan chuyên môn", "commune": "UBND cấp xã"}
 METHODS = {"yes_no": "Có / không", "level": "Theo mức", "rate": "Tỷ lệ (%)"}
 YES, NO = "Có", "Không"
@@ -181,6 +182,9 @@ def _headers(sheets: _Sheets, sheet: str, worksheet, wanted: dict[str, str], req
 def _rows(worksheet, sheets: _Sheets, sheet: str):
     """(row number, {key: value}) of every row below the headers that has a value."""
     for number, values in enumerate(worksheet.iter_rows(min_row=2, values_only=True), start=2):
+        if number > MAX_ROWS:
+            sheets.refuse(sheet, number, None, str(_("the sheet has more than {count} rows: it is not read further", count=MAX_ROWS)))
+            return
         row = {key: values[column - 1] if column - 1 < len(values) else None for key, column in sheets.columns[sheet].items()}
         if any(value not in (None, "") for value in row.values()):
             yield number, row
@@ -190,7 +194,7 @@ def _info(sheets: _Sheets, worksheet) -> dict[str, Any]:
     sheets.columns[INFO] = {"value": 2}
     labels = {_fold(label): key for key, label in INFO_ROWS.items()}
     data: dict[str, Any] = {}
-    for number, values in enumerate(worksheet.iter_rows(min_row=1, max_col=2, values_only=True), start=1):
+    for number, values in enumerate(worksheet.iter_rows(min_row=1, max_row=len(INFO_ROWS) + 20, max_col=2, values_only=True), start=1):
         key = labels.get(_fold(values[0] if values else None))
         if key is None:
             continue
