@@ -107,11 +107,11 @@ def field_bars(fields: list[tuple[str, float, list[float | None]]], series: list
     return Markup("".join(parts))
 
 
-def ranking_bars(rows: list[tuple[str, float, str | None, str]], maximum: float, bands: list[tuple[str, float]],
+def ranking_bars(rows: list[tuple[int, str, float, str | None, str]], maximum: float, bands: list[tuple[str, float]],
                  value_text=lambda value: f"{value:g}") -> Markup:
     """The ranking as horizontal bars, the highest first, each coloured by its band; a dashed
-    line where each band starts. ``rows``: (unit, total, band, a note after the value, e.g. the
-    change from last year); ``bands``: (label, from %)."""
+    line where each band starts. ``rows``: (rank, unit, total, band, a note after the value, e.g.
+    the change from last year; equal totals share a rank); ``bands``: (label, from %)."""
     if not rows or not maximum:
         return Markup("")
     colours = {label: BAND_COLOURS[min(i, len(BAND_COLOURS) - 1)] for i, (label, _floor) in enumerate(bands)}
@@ -124,13 +124,38 @@ def ranking_bars(rows: list[tuple[str, float, str | None, str]], maximum: float,
             x = LABEL_W + plot_w * floor / 100
             parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + step * len(rows)}" stroke="#8c959f" stroke-dasharray="3,3"/>'
                          f'<text x="{x:.1f}" y="{TOP + step * len(rows) + 12}" text-anchor="middle" font-size="10">{floor:g}%</text>')
-    for position, (unit, total, band, note) in enumerate(sorted(rows, key=lambda row: -row[1])):
+    for position, (rank, unit, total, band, note) in enumerate(sorted(rows, key=lambda row: (row[0], -row[2]))):
         y = TOP + position * step
         width = plot_w * total / maximum
-        parts.append(f'<text x="{LABEL_W - 6}" y="{y + BAR_H - 2}" text-anchor="end" font-size="11">{position + 1}. {escape(_short(unit, 36))}</text>'
+        parts.append(f'<text x="{LABEL_W - 6}" y="{y + BAR_H - 2}" text-anchor="end" font-size="11">{rank}. {escape(_short(unit, 36))}</text>'
                      f'<rect x="{LABEL_W}" y="{y}" width="{width:.1f}" height="{BAR_H}" fill="{colours.get(band or "", "#afb8c1")}">'
                      f'<title>{escape(unit)}: {escape(value_text(total))} – {escape(band or "")}</title></rect>'
                      f'<text x="{LABEL_W + width + 4:.1f}" y="{y + BAR_H - 2}" font-size="10">{escape(value_text(total))} {escape(note)}</text>')
     _legend(parts, height - 8, [(label, colours[label]) for label, _floor in bands])
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def band_distribution(counts: list[tuple[str, int]]) -> Markup:
+    """How many units are in each band, as one bar cut in the bands' colours (highest first),
+    each part labelled with its count; ``counts``: (band, units)."""
+    total = sum(count for _label, count in counts)
+    if not total:
+        return Markup("")
+    width, height, top = WIDTH, 44, 4
+    plot_w = width - 2 * LEFT
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="score-chart band-distribution" role="img">']
+    x = float(LEFT)
+    legend = []
+    for index, (label, count) in enumerate(counts):
+        colour = BAND_COLOURS[min(index, len(BAND_COLOURS) - 1)]
+        legend.append((f"{label}: {count}", colour))
+        if not count:
+            continue
+        share = plot_w * count / total
+        parts.append(f'<rect x="{x:.1f}" y="{top}" width="{share:.1f}" height="16" fill="{colour}"><title>{escape(label)}: {count}</title></rect>'
+                     f'<text x="{x + share / 2:.1f}" y="{top + 12}" text-anchor="middle" font-size="11" fill="#fff">{count}</text>')
+        x += share
+    _legend(parts, height - 6, legend)
     parts.append("</svg>")
     return Markup("".join(parts))

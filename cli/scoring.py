@@ -30,7 +30,7 @@ def _campaign(session, code: str) -> Campaign:
     return campaign
 
 
-@group.command("import", help="Import a criteria file (TOML) as the campaign's set for its kind of unit.")
+@group.command("import", help="Import a criteria file (TOML) or workbook (XLSX) as the campaign's set for its kind of unit.")
 @click.argument("campaign_code", metavar="CAMPAIGN")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @as_option
@@ -39,7 +39,7 @@ def import_command(campaign_code: str, path: Path, as_email: str | None, at: str
     with database().session() as session:
         campaign, actor = _campaign(session, campaign_code), acting_as(session, as_email)
         try:
-            imported = criteria.import_criteria(session, campaign.id, path.read_text(encoding="utf-8"), actor=actor, now=moment_option(at))
+            imported = criteria.import_criteria_upload(session, campaign.id, path.read_bytes(), actor=actor, now=moment_option(at))
         except WorkflowError as error:
             fail(error)
         say("Imported: {title} ({count} scored criteria).", title=imported.title, count=len(criteria.leaves(imported)))
@@ -60,7 +60,7 @@ def sample_command(campaign_code: str, unit_kind: str, as_email: str | None, at:
         say("Imported: {title} ({count} scored criteria).", title=loaded.title, count=len(criteria.leaves(loaded)))
 
 
-@group.command("export", help="Write the campaign's set for a kind of unit as a criteria file (TOML).")
+@group.command("export", help="Write the campaign's set for a kind of unit as a criteria file (TOML), or as a workbook with an --out ending in .xlsx.")
 @click.argument("campaign_code", metavar="CAMPAIGN")
 @click.argument("unit_kind", type=KINDS)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of the standard output.")
@@ -69,6 +69,9 @@ def export_command(campaign_code: str, unit_kind: str, out: Path | None) -> None
         found = criteria.criteria_set_for(session, _campaign(session, campaign_code).id, unit_kind)
         if found is None:
             raise click.ClickException(f"campaign {campaign_code} has no criteria set for {unit_kind}")
+        if out and out.suffix.lower() == ".xlsx":
+            out.write_bytes(criteria.export_workbook(found))
+            return
         text = criteria.export_criteria(found)
     if out:
         out.write_text(text, encoding="utf-8")

@@ -209,6 +209,16 @@ class OfficialDocument:
             _rule_below(last, 0.4 * max(text_width_cm(line, 14) for line in subject))
         self.blank()
 
+    def annex_title(self, name: str, title: Sequence[str], attached_to: str) -> None:
+        """An annex (Phụ lục I, part on annexes): "Phụ lục" on a line of its own, bold; its
+        title (``title``: its lines) in bold capitals; in italics which document it goes with;
+        a short rule."""
+        for line in (name, *(line.upper() for line in title)):
+            self._line(self.document, line, 14, bold=True).paragraph_format.keep_with_next = True
+        note = self._line(self.document, attached_to, 14, italic=True)
+        _rule_below(note, 0.4 * text_width_cm(attached_to, 14))
+        self.blank()
+
     def addressee(self, text: str) -> None:
         self._line(self.document, text, BODY_PT)
         self.blank()

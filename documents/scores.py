@@ -1,6 +1,6 @@
 """The scores against the Chỉ số CCHC in the documents: one paragraph and a table in the
-conclusion notice, and the campaign's ranking as a spreadsheet. Plain facts in, nothing read
-from the database."""
+conclusion notice, and the campaign's ranking as a spreadsheet and as the summary report's annex.
+Plain facts in, nothing read from the database."""
 from __future__ import annotations
 
 import io
@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .facts import dmy
 from .layout import OfficialDocument
 
 UNIT_KINDS = {"office": "cơ quan chuyên môn", "commune": "UBND xã, phường, thị trấn"}
@@ -96,6 +97,9 @@ class RankingFacts:
     fields: tuple[tuple[str, str, Decimal], ...]  # code, title, maximum
     rows: tuple[RankingRow, ...]
     averages: tuple[Decimal | None, ...]
+    bands: tuple[str, ...] = ()  # the set's ranking bands, highest first
+    waiting: int = 0  # units that have not submitted their self-assessment
+    sample: bool = False
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -154,3 +158,75 @@ def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- the annex of the summary report -------------------------------------------------------------
+
+ROMAN = ("I", "II", "III", "IV")
+
+
+def _signed(value: Decimal | None) -> str:
+    return "–" if value is None else ("+" if value > 0 else "") + pts(value)
+
+
+def _ranking_section(document: OfficialDocument, number: str, facts: RankingFacts) -> None:
+    label = UNIT_KINDS.get(facts.unit_kind, facts.unit_kind)
+    document.part(f"{number}. {label[0].upper()}{label[1:]}")
+    rows = facts.rows
+    sample = " (bộ tiêu chí mẫu)" if facts.sample and "MẪU" not in facts.set_title else ""
+    if not rows:
+        document.paragraph(f"Chấm điểm theo \u201c{facts.set_title}\u201d{sample}: chưa có đơn vị nào gửi bản tự chấm điểm.")
+        return
+    appraised = [row for row in rows if row.appraised]
+    counted = [row.band for row in rows]
+    bands = "; ".join(f"{band}: {counted.count(band)}" for band in facts.bands or dict.fromkeys(counted) if band)
+    totals = [row.final_total if row.appraised else row.self_total for row in rows]
+    known = [total for total in totals if total is not None]
+    average = sum(known, Decimal(0)) / len(known) if known else None
+    waiting = f"; {facts.waiting} đơn vị chưa gửi" if facts.waiting else ""
+    document.paragraph(
+        f"Chấm điểm theo \u201c{facts.set_title}\u201d{sample}, thang điểm {pts(facts.maximum)}: {len(rows)} đơn vị đã gửi bản tự chấm "
+        f"điểm, trong đó {len(appraised)} đơn vị đã được Đoàn kiểm tra thẩm định{waiting}. Xếp loại: {bands}. "
+        f"Điểm bình quân: {pts(average)}/{pts(facts.maximum)} điểm."
+        + ("" if len(appraised) == len(rows) else " Đơn vị chưa thẩm định xong được xếp theo điểm tự chấm (ghi \u201ctự chấm\u201d).")
+    )
+    document.part("1. Bảng xếp hạng")
+    document.table(
+        ["Hạng", "Đơn vị", "Tự chấm", "Thẩm định", "Chênh lệch", "Xếp loại", "So với năm trước"],
+        [[str(row.rank), row.unit, pts(row.self_total), pts(row.final_total) if row.appraised else "–",
+          _signed(row.final_total - row.self_total) if row.appraised and row.self_total is not None else "–",
+          (row.band or "–") + ("" if row.appraised else " (tự chấm)"), _signed(row.change)] for row in rows],
+        [1.4, 4.7, 1.8, 2.0, 1.9, 2.7, 2.0], size=12,
+    )
+    document.part("2. Điểm theo lĩnh vực")
+    width = round(9.6 / max(len(facts.fields), 1), 2)  # the fields share what the rank, the unit and the total leave
+    document.table(
+        ["Hạng", "Đơn vị", *(f"{code}\n({pts(maximum)})" for code, _title, maximum in facts.fields), "Tổng"],
+        [[str(row.rank), row.unit, *(pts(value) for value in row.fields),
+          pts(row.final_total if row.appraised else row.self_total)] for row in rows]
+        + [["", "Bình quân", *(pts(value) for value in facts.averages), pts(average)]],
+        [1.3, 4.0, *([width] * len(facts.fields)), 1.6], size=10,
+    )
+    document.paragraph("Các lĩnh vực: " + "; ".join(f"{code}. {title} ({pts(maximum)} điểm)" for code, title, maximum in facts.fields) + ".",
+                       italic=True)
+    document.part("3. Các tiêu chí đơn vị bị trừ điểm khi thẩm định")
+    lost = [row for row in rows if row.appraised and row.lost]
+    if not lost:
+        document.paragraph("Không có." if appraised else "Chưa có đơn vị nào được thẩm định xong.")
+    for row in lost:
+        criteria = "; ".join(f"tiêu chí {c.code} \u201c{c.title}\u201d ({pts(c.final_points)}/{pts(c.maximum)} điểm"
+                             + (f", {c.reason.strip()[:1].lower()}{c.reason.strip()[1:].rstrip('.')}" if c.reason else "") + ")"
+                             for c in row.lost)
+        document.paragraph(f"- {row.unit}: {criteria}.")
+
+
+def ranking_annex(year: int, office: str, rankings: Sequence[RankingFacts], report_number: str, report_day: date | None) -> bytes:
+    """Phụ lục of the summary report: per kind of unit, the distribution by band, the ranking
+    table, the points by field with the averages, and the criteria each unit lost points on."""
+    document = OfficialDocument()
+    day = dmy(report_day) if report_day else f"…/…/{year}"
+    document.annex_title("Phụ lục", ["Kết quả chấm điểm, xếp loại", f"Chỉ số cải cách hành chính năm {year}"],
+                         f"(Kèm theo Báo cáo số {report_number} ngày {day} của {office})")
+    for number, facts in zip(ROMAN, rankings):
+        _ranking_section(document, number, facts)
+    return document.bytes()

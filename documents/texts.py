@@ -222,6 +222,7 @@ FILE_NAMES = {
     "conclusion_notice": "Thông báo kết luận kiểm tra {unit}.docx",
     "summary_report": "Báo cáo tổng hợp kết quả kiểm tra {number}.docx",
     "summary_xlsx": "Tổng hợp kết quả kiểm tra {day}.xlsx",
+    "scores_annex": "Phụ lục kết quả chấm điểm Chỉ số CCHC {day}.docx",
 }
 
 # -- Bảng tổng hợp (XLSX) ---------------------------------------------------------------------

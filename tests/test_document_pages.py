@@ -24,6 +24,7 @@ from tests.helpers import COORDINATOR, DAY, at, fire_in, first_case, own_numberi
 from workflow.casefile.rendering import DOCUMENT_KINDS, pdf_converter, record_summary_content, render_document
 from workflow.casefile.review import review_section, review_sheet
 from workflow.records.files import FileStore
+from workflow.scoring import criteria
 
 PAGES = Path(__file__).parent / "artifacts" / "pages"
 TOOLS = ("soffice", "pdftoppm", "pdftotext", "pdffonts")
@@ -128,6 +129,7 @@ def golden(sqlite_templates, tmp_path_factory) -> dict[str, Rendered]:
         campaign_id, visit = inspection.campaign_id, inspection.visit_date
         session.rollback()
         record_summary_content(session, campaign_id, actor=COORDINATOR, now=at(visit + 20 * DAY), **SUMMARY)
+        criteria.load_sample(session, campaign_id, "commune", actor=COORDINATOR, now=at(visit + 20 * DAY))  # for the scores' annex
     sources = {}
     for kind, spec in DOCUMENT_KINDS.items():
         where = {"inspection_id": case_id} if spec.scope == "case" else {"campaign_id": campaign_id}
@@ -200,6 +202,9 @@ EXPECTED = {
     "summary_xlsx": ((1, 3), [
         "TỔNG HỢP KẾT QUẢ KIỂM TRA", "~Loại đơn vị", "~Phòng Tài nguyên và Môi trường",
         "~Cơ quan chuyên môn thuộc UBND huyện Tứ Kỳ", f"~{UNIT}", "~UBND xã", "~01/TB-UBND", "~Trang 1/"]),
+    "scores_annex": ((1, 1), [
+        "Phụ lục", "KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI", "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023", "(Kèm theo Báo cáo số 01/BC-NV ngày",
+        "của Phòng Nội vụ)", "I. UBND xã, phường, thị trấn", "chưa có đơn vị nào gửi bản tự chấm điểm."]),
 }
 
 

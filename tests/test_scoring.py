@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import docx
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from documents.scores import ranking_xlsx
 from models import Attachment, AuditEntry, Campaign, Inspection, ScoreSheet
 from tests import samples
 from tests.helpers import COORDINATOR, DAY, at, case, direct_path, first_case, run_path
+from workflow.campaigns.drafts import copy_campaign
 from workflow.casefile.rendering import render_document
 from workflow.errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted
 from workflow.people.permissions import Actor
@@ -23,6 +25,7 @@ from workflow.records.files import FileStore
 from workflow.scoring import criteria, results, sheets
 from workflow.scoring.arithmetic import band_of, points, roll_up, worth
 from workflow.scoring.criteria_file import parse_criteria
+from workflow.scoring.criteria_sheet import read_workbook
 
 TEAM = Actor("team@tuky.local", "inspector")
 BANDS = [{"label": "Xuất sắc", "min_percent": 90}, {"label": "Tốt", "min_percent": 80}, {"label": "Khá", "min_percent": 70},
@@ -116,6 +119,13 @@ def test_export_then_import_gives_the_same_set_and_copies_go_to_another_campaign
         assert [s.unit_kind for s in copied] == ["office"] and criteria.copy_criteria(session, source.id, target.id) == []
         again = criteria.criteria_set_for(session, target.id, "office")
         assert criteria.export_criteria(again).split("\n", 1)[1] == exported.split("\n", 1)[1]
+    with db.session() as session:  # a new year's draft copied from the campaign brings its sets along, in the copy's audit entry
+        draft = copy_campaign(session, "tuky-2023", new_code="tuky-2027", year=2027, actor=COORDINATOR, now=at(date(2027, 1, 4)))
+        (copied,) = criteria.campaign_sets(session, draft.id)
+        assert copied.unit_kind == "office" and copied.campaign_id == draft.id
+        assert criteria.export_criteria(copied).split("\n", 1)[1] == exported.split("\n", 1)[1]
+        created = session.scalar(select(AuditEntry).where(AuditEntry.entity == "campaign", AuditEntry.entity_id == draft.id))
+        assert json.loads(created.data_json)["criteria_sets"] == ["office"]
 
 
 # --- the self-assessment and the appraisal ------------------------------------------------------
@@ -137,6 +147,52 @@ def full_marks(session, inspection_id: int) -> dict[int, sheets.Answer]:
 def leaf(session, inspection_id: int, code: str):
     criteria_set = criteria.criteria_set_for(session, session.get(Inspection, inspection_id).campaign_id, "commune")
     return next(c for c in criteria_set.criteria if c.code == code)
+
+
+def _cells(workbook_bytes: bytes, **changes: tuple[str, int, object]) -> bytes:
+    """The workbook with the criteria' cells changed: code → (column letter, value)."""
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
+    sheet = workbook["Tiêu chí"]
+    for row in sheet.iter_rows(min_row=2):
+        for code, (column, value) in changes.items():
+            if row[1].value == code.replace("_", "."):
+                sheet[f"{column}{row[0].row}"] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_criteria_set_comes_from_a_workbook_refused_by_sheet_row_and_column(db):
+    template = criteria.template_workbook("commune")
+    assert read_workbook(template)[0] == parse_criteria(criteria.sample_text("commune"))  # the template is the SAMPLE set
+    rows = {row[1].value: row[0].row for row in openpyxl.load_workbook(io.BytesIO(template))["Tiêu chí"].iter_rows(min_row=2)}
+    bad = _cells(template, **{"3_2": ("D", "sáu"), "1_2": ("F", "Đầy đủ 2\nThiếu: 0"), "2_1": ("E", "Điểm số"), "1_1": ("D", 30)})
+    with db.session() as session:
+        campaign = session.scalar(select(Campaign))
+        before = session.scalar(select(func.count()).select_from(AuditEntry))
+        with pytest.raises(BadData) as refused:
+            criteria.import_criteria_upload(session, campaign.id, bad, actor=COORDINATOR, now=at(campaign.window_start))
+        messages = [str(problem.text) for problem in refused.value.problems]
+        assert messages == [  # every problem at once, in the order of the rows
+            f"Trang “Tiêu chí”, dòng {rows['1.1']}: 1.1: điểm tối đa (30) lớn hơn tổng điểm các tiêu chí con (3)",
+            f"Trang “Tiêu chí”, dòng {rows['1.2']}, cột F: “Đầy đủ 2”: ghi mỗi dòng một mức, dạng “Đầy đủ, đúng hạn: 2”",
+            f"Trang “Tiêu chí”, dòng {rows['2.1']}, cột E: phải là một trong: Có / không, Theo mức, Tỷ lệ (%)",
+            f"Trang “Tiêu chí”, dòng {rows['3.2']}, cột D: Lĩnh vực số 3 › Tiêu chí số 2 › Điểm tối đa: phải là một số",
+        ]
+        wrong_section = _cells(template, **{"3_2": ("H", "B.30")})
+        with pytest.raises(BadData, match=f"^Trang “Tiêu chí”, dòng {rows['3.2']}, cột H: 3.2: “B.30” không phải là mục"):
+            criteria.import_criteria_upload(session, campaign.id, wrong_section, actor=COORDINATOR, now=at(campaign.window_start))
+        with pytest.raises(BadData, match="không phải bảng tính XLSX"):
+            criteria.import_criteria_upload(session, campaign.id, template[:200], actor=COORDINATOR, now=at(campaign.window_start))
+        session.rollback()
+        assert criteria.campaign_sets(session, campaign.id) == [] and session.scalar(select(func.count()).select_from(AuditEntry)) == before
+        imported = criteria.import_criteria_upload(session, campaign.id, _cells(template, **{"3_2": ("D", "6,5")}), actor=COORDINATOR,
+                                                   now=at(campaign.window_start))
+        assert next(c for c in imported.criteria if c.code == "3.2").max_points == Decimal("6.5")
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.trigger == "import_criteria")).one()
+        assert json.loads(entry.data_json)["format"] == "xlsx"
+        assert read_workbook(criteria.export_workbook(imported))[0] == criteria.as_file(imported)
 
 
 def test_a_submitted_self_assessment_needs_its_evidence_is_locked_and_audited(db, tmp_path):
@@ -247,6 +303,22 @@ def test_the_team_corrects_with_reasons_and_the_conclusion_shows_the_scores(db, 
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["TT", "Lĩnh vực", "Điểm tối đa", "Tự chấm", "Thẩm định"] and rows[3][2:] == ["20", "20", "14"]
     assert rows[-1][1:] == ["Tổng cộng", "100", "100", "94"]
+    with db.session() as session:  # the ranking as the summary report's annex
+        attachment = render_document(session, store, "scores_annex", actor=COORDINATOR, now=at(inspection.visit_date + 12 * DAY),
+                                     campaign_id=inspection.campaign_id)
+        assert (attachment.kind, attachment.original_name) == ("summary_report", f"Phụ lục kết quả chấm điểm Chỉ số CCHC {(inspection.visit_date + 12 * DAY).isoformat()}.docx")
+        annex = docx.Document(io.BytesIO(store.read(attachment.sha256)))
+    text = [p.text for p in annex.paragraphs if p.text.strip()]
+    assert text[:4] == ["Phụ lục", "KẾT QUẢ CHẤM ĐIỂM, XẾP LOẠI", "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023",
+                        "(Kèm theo Báo cáo số       /BC-NV ngày …/…/2023 của Phòng Nội vụ)"]
+    del text[1]
+    assert text[3] == "I. UBND xã, phường, thị trấn" and "1 đơn vị đã gửi bản tự chấm điểm, trong đó 1 đơn vị đã được Đoàn kiểm tra thẩm định; 22 đơn vị chưa gửi" in text[4]
+    assert "Xếp loại: Xuất sắc: 1; Tốt: 0; Khá: 0; Trung bình: 0; Yếu: 0. Điểm bình quân: 94/100 điểm." in text[4]
+    ranking_rows = [[cell.text for cell in row.cells] for row in annex.tables[0].rows]
+    assert ranking_rows[1] == ["1", inspection.unit_name, "100", "94", "-6", "Xuất sắc", "–"]
+    fields_rows = [[cell.text for cell in row.cells] for row in annex.tables[1].rows]
+    assert fields_rows[0][2] == "1\n(12)" and fields_rows[1][4] == "14" and fields_rows[-1][1] == "Bình quân"
+    assert text[-1].startswith(f"- {inspection.unit_name}: tiêu chí 3.1.1 \u201cCông khai đầy đủ") and "(2/6 điểm, hệ thống một cửa" in text[-1]
 
 
 def test_the_ranking_puts_the_appraised_units_in_their_bands(db, tmp_path):

@@ -39,12 +39,24 @@ def test_the_office_loads_the_samples_and_a_unit_scores_only_itself(app):
     page = client.get("/admin/scoring/").get_data(as_text=True)
     assert page.count("MẪU") >= 2 and "Xuất sắc ≥ 90%" in page
     assert client.get("/admin/scoring/export/1").get_data(as_text=True).count("[[fields]]") == 8
+    workbook = client.get("/admin/scoring/export/2.xlsx")  # the commune set as a workbook, imported back as it is
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+    response = client.post("/admin/scoring/import", data={"csrf_token": csrf_token(client, "/admin/scoring/"),
+                                                          "file": (io.BytesIO(workbook.data), "bo-tieu-chi.xlsx")}, content_type="multipart/form-data")
+    assert response.status_code == 302 and "Đã nạp bộ tiêu chí" in client.get("/admin/scoring/").get_data(as_text=True)
+    assert client.get("/admin/scoring/template/office.xlsx").data[:2] == b"PK"
+    annex = client.post("/admin/scoring/annex", data={"csrf_token": csrf_token(client, "/admin/scoring/"), "format": "docx"})
+    assert annex.status_code == 303 and "/admin/inspection/file/" in annex.headers["Location"]
+    assert client.get(annex.headers["Location"]).data[:2] == b"PK"
     own, other = case_of(app, "Phòng Tài nguyên và Môi trường"), case_of(app, "Phòng Giáo dục và Đào tạo")
     unit = app.test_client()
     login(unit, "unit")
     assert unit.get("/admin/scoring/").headers["Location"].endswith(f"/admin/scoring/case/{own}")
     assert unit.get(f"/admin/scoring/case/{other}").status_code == 404
     assert unit.get("/admin/scoring/ranking.xlsx").status_code == 403
+    assert unit.get("/admin/scoring/export/2.xlsx").status_code == unit.get("/admin/scoring/template/office.xlsx").status_code == 403
+    refused = unit.post("/admin/scoring/annex", data={"csrf_token": csrf_token(unit, f"/admin/scoring/case/{own}")})
+    assert refused.status_code == 302 and "/admin/inspection/file/" not in refused.headers["Location"]
     page = unit.get(f"/admin/scoring/case/{own}").get_data(as_text=True)
     assert 'name="value-' in page and "Bình quân" not in page
     token = csrf_token(unit, f"/admin/scoring/case/{own}")

@@ -35,7 +35,7 @@ class DocumentsView(SecureView):
             files=attachments.campaign_attachments(db_session(), campaign.id, actor) if campaign else [],
             documents=[(kind, gettext(spec.label)) for kind, spec in CAMPAIGN_DOCUMENTS.items() if actor.role in spec.roles],
             attachment_label=attachments.kind_label, format_date=format_date, format_datetime=format_datetime,
-            pdf_available=pdf_converter() is not None,
+            pdf_available=pdf_converter() is not None, unnumbered=rendering.UNNUMBERED,
             may_write_summary=actor.may_edit("summary_content", None),
             summary_fields=[(name, gettext(rendering.SUMMARY_LABELS[name])) for name in rendering.SUMMARY_CONTENT],
         )

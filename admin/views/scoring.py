@@ -13,22 +13,24 @@ from sqlalchemy.orm import joinedload
 
 from documents.scores import pts, ranking_xlsx
 from models import Campaign, Inspection
-from vocabulary.i18n import N_, _, format_date, format_datetime, gettext
+from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.states import Kind
 from web.database import db_session
-from web.files import file_store
+from web.files import file_store, pdf_converter
+from workflow.casefile import rendering
 from workflow.engine import service
-from workflow.errors import BadData, WorkflowError
+from workflow.errors import WorkflowError
 from workflow.scoring import criteria, results, sheets
 from workflow.scoring.sheets import SCORED_KINDS
 
 from ..access import EVERYONE, current_actor, has_role
-from ..charts import field_bars, ranking_bars
+from ..charts import band_distribution, field_bars, ranking_bars
 from .base import SecureView, now, today
 
 UNIT_KINDS = {"office": N_("District offices"), "commune": N_("Communes and towns")}
 METHOD_LABELS = {"yes_no": N_("Yes / no"), "level": N_("By level"), "rate": N_("Rate (%)")}
 UNIT_COLOUR, AVERAGE_COLOUR, SELF_COLOUR = "#0969da", "#afb8c1", "#d4a72c"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign() -> Campaign | None:
@@ -56,7 +58,7 @@ def _ranking_chart(table: results.Ranking) -> Markup:
     def note(change: Decimal | None) -> str:
         return "" if change is None else "({}{})".format("+" if change > 0 else "", pts(change))
 
-    rows = [(row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands),
+    rows = [(row.rank or 0, row.view.inspection.unit_name, float(row.total or 0), results.band_of(row.total, table.maximum, table.criteria_set.bands),
              note(row.change)) for row in table.rows]
     bands = [(band["label"], float(band["min_percent"])) for band in table.criteria_set.bands]
     return ranking_bars(rows, float(table.maximum), bands, value_text=lambda v: pts(Decimal(str(v))))
@@ -83,7 +85,7 @@ def dashboard_part(campaign: Campaign | None) -> dict:
     parts = []
     for label, table, chart in rankings:
         row = next((r for r in table.rows if str(r.view.inspection.id) == chosen), table.rows[0])
-        parts.append((label, table, chart, row, _field_chart(row.view, table.averages)))
+        parts.append((label, table, chart, row, _field_chart(row.view, table.averages), band_distribution(table.band_counts)))
     return {"score_rankings": parts, "pts": pts}
 
 
@@ -119,7 +121,8 @@ class ScoringView(SecureView):
             missing_kinds=[(kind, gettext(label)) for kind, label in UNIT_KINDS.items() if kind not in {s.unit_kind for s in sets}],
             rankings=rankings_of(campaign) if campaign else [], kind_label=lambda kind: gettext(UNIT_KINDS[kind]),
             may_import=actor.may_edit("import_criteria"), leaves=criteria.leaves, maximum=criteria.set_maximum, pts=pts,
-            format_datetime=format_datetime,
+            format_datetime=format_datetime, may_render_annex=actor.role in rendering.DOCUMENT_KINDS["scores_annex"].roles,
+            pdf_available=pdf_converter() is not None,
         )
 
     def _campaign_change(self, change, done: str):
@@ -137,15 +140,11 @@ class ScoringView(SecureView):
     def import_view(self):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            flash(gettext("Choose a criteria file (TOML) to import."), "error")
+            flash(gettext("Choose a criteria file (XLSX or TOML) to import."), "error")
             return redirect(url_for(".index", campaign=request.values.get("campaign")))
 
         def change(campaign):
-            try:
-                text = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise BadData(_("The criteria file must be UTF-8 text (TOML)."), field="file") from None
-            criteria.import_criteria(db_session(), campaign.id, text, actor=current_actor(), now=now())
+            criteria.import_criteria_upload(db_session(), campaign.id, upload.read(), actor=current_actor(), now=now())
 
         return self._campaign_change(change, gettext("The criteria set was imported."))
 
@@ -161,15 +160,26 @@ class ScoringView(SecureView):
             gettext("The criteria sets were copied."))
 
     @expose("/export/<int:set_id>")
-    def export_view(self, set_id: int):
+    @expose("/export/<int:set_id>.<any(toml, xlsx):format>")
+    def export_view(self, set_id: int, format: str = "toml"):
         if not results.may_read_ranking(current_actor()):
             abort(403)
         criteria_set = next((s for c in [_campaign()] if c for s in criteria.campaign_sets(db_session(), c.id) if s.id == set_id), None)
         if criteria_set is None:
             abort(404)
-        name = f"bo-tieu-chi-{criteria_set.campaign.code}-{criteria_set.unit_kind}.toml"
+        name = f"bo-tieu-chi-{criteria_set.campaign.code}-{criteria_set.unit_kind}.{format}"
+        if format == "xlsx":
+            return Response(criteria.export_workbook(criteria_set), mimetype=XLSX_TYPE, headers={"Content-Disposition": f"attachment; filename={name}"})
         return Response(criteria.export_criteria(criteria_set), mimetype="application/toml",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
+
+    @expose("/template/<any(office, commune):kind>.xlsx")
+    def template_view(self, kind: str):
+        """The workbook to start a set from: the SAMPLE set of that kind of unit, to be overwritten."""
+        if not results.may_read_ranking(current_actor()):
+            abort(403)
+        return Response(criteria.template_workbook(kind), mimetype=XLSX_TYPE,
+                        headers={"Content-Disposition": f"attachment; filename=mau-bo-tieu-chi-{kind}.xlsx"})
 
     @expose("/ranking.xlsx")
     def ranking_xlsx_view(self):
@@ -180,8 +190,21 @@ class ScoringView(SecureView):
             abort(403)
         facts = [results.ranking_facts(table) for _label, table, _chart in rankings_of(campaign)]
         content = ranking_xlsx(campaign.title, campaign.issuer, facts, today())
-        return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return Response(content, mimetype=XLSX_TYPE,
                         headers={"Content-Disposition": f"attachment; filename=xep-hang-chi-so-cchc-{campaign.code}.xlsx"})
+
+    @expose("/annex", methods=("POST",))
+    def annex_view(self):
+        """The ranking as the summary report's annex (DOCX, or PDF beside it): kept with the
+        campaign's documents and downloaded at once."""
+        campaign = _campaign() or abort(404)
+        try:
+            attachment = rendering.render_document(db_session(), file_store(), "scores_annex", actor=current_actor(), now=now(),
+                                                   campaign_id=campaign.id, format=request.form.get("format", "docx"), pdf=pdf_converter())
+        except WorkflowError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".index", campaign=campaign.code))
+        return redirect(url_for("inspection.file_view", attachment_id=attachment.id), code=303)
 
     # --- a case's sheet -------------------------------------------------------------------
 

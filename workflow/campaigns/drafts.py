@@ -22,6 +22,7 @@ from workflow.deadlines.counting import counting_of
 from workflow.engine.locking import change_transaction, lock_campaign
 from workflow.errors import BadData, ConcurrentUpdate, Problem
 from workflow.people.permissions import Actor
+from workflow.scoring.criteria import copy_criteria
 
 from .outlines import export_outline, outline_of, store_outline
 from .plan_file import PlanFile, PlanOutline, problem_text, validate_plan
@@ -338,7 +339,8 @@ def copy_campaign(session: Session, source_code: str, *, new_code: str, year: in
     """A draft for ``year`` from an earlier campaign: its settings, timed rules and outlines, its
     dates (plan, window, team decision, self-inspection, days off) moved to the new year, and its
     units as they are on the new window's first day (a merged unit gives its successor, a split
-    one the units it was split into); numbers and visit dates are left for the new plan."""
+    one the units it was split into), its criteria sets (the Bộ chỉ số, to be replaced when the
+    province issues a new one); numbers and visit dates are left for the new plan."""
     require(actor, "copy_campaign")
     source = find_campaign(session, source_code)
     years = year - source.year
@@ -367,8 +369,10 @@ def copy_campaign(session: Session, source_code: str, *, new_code: str, year: in
                           for position, (unit, name, kind) in enumerate(lines, start=1)]
         session.add(campaign)
         session.flush()
+        criteria_sets = copy_criteria(session, source, campaign, now)
         audit.append(session, campaign, at=now, actor=actor.name, trigger="create", to_state=DRAFT,
-                     data={**audit.snapshot(campaign), "copied_from": source.code, "units": [name for _unit, name, _kind in lines]})
+                     data={**audit.snapshot(campaign), "copied_from": source.code, "units": [name for _unit, name, _kind in lines],
+                           "criteria_sets": [criteria_set.unit_kind for criteria_set in criteria_sets]})
         for outline in outlines:
             store_outline(session, campaign, outline, actor=actor.name, now=now)
     return campaign

@@ -349,15 +349,25 @@ def validation_problems(error: ValidationError, text: str | None, source: str) -
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+def toml_error(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """The line ``tomllib`` names in its error (None when it names none) and the error without it."""
+    found = _TOML_AT.search(str(error))
+    return (int(found[1]) if found else None), _TOML_AT.sub("", str(error)).strip()
+
+
+def toml_comments(header: str | None) -> str:
+    """``header`` as comment lines for the top of a TOML file."""
+    return "".join(f"# {line}".rstrip() + "\n" for line in (header or "").splitlines())
+
+
 def parse_plan(text: str, source: str = "plan") -> PlanFile:
     """The plan in ``text`` (``source`` names it in the messages), or :class:`PlanFileError`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = _TOML_AT.search(str(error))
-        detail = _TOML_AT.sub("", str(error)).strip()
-        if found:
-            raise PlanFileError(_("{source}, line {line}: not valid TOML ({detail})", source=source, line=found[1], detail=detail)) from None
+        line, detail = toml_error(error)
+        if line:
+            raise PlanFileError(_("{source}, line {line}: not valid TOML ({detail})", source=source, line=line, detail=detail)) from None
         raise PlanFileError(_("{source}: not valid TOML ({detail})", source=source, detail=detail)) from None
     return validate_plan(data, text=text, source=source)
 
@@ -381,7 +391,4 @@ def _drop_empty(value: Any) -> Any:
 def dump_plan(plan: PlanFile, header: str | None = None) -> str:
     """The plan as TOML; ``header`` becomes comment lines at the top."""
     body = tomli_w.dumps(_drop_empty(plan.model_dump(mode="python")))
-    if not header:
-        return body
-    comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
-    return comments + "\n" + body
+    return toml_comments(header) + "\n" + body if header else body

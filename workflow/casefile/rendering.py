@@ -14,10 +14,10 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from documents import conclusion_notice, minutes, schedule_notice, summary_report, summary_xlsx, texts
+from documents import conclusion_notice, minutes, schedule_notice, scores, summary_report, summary_xlsx, texts
 from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
 from documents.pdf import ConversionFailed, PdfConverter
-from models import Attachment, Campaign, Inspection
+from models import Attachment, Campaign, Inspection, RegisterEntry
 from vocabulary.campaigns import COMMUNE_WORDS, ISSUER_LEVELS
 from vocabulary.config import local_date
 from vocabulary.i18n import N_, _, gettext, use_locale
@@ -30,7 +30,7 @@ from workflow.people.permissions import Actor
 from workflow.records import register
 from workflow.records.attachments import new_attachment
 from workflow.records.files import DOCX, PDF, XLSX, FileStore, FileType
-from workflow.scoring.results import score_facts
+from workflow.scoring.results import campaign_rankings, ranking_facts, score_facts
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,12 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
     "conclusion_notice": DocumentKind(N_("Conclusion notice"), "case", OFFICE),
     "summary_report": DocumentKind(N_("Summary report to the Chairman"), "campaign", OFFICE),
     "summary_xlsx": DocumentKind(N_("Campaign summary (spreadsheet)"), "campaign", OFFICE, XLSX),
+    "scores_annex": DocumentKind(N_("Annex: the PAR Index scoring results"), "campaign", OFFICE),
 }
-# The attachment kind each document is stored as.
-ATTACHMENT_KIND = {"minutes": "minutes_draft", "unit_schedule_notice": "schedule_notice"}
+# The attachment kind each document is stored as (the annex goes with the summary report).
+ATTACHMENT_KIND = {"minutes": "minutes_draft", "unit_schedule_notice": "schedule_notice", "scores_annex": "summary_report"}
+# The kinds that carry no number of their own.
+UNNUMBERED = frozenset({"summary_xlsx", "scores_annex"})
 FORMATS = ("docx", "pdf")
 
 
@@ -220,6 +223,21 @@ def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes,
     return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 
+def _scores_annex(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    """The annex names the summary report it goes with: the last one entered in the register,
+    or blanks to fill in by hand."""
+    tables = campaign_rankings(job.session, campaign.id)
+    if not tables:
+        raise GuardRefused(_("The campaign has no criteria set yet: import one on the page \u201c{page}\u201d first.",
+                             page=gettext(N_("PAR Index scoring"))))
+    report = job.session.scalar(select(RegisterEntry).where(RegisterEntry.campaign_id == campaign.id, RegisterEntry.purpose == "summary_report")
+                                .order_by(RegisterEntry.doc_date.desc(), RegisterEntry.id.desc()).limit(1))
+    number = report.symbol if report else _blank_number("BC", register.suffix(campaign, "BC"))
+    content = scores.ranking_annex(campaign.year, campaign.office, [ranking_facts(table) for table in tables], number,
+                                   report.doc_date if report else None)
+    return content, texts.FILE_NAMES["scores_annex"].format(day=job.day.isoformat())
+
+
 def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     if inspection.visited_date is None:
         raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
@@ -253,6 +271,7 @@ BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
     "conclusion_notice": _conclusion_notice,
     "summary_report": _summary_report,
     "summary_xlsx": _summary_xlsx,
+    "scores_annex": _scores_annex,
 }
 
 

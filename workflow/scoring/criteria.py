@@ -20,6 +20,7 @@ from workflow.scoring.arithmetic import points
 from workflow.scoring.criteria_file import (
     BandIn, CriteriaFile, CriterionIn, FieldIn, LevelIn, NodeIn, RateBandIn, SubCriterionIn, dump_criteria, located, parse_criteria,
 )
+from workflow.scoring.criteria_sheet import Locate, is_workbook, read_workbook, write_workbook
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = {"office": "mau-bo-chi-so-co-quan.toml", "commune": "mau-bo-chi-so-xa.toml"}
@@ -61,13 +62,13 @@ def _outline_sections(session: Session, campaign_id: int, unit_kind: str) -> set
     return codes or None
 
 
-def _section_problems(session: Session, campaign_id: int, parsed: CriteriaFile, text: str | None) -> list:
+def _section_problems(session: Session, campaign_id: int, parsed: CriteriaFile, locate: Locate) -> list:
     sections = _outline_sections(session, campaign_id, parsed.unit_kind)
     problems = []
     for loc, _depth, node, _parent in parsed.walk():
         if sections is not None and node.section and node.section not in sections:
             problem = str(_("{code}: \u201c{section}\u201d is not a section of this kind of unit's outline", code=node.code, section=node.section))
-            problems.append(located(text or "", (*loc, "section"), problem))
+            problems.append(locate((*loc, "section"), problem))
     return problems
 
 
@@ -100,10 +101,27 @@ def import_criteria(session: Session, campaign_id: int, text: str, *, actor: Act
     """Import the criteria file ``text`` as the campaign's set for its kind of unit, replacing
     the set there was if no unit has scored against it yet. Refused with every problem of the
     file (field and line); nothing is written then."""
-    parsed = parse_criteria(text)
+    return _import(session, campaign_id, parse_criteria(text), lambda loc, problem: located(text, loc, problem), "toml", actor=actor, now=now)
+
+
+def import_criteria_upload(session: Session, campaign_id: int, content: bytes, *, actor: Actor, now: datetime) -> CriteriaSet:
+    """:func:`import_criteria` from an uploaded file: an XLSX workbook (its problems named by
+    sheet, row and column) or a TOML criteria file (by line), told apart by their content."""
+    if is_workbook(content):
+        parsed, locate = read_workbook(content)
+        return _import(session, campaign_id, parsed, locate, "xlsx", actor=actor, now=now)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadData(_("The criteria file must be an XLSX workbook or UTF-8 text (TOML)."), field="file") from None
+    return import_criteria(session, campaign_id, text, actor=actor, now=now)
+
+
+def _import(session: Session, campaign_id: int, parsed: CriteriaFile, locate: Locate, source: str, *, actor: Actor,
+            now: datetime) -> CriteriaSet:
     with campaign_change(session, campaign_id, "import_criteria", actor, now) as change:
         campaign: Campaign = change.subject
-        problems = _section_problems(session, campaign.id, parsed, text)
+        problems = _section_problems(session, campaign.id, parsed, locate)
         if problems:
             raise BadData(problems)
         old = criteria_set_for(session, campaign.id, parsed.unit_kind)
@@ -115,7 +133,7 @@ def import_criteria(session: Session, campaign_id: int, text: str, *, actor: Act
             session.flush()
         criteria_set = _add_set(session, campaign, parsed, now)
         change.data = {"unit_kind": parsed.unit_kind, "title": parsed.title, "sample": parsed.sample,
-                       "criteria": len(criteria_set.criteria), "replaced": old is not None}
+                       "criteria": len(criteria_set.criteria), "replaced": old is not None, "format": source}
     return criteria_set
 
 
@@ -163,6 +181,18 @@ def as_file(criteria_set: CriteriaSet) -> CriteriaFile:
 def export_criteria(criteria_set: CriteriaSet) -> str:
     campaign = criteria_set.campaign
     return dump_criteria(as_file(criteria_set), header=f"Bộ tiêu chí của đợt {campaign.code} ({campaign.title})")
+
+
+def export_workbook(criteria_set: CriteriaSet) -> bytes:
+    """The set as an XLSX workbook, ready to be imported again."""
+    return write_workbook(as_file(criteria_set))
+
+
+def template_workbook(unit_kind: str) -> bytes:
+    """The workbook a coordinator starts from: the shipped SAMPLE set for ``unit_kind``."""
+    if unit_kind not in SAMPLE_FILES:
+        raise BadData(_("Kind of unit: must be one of {kinds}.", kinds=", ".join(SAMPLE_FILES)), field="unit_kind")
+    return write_workbook(parse_criteria(sample_text(unit_kind)))
 
 
 def _campaign(session: Session, campaign: Campaign | int | str) -> Campaign:

@@ -9,7 +9,6 @@ cannot be used is refused with every problem at once, each naming the field and 
 """
 from __future__ import annotations
 
-import re
 import tomllib
 from decimal import Decimal
 from typing import Any, Iterator, Literal
@@ -18,7 +17,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from vocabulary.i18n import N_, _
-from workflow.campaigns.plan_file import key_lines, line_of
+from workflow.campaigns.plan_file import key_lines, line_of, toml_comments, toml_error  # the one TOML locator of the plan-file family
 from workflow.engine.trigger_data import _label, _problem  # the same field labels and reasons as the triggers'
 from workflow.errors import BadData, Problem
 
@@ -143,9 +142,6 @@ class CriteriaFile(_Part):
 
 # --- where each key is -------------------------------------------------------------------------
 
-_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
 def located(text: str, loc: tuple[Any, ...], problem: str) -> Problem:
     """``problem`` about the field at ``loc`` of the file ``text``, with its line."""
     line = line_of(key_lines(text), loc) or 1
@@ -170,9 +166,8 @@ def parse_criteria(text: str) -> CriteriaFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = _TOML_AT.search(str(error))
-        detail = _TOML_AT.sub("", str(error)).strip()
-        raise BadData(_("Line {line}: this is not valid TOML ({detail})", line=found[1] if found else len(text.splitlines()) or 1, detail=detail), field="file") from None
+        line, detail = toml_error(error)
+        raise BadData(_("Line {line}: this is not valid TOML ({detail})", line=line or len(text.splitlines()) or 1, detail=detail), field="file") from None
     try:
         return CriteriaFile.model_validate(data)
     except ValidationError as error:
@@ -192,5 +187,4 @@ def _plain(value: Any) -> Any:
 
 def dump_criteria(criteria: CriteriaFile, header: str | None = None) -> str:
     """The set as TOML, ready to be imported again; ``header`` becomes comment lines at the top."""
-    comments = "".join(f"# {line}".rstrip() + "\n" for line in (header or "").splitlines())
-    return comments + tomli_w.dumps(_plain(criteria.model_dump()))
+    return toml_comments(header) + tomli_w.dumps(_plain(criteria.model_dump()))

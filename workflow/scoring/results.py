@@ -255,8 +255,15 @@ def ranking_facts(ranking_: Ranking) -> RankingFacts:
                               band=band_of(row.total, ranking_.maximum, ranking_.criteria_set.bands),
                               appraised=row.view.appraised, lost=tuple(_lost(row.view)), change=row.change)
                    for row in ranking_.rows),
-        averages=tuple(ranking_.averages),
+        averages=tuple(ranking_.averages), bands=tuple(band["label"] for band in ranking_.criteria_set.bands),
+        waiting=len(ranking_.waiting), sample=ranking_.criteria_set.sample,
     )
+
+
+def campaign_rankings(session: Session, campaign_id: int) -> list[Ranking]:
+    """The campaign's ranking for each kind of unit it has a criteria set for, offices first."""
+    found = (ranking(session, campaign_id, kind) for kind in ("office", "commune"))
+    return [table for table in found if table is not None]
 
 
 def finding_proposals(session: Session, inspection: Inspection) -> list[dict[str, str]]:
