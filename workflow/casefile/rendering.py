@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, raiseload
 
 from documents import conclusion_notice, minutes, schedule_notice, summary_report, summary_xlsx, texts
 from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
@@ -94,11 +94,15 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
     return replace(facts, plan=plan, team_decision=decision)
 
 
-def case_facts(session: Session, inspection: Inspection, as_of: date | None = None) -> CaseFacts:
+def case_facts(session: Session | None, inspection: Inspection, as_of: date | None = None) -> CaseFacts:
     """The case as a document dated ``as_of`` reports it: a review recorded after that day is
     not in it (the minutes do not show what was found after they were drawn up), and the steps
-    missed by then are counted (a report's date)."""
-    sheet = review_sheet(session, inspection)
+    missed by then are counted (a report's date).
+
+    Without a session, the facts of a campaign's row: no review sections (no campaign document
+    shows them), and no query — the cases, units and findings are loaded beforehand in one
+    select (:func:`_campaign_cases`)."""
+    sheet = review_sheet(session, inspection) if session is not None else []
     titles = {entry.section.code: entry.section.title for entry in sheet}
 
     def in_time(entry) -> bool:
@@ -142,9 +146,10 @@ def case_facts(session: Session, inspection: Inspection, as_of: date | None = No
 
 
 def _campaign_cases(session: Session, campaign: Campaign) -> list[Inspection]:
+    """Every case of the campaign with its unit and findings: one joined select, whatever the size."""
     query = (
         select(Inspection).where(Inspection.campaign_id == campaign.id)
-        .options(joinedload(Inspection.unit), joinedload(Inspection.findings)).order_by(Inspection.id)
+        .options(joinedload(Inspection.unit), joinedload(Inspection.findings), raiseload("*", sql_only=True)).order_by(Inspection.id)
     )
     return list(session.scalars(query).unique())
 
@@ -203,20 +208,20 @@ def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[byt
     if not cases:
         raise GuardRefused(_("No announced inspection of this campaign has a date yet."))
     symbol = job.issue(campaign, "TB", "schedule_notice", change, {str(c.id): c.visit_date.isoformat() for c in cases})
-    content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], symbol, job.day)
+    content = schedule_notice.build(campaign_facts(campaign), [case_facts(None, c) for c in cases], symbol, job.day)
     return content, texts.FILE_NAMES["schedule_notice"].format(number=_numbered_name(symbol, change))
 
 
 def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     symbol = job.issue(campaign, "BC", "summary_report", change)
-    cases = [case_facts(job.session, c, job.day) for c in _campaign_cases(job.session, campaign)]
+    cases = [case_facts(None, c, job.day) for c in _campaign_cases(job.session, campaign)]
     content = summary_report.build(campaign_facts(campaign), cases, symbol, job.day,
                                    kind_order=[kind.label for kind in Kind], state_order=[state.label for state in State])
     return content, texts.FILE_NAMES["summary_report"].format(number=_numbered_name(symbol, change))
 
 
 def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
-    cases = [case_facts(job.session, c, job.day) for c in _campaign_cases(job.session, campaign)]
+    cases = [case_facts(None, c, job.day) for c in _campaign_cases(job.session, campaign)]
     return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 
