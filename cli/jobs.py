@@ -1,7 +1,6 @@
 import click
 
 from jobs.digest import queue_digest
-from jobs.scheduler import run_scheduler
 from jobs.settings import JobSettings
 from jobs.sweep import SweepReport, sweep
 from jobs.witness import mail_checkpoint
@@ -79,4 +78,6 @@ def replan_command(campaign: str | None, now_text: str | None) -> None:
 
 @group.command("run", help="The scheduler process: sweeps, the daily digest and the outbox. Run exactly one per site; a second one waits as a hot standby.")
 def run_command() -> None:
+    from jobs.scheduler import run_scheduler  # APScheduler: only for the process that runs it
+
     run_scheduler(database(), JobSettings.from_env(), file_store(), checkpoint_store())

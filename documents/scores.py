@@ -7,13 +7,10 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
-from .layout import OfficialDocument
+if TYPE_CHECKING:  # python-docx and openpyxl load when a document is made, not at start-up
+    from .layout import OfficialDocument
 
 UNIT_KINDS = {"office": "cơ quan chuyên môn", "commune": "UBND xã, phường, thị trấn"}
 
@@ -105,6 +102,10 @@ def _number(value: Decimal | None) -> float | None:
 def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day: date) -> bytes:
     """One sheet per kind of unit: rank, unit, points per field, totals, band; then the criteria
     each unit lost points on."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(name="Times New Roman", bold=True)

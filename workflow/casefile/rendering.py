@@ -14,9 +14,9 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, raiseload
 
-from documents import conclusion_notice, minutes, schedule_notice, summary_report, summary_xlsx, texts
+from documents import texts
 from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
-from documents.pdf import ConversionFailed, PdfConverter
+from documents.pdf import ConversionFailed, PdfConverter, pdf_converter  # noqa: F401 (pdf_converter: for the entry points)
 from models import Attachment, Campaign, Inspection
 from vocabulary.campaigns import COMMUNE_WORDS, ISSUER_LEVELS
 from vocabulary.config import local_date
@@ -30,7 +30,6 @@ from workflow.people.permissions import Actor
 from workflow.records import register
 from workflow.records.attachments import new_attachment
 from workflow.records.files import DOCX, PDF, XLSX, FileStore, FileType
-from workflow.scoring.results import score_facts
 
 
 @dataclass(frozen=True)
@@ -59,11 +58,6 @@ FORMATS = ("docx", "pdf")
 def attendee_choices(unit_kind: str) -> tuple[str, ...]:
     """The unit's attendees the plan's section IV lists for this kind of unit (the checklist)."""
     return texts.ATTENDEES.get(unit_kind, ())
-
-
-def pdf_converter(soffice: str | None) -> PdfConverter | None:
-    """The converter of the settings (``SOFFICE``), or None where LibreOffice is not available."""
-    return PdfConverter(soffice) if soffice else None
 
 
 def _communes(campaign: Campaign) -> str:
@@ -204,6 +198,8 @@ class _Job:
 
 
 def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    from documents import schedule_notice
+
     cases = _scheduled(_campaign_cases(job.session, campaign))
     if not cases:
         raise GuardRefused(_("No announced inspection of this campaign has a date yet."))
@@ -213,6 +209,8 @@ def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[byt
 
 
 def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    from documents import summary_report
+
     symbol = job.issue(campaign, "BC", "summary_report", change)
     cases = [case_facts(None, c, job.day) for c in _campaign_cases(job.session, campaign)]
     content = summary_report.build(campaign_facts(campaign), cases, symbol, job.day,
@@ -221,11 +219,15 @@ def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[byte
 
 
 def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    from documents import summary_xlsx
+
     cases = [case_facts(None, c, job.day) for c in _campaign_cases(job.session, campaign)]
     return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 
 def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+    from documents import minutes
+
     if inspection.visited_date is None:
         raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
     number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
@@ -236,6 +238,8 @@ def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, 
 
 def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     """The notice a unit notified on its own receives: the number and date ``notify`` recorded."""
+    from documents import schedule_notice
+
     if inspection.notice_number is None or inspection.notice_date is None:
         raise GuardRefused(_("The schedule notice is not sent yet: fire \u201c{action}\u201d first.", action=gettext(N_("Send the schedule notice"))))
     content = schedule_notice.build_for_unit(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
@@ -244,6 +248,9 @@ def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> 
 
 
 def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+    from documents import conclusion_notice
+    from workflow.scoring.results import score_facts  # the scoring's models and criteria files: only here
+
     if inspection.conclusion_number is None:
         raise GuardRefused(_("The conclusion is not issued yet: fire \u201c{action}\u201d first.", action=gettext(N_("Issue the conclusion"))))
     content = conclusion_notice.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
@@ -251,6 +258,8 @@ def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tup
     return content, texts.FILE_NAMES["conclusion_notice"].format(unit=inspection.unit_name)
 
 
+# Each builder imports its document module itself: python-docx and openpyxl are loaded by the
+# first render, not by every start of the web app or the command line.
 BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
     "schedule_notice": _schedule_notice,
     "unit_schedule_notice": _unit_schedule_notice,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import secrets
 import unicodedata
@@ -179,7 +180,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime, add
             user = session.scalar(select(User).where(User.email == email))
             waiting = pair.blocked_until is not None and pair.blocked_until > now
             if waiting or user is None or not user.active:
-                check_password_hash(_DUMMY_HASH, password)  # the same time as a real check
+                check_password_hash(_dummy_hash(), password)  # the same time as a real check
                 matches = False
             else:
                 matches = password_matches(user, password)
@@ -220,7 +221,11 @@ def log_out(session: Session, user_id: int, generation: int, now: datetime) -> N
         audit.append(session, user, at=now, actor=user.email, trigger="logout")
 
 
-_DUMMY_HASH = generate_password_hash("not a real password")
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check a password against when there is no account (the time of a real check);
+    made at the first login, not at import: scrypt costs a third of a second of every start-up."""
+    return generate_password_hash("not a real password")
 
 
 def token_digest(token: str) -> str:
