@@ -19,7 +19,7 @@ GROUP_NAMES = ("db", "seed", "plans", "users", "inspections", "audit", "document
 class LazyCommands(AppGroup):
     """The app's commands, with our groups imported when they are looked up: a command loads
     its own module and what that uses, not the other ten groups' (``flask --help``, which lists
-    them all, loads them all)."""
+    them all, loads them all). Each group's help is shown in the command line's language."""
 
     def __init__(self, existing: AppGroup):
         super().__init__(existing.name)
@@ -27,9 +27,12 @@ class LazyCommands(AppGroup):
 
     def get_command(self, ctx: "click.Context", cmd_name: str) -> "click.Command | None":
         if cmd_name in GROUP_NAMES and cmd_name not in self.commands:
-            from .common import guard
+            from .common import guard, translate_help, use_cli_language
 
-            self.add_command(guard(importlib.import_module(f"{__name__}.{cmd_name}").group))
+            use_cli_language()
+            group = importlib.import_module(f"{__name__}.{cmd_name}").group
+            translate_help(group)
+            self.add_command(guard(group))
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: "click.Context") -> list[str]:
