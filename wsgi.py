@@ -81,6 +81,8 @@ def _install_web(app: Flask, settings: Settings) -> None:
     security.install(app)  # before any route: the bounded <int:…> converter
     init_i18n(app, settings)
     app.register_blueprint(health)
+    if os.environ.get("RENDER_IN_BACKGROUND_FROM", "").strip().isdigit():  # else render_jobs.BACKGROUND_FROM
+        app.config["RENDER_IN_BACKGROUND_FROM"] = int(os.environ["RENDER_IN_BACKGROUND_FROM"])
     init_admin(app)
     csrf.exempt(api)  # token callers have no CSRF token; the API checks it itself for browser sessions
     app.register_blueprint(api)

@@ -62,4 +62,4 @@ def test_a_help_page_in_vietnamese_and_in_english():
 def test_a_unit_named_loosely_is_refused_with_the_close_names(cli, command):
     refused = cli(*command, check=False)
     assert refused.returncode != 0
-    assert "Không có đơn vị" in refused.stderr and "Có phải là: UBND xã Đại Sơn" in refused.stderr, refused.stderr
+    assert "không có đơn vị nào tên" in refused.stderr and "tên gần giống: “UBND xã Đại Sơn”" in refused.stderr, refused.stderr

@@ -55,5 +55,6 @@ def unit_named(session: Session, name: str, *, day: date | None = None, field: s
     offered = [unit.name for unit in units if day is None or is_current(unit, day)]
     close = close_unit_names(offered, name)
     if close:
-        raise BadData(_("There is no unit \u201c{name}\u201d. Did you mean: {matches}?", name=name.strip(), matches="; ".join(close)), field=field)
-    raise BadData(_("There is no unit \u201c{name}\u201d.", name=name.strip()), field=field)
+        raise BadData(_("Unit: there is no unit named \u201c{name}\u201d; the closest: {names}.", name=name.strip(),
+                        names=", ".join(f"\u201c{n}\u201d" for n in close)), field=field)
+    raise BadData(_("Unit: there is no unit named \u201c{name}\u201d.", name=name.strip()), field=field)
