@@ -28,11 +28,11 @@ from models import Inspection, RenderJob
 from models.db import Database, write_transaction
 from vocabulary.config import local_date
 from vocabulary.i18n import N_, _, gettext
-from workflow.errors import BadData, NotPermitted, WorkflowError
+from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
 from workflow.records.files import FileStore
 
-from .rendering import DOCUMENT_KINDS, FORMATS, PdfConverter, render_document
+from .rendering import DOCUMENT_KINDS, PdfConverter, document_spec, render_document
 
 # From this many cases a campaign document is drawn up in the background (bench/documents.py:
 # about 2 s of work at 1,000 cases on a quiet machine, so a request stays well inside 30 s).
@@ -45,6 +45,7 @@ STATUS_LABELS = {
     "done": N_("Ready to download"),
     "failed": N_("Could not be drawn up"),
 }
+CAMPAIGN_KINDS = {kind: spec for kind, spec in DOCUMENT_KINDS.items() if spec.scope == "campaign"}
 INTERRUPTED = N_("Interrupted (the server stopped while drawing it up); ask for it again.")
 UNEXPECTED = N_("Unexpected error ({kind}); nothing was kept. Try again; if it happens again, tell the administrator.")
 
@@ -58,14 +59,7 @@ def request_render(session: Session, kind: str, *, campaign_id: int, actor: Acto
                    format: str = "docx") -> RenderJob:
     """Queue campaign document ``kind``: the checks that need no work are made now (the worker
     makes them all again), so a refusal is shown at once."""
-    spec = DOCUMENT_KINDS.get(kind)
-    if spec is None or spec.scope != "campaign":
-        raise BadData(_("Document: \u201c{kind}\u201d is not one of {kinds}.", kind=kind,
-                        kinds=", ".join(k for k, s in DOCUMENT_KINDS.items() if s.scope == "campaign")), field="kind")
-    if format not in FORMATS:
-        raise BadData(_("Format: \u201c{format}\u201d is not one of {formats}.", format=format, formats=", ".join(FORMATS)), field="format")
-    if actor.role not in spec.roles:
-        raise NotPermitted(_("Your role may not produce the {document}.", document=gettext(spec.label).lower()))
+    document_spec(kind, format, actor, CAMPAIGN_KINDS)
     with write_transaction(session):
         job = RenderJob(
             campaign_id=campaign_id, kind=kind, status="queued", progress=0, cases=0, requested_at=now,

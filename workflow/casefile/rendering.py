@@ -270,6 +270,19 @@ BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
 }
 
 
+def document_spec(kind: str, format: str, actor: Actor, kinds: dict[str, DocumentKind] = DOCUMENT_KINDS) -> DocumentKind:
+    """The kind of document asked for, refused when it is not one of ``kinds``, the format is not
+    one we make, or the actor's role may not produce it."""
+    spec = kinds.get(kind)
+    if spec is None:
+        raise BadData(_("Document: \u201c{kind}\u201d is not one of {kinds}.", kind=kind, kinds=", ".join(kinds)), field="kind")
+    if format not in FORMATS:
+        raise BadData(_("Format: \u201c{format}\u201d is not one of {formats}.", format=format, formats=", ".join(FORMATS)), field="format")
+    if actor.role not in spec.roles:
+        raise NotPermitted(_("Your role may not produce the {document}.", document=gettext(spec.label).lower()))
+    return spec
+
+
 def render_document(
     session: Session,
     store: FileStore,
@@ -292,15 +305,9 @@ def render_document(
 
     With ``format="pdf"`` the DOCX (or XLSX) is kept and, beside it, the PDF ``pdf`` converts it
     to, in the same change; the PDF's attachment is returned."""
-    spec = DOCUMENT_KINDS.get(kind)
-    if spec is None:
-        raise BadData(_("Document: \u201c{kind}\u201d is not one of {kinds}.", kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
-    if format not in FORMATS:
-        raise BadData(_("Format: \u201c{format}\u201d is not one of {formats}.", format=format, formats=", ".join(FORMATS)), field="format")
+    spec = document_spec(kind, format, actor)
     if format == "pdf" and pdf is None:
         raise BadData(_("Format: PDF is not available here (LibreOffice is not installed or SOFFICE=off); take the DOCX."), field="format")
-    if actor.role not in spec.roles:
-        raise NotPermitted(_("Your role may not produce the {document}.", document=gettext(spec.label).lower()))
     owner_id = inspection_id if spec.scope == "case" else campaign_id
     if owner_id is None:
         field = "inspection_id" if spec.scope == "case" else "campaign_id"
