@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask
 
 from vocabulary.config import PROJECT_DIR, Settings, installation_key
 from workflow.audit.checkpoint import CheckpointStore
-from workflow.casefile.rendering import pdf_converter
+from documents.pdf import pdf_converter
 from workflow.records.files import FileStore
 
 
@@ -17,8 +18,31 @@ def _secret_key(settings: Settings, instance: Path) -> str:
     return installation_key(settings.secret_key, instance / "secret_key")
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+# Options of ``flask`` itself that take a value (before the command's name).
+_FLASK_OPTIONS_WITH_VALUE = {"--app", "-A", "--env-file", "-e"}
+
+
+def _command_line_only(argv: list[str]) -> bool:
+    """Whether ``flask --app wsgi <group> …`` builds the app for one of our own command groups
+    (cli/): such an app serves no request, so the admin and the API — most of the start-up
+    time — are left out. ``flask run``, ``flask routes``, gunicorn and the tests get the whole app."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        return False
+    from cli import GROUP_NAMES
+
+    words = iter(argv[1:])
+    for word in words:
+        if word in _FLASK_OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word in GROUP_NAMES
+    return False
+
+
+def create_app(settings: Settings | None = None, *, web: bool | None = None) -> Flask:
+    """The app; ``web=False`` leaves out the admin and the API (default: see :func:`_command_line_only`)."""
     settings = settings or Settings.from_env()
+    web = not _command_line_only(sys.argv) if web is None else web
     app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"), template_folder="admin/templates", static_folder="admin/static")
     app.config.update(
         SECRET_KEY=_secret_key(settings, Path(app.instance_path)),
@@ -33,25 +57,32 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * settings.max_upload_bytes,
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    from web import security
-
-    security.install(app)  # before any route: the bounded <int:…> converter
-
-    from admin import csrf, init_admin
-    from api import blueprint as api
     from cli import register as register_cli
     from web.database import init_database
-    from web.health import blueprint as health
-    from web.i18n import init_i18n
 
     init_database(app, settings.database_url)
     app.extensions["file_store"] = FileStore.from_settings(settings)
     app.extensions["checkpoints"] = CheckpointStore(settings.checkpoint_dir, settings.audit_signing_key())
     app.extensions["pdf_converter"] = pdf_converter(settings.soffice)
+    if web:
+        _install_web(app, settings)
+    register_cli(app)
+    return app
+
+
+def _install_web(app: Flask, settings: Settings) -> None:
+    """What serves requests: security headers, languages, health, the admin, the API."""
+    from admin import csrf, init_admin
+    from api import blueprint as api
+    from web import security
+    from web.health import blueprint as health
+    from web.i18n import init_i18n
+
+    security.install(app)  # before any route: the bounded <int:…> converter
     init_i18n(app, settings)
     app.register_blueprint(health)
+    if os.environ.get("RENDER_IN_BACKGROUND_FROM", "").strip().isdigit():  # else render_jobs.BACKGROUND_FROM
+        app.config["RENDER_IN_BACKGROUND_FROM"] = int(os.environ["RENDER_IN_BACKGROUND_FROM"])
     init_admin(app)
     csrf.exempt(api)  # token callers have no CSRF token; the API checks it itself for browser sessions
     app.register_blueprint(api)
-    register_cli(app)
-    return app

@@ -4,7 +4,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from vocabulary.i18n import _, format_datetime
+from vocabulary.i18n import N_, _, format_datetime
 from web.files import checkpoint_store
 from workflow.audit.chain import VerifyReport
 from workflow.audit.checkpoint import Checkpoint, latest_or_problem, make_checkpoint, verify_against
@@ -12,7 +12,7 @@ from workflow.audit.checkpoint import Checkpoint, latest_or_problem, make_checkp
 from .common import database, say, wall_clock
 
 
-@click.group("audit", help="The audit log.")
+@click.group("audit", help=N_("The audit log."))
 def group() -> None:
     pass
 
@@ -38,10 +38,10 @@ def checkpoint_and_report(session: Session, now: datetime) -> bool:
     return True
 
 
-@group.command("verify", help="Check every hash chain of the log, and the log against the latest checkpoint (or --against FILE); "
-               "exit code 1 if anything was altered.")
+@group.command("verify", help=N_("Check every hash chain of the log, and the log against the latest checkpoint (or --against FILE); "
+               "exit code 1 if anything was altered."))
 @click.option("--against", "against", type=click.Path(dir_okay=False, path_type=Path),
-              help="A checkpoint file you kept (from the checkpoint directory or the auditors' mail).")
+              help=N_("A checkpoint file you kept (from the checkpoint directory or the auditors' mail)."))
 def verify_command(against: Path | None) -> None:
     store = checkpoint_store()
     if against is not None:
@@ -64,7 +64,7 @@ def verify_command(against: Path | None) -> None:
         raise SystemExit(1)
 
 
-@group.command("checkpoint", help="Verify the log and write the next signed checkpoint of every chain's head to the checkpoint directory.")
+@group.command("checkpoint", help=N_("Verify the log and write the next signed checkpoint of every chain's head to the checkpoint directory."))
 def checkpoint_command() -> None:
     with database().session() as session:
         if not checkpoint_and_report(session, wall_clock()):

@@ -3,6 +3,8 @@ from __future__ import annotations
 import functools
 import getpass
 import logging
+import os
+import re
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Sequence
 
@@ -15,9 +17,59 @@ from models import User
 from models.db import Database
 from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters
 from vocabulary.config import parse_moment
-from vocabulary.i18n import N_, _, gettext
+from vocabulary.i18n import LOCALES, N_, _, gettext, set_locale
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
+
+
+# Click's own words on a help page, looked up in our catalog.
+CLICK_WORDS = (N_("Usage: "), N_("Options"), N_("Commands"), N_("Arguments"), N_("Show this message and exit."),
+               N_("default"), N_("required"))
+_EXTRAS = re.compile(r"\b(default|required)\b(?=[^\[]*\]$)")  # inside the note that ends an option's help
+# The language of the command line: Vietnamese unless ``CLI_LANGUAGE=en``.
+LANGUAGE_SETTING = "CLI_LANGUAGE"
+
+
+class TranslatedHelpFormatter(click.HelpFormatter):
+    """Click's help page with its headings and notes ("[default: …]", "[required]") in the
+    current language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, gettext("Usage: ") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(gettext(heading))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, self._translated(text)) for term, text in rows], col_max, col_spacing)
+
+    @staticmethod
+    def _translated(text: str) -> str:
+        return _EXTRAS.sub(lambda match: gettext(match.group(1)), gettext(text)) if text else text
+
+
+class TranslatedContext(click.Context):
+    formatter_class = TranslatedHelpFormatter
+
+
+def use_cli_language() -> None:
+    """``CLI_LANGUAGE`` (vi, en) for what the command line prints; unset: Vietnamese."""
+    wanted = os.environ.get(LANGUAGE_SETTING, "").strip().lower()
+    if wanted in LOCALES:
+        set_locale(wanted)
+
+
+def translate_help(command: click.Command) -> None:
+    """The help texts of ``command`` and its subcommands (English message ids, ``N_``) in the
+    current language, with Click's own words (:class:`TranslatedHelpFormatter`). The message id
+    is kept, so running this again in another language translates again."""
+    for item in (command, *command.params):
+        msgid = item.__dict__.setdefault("help_msgid", getattr(item, "help", None))
+        if msgid:
+            item.help = gettext(msgid)
+    command.context_class = TranslatedContext
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub)
 
 
 # Every id argument: what a database column can hold (a larger one names nothing).
@@ -84,8 +136,8 @@ def acting_as(session: Session, as_email: str | None) -> Actor:
     return Actor.for_user(user)
 
 
-as_option = click.option("--as", "as_email", help="Act as this user (their role applies). Default: the command line, as admin.")
-at_option = click.option("--at", "at", help="The moment of the change (ISO time, local time zone). Default: now.")
+as_option = click.option("--as", "as_email", help=N_("Act as this user (their role applies). Default: the command line, as admin."))
+at_option = click.option("--at", "at", help=N_("The moment of the change (ISO time, local time zone). Default: now."))
 
 
 def print_table(header_ids: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

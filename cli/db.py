@@ -1,22 +1,23 @@
 import click
 
 from models import migrate
+from vocabulary.i18n import N_
 
 from .common import database, say
 
 
-@click.group("db", help="Database schema (Alembic migrations).")
+@click.group("db", help=N_("Database schema (Alembic migrations)."))
 def group() -> None:
     pass
 
 
-@group.command("upgrade", help="Create or migrate the schema to the latest revision.")
+@group.command("upgrade", help=N_("Create or migrate the schema to the latest revision."))
 def upgrade() -> None:
     migrate.upgrade(database().url)
     say("The database schema is up to date.")
 
 
-@group.command("revision", help="(Developers) autogenerate a migration from the models.")
+@group.command("revision", help=N_("(Developers) autogenerate a migration from the models."))
 @click.option("-m", "--message", required=True)
 def revision(message: str) -> None:
     migrate.revision(database().url, message)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
 from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE
-from vocabulary.i18n import format_date, format_datetime, format_size
+from vocabulary.i18n import N_, format_date, format_datetime, format_size
 from vocabulary.roles import actor_label
 from web.files import file_store
 from workflow.campaigns.current import default_campaign
@@ -25,7 +25,7 @@ from workflow.records.files import DEFAULT_GRACE
 from .common import ISO_DATE, RECORD_ID, acting_as, as_option, at_option, database, fail, moment_option, say
 
 
-@click.group("documents", help="The case file: generated documents, uploaded files, the register.")
+@click.group("documents", help=N_("The case file: generated documents, uploaded files, the register."))
 def group() -> None:
     pass
 
@@ -48,18 +48,18 @@ def _save(content: bytes, out: Path) -> None:
     out.write_bytes(content)
 
 
-@group.command("render", help="Produce a document and keep it as a file of the case (unit-schedule-notice, minutes, "
-               "conclusion-notice) or of the campaign (schedule-notice, summary-report, summary-xlsx).")
+@group.command("render", help=N_("Produce a document and keep it as a file of the case (unit-schedule-notice, minutes, "
+               "conclusion-notice) or of the campaign (schedule-notice, summary-report, summary-xlsx)."))
 @click.argument("kind", type=click.Choice([kind.replace("_", "-") for kind in DOCUMENT_KINDS]))
-@click.option("--case", "inspection_id", type=RECORD_ID, help="The case (unit-schedule-notice, minutes, conclusion-notice).")
-@click.option("--campaign", "campaign_code", help="The campaign (campaign documents). Default: the most recent running one.")
-@click.option("--number", help="The number the văn thư gave (e.g. 57/TB-UBND; without it such a document is a draft with "
-              "no number), or for a type this register numbers another than its next one (needs --reason).")
-@click.option("--reason", help="Why another number is used.")
-@click.option("--date", "doc_date", type=ISO_DATE, help="Date of the document (default: today).")
+@click.option("--case", "inspection_id", type=RECORD_ID, help=N_("The case (unit-schedule-notice, minutes, conclusion-notice)."))
+@click.option("--campaign", "campaign_code", help=N_("The campaign (campaign documents). Default: the most recent running one."))
+@click.option("--number", help=N_("The number the văn thư gave (e.g. 57/TB-UBND; without it such a document is a draft with "
+              "no number), or for a type this register numbers another than its next one (needs --reason)."))
+@click.option("--reason", help=N_("Why another number is used."))
+@click.option("--date", "doc_date", type=ISO_DATE, help=N_("Date of the document (default: today)."))
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default="docx", show_default=True,
-              help="pdf: the DOCX (XLSX) converted by LibreOffice (setting SOFFICE), kept beside it.")
-@click.option("--out", type=click.Path(path_type=Path), help="Also write the file here.")
+              help=N_("pdf: the DOCX (XLSX) converted by LibreOffice (setting SOFFICE), kept beside it."))
+@click.option("--out", type=click.Path(path_type=Path), help=N_("Also write the file here."))
 @as_option
 @at_option
 def render_command(kind: str, inspection_id: int | None, campaign_code: str | None, number: str | None, reason: str | None,
@@ -83,9 +83,9 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str | No
             _save(store.read(attachment.sha256), out)
 
 
-@group.command("list", help="The files of a case (--case) or of a campaign.")
+@group.command("list", help=N_("The files of a case (--case) or of a campaign."))
 @click.option("--case", "inspection_id", type=RECORD_ID)
-@click.option("--campaign", "campaign_code", help="The campaign's code. Default: the most recent running one.")
+@click.option("--campaign", "campaign_code", help=N_("The campaign's code. Default: the most recent running one."))
 @as_option
 def list_command(inspection_id: int | None, campaign_code: str | None, as_email: str | None) -> None:
     with database().session() as session:
@@ -100,7 +100,7 @@ def list_command(inspection_id: int | None, campaign_code: str | None, as_email:
                        f"{format_datetime(item.uploaded_at)}  {actor_label(item.uploaded_by)}")
 
 
-@group.command("get", help="Download file ATTACHMENT_ID to --out (only for users who may see it).")
+@group.command("get", help=N_("Download file ATTACHMENT_ID to --out (only for users who may see it)."))
 @click.argument("attachment_id", type=RECORD_ID)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @as_option
@@ -115,11 +115,11 @@ def get_command(attachment_id: int, out: Path, as_email: str | None) -> None:
         say("Saved {name} to {path}.", name=attachment.original_name, path=str(out))
 
 
-@group.command("attach", help="Add a file (PDF, DOCX, XLSX, JPEG, PNG) to case ID outside a transition.")
+@group.command("attach", help=N_("Add a file (PDF, DOCX, XLSX, JPEG, PNG) to case ID outside a transition."))
 @click.argument("inspection_id", type=RECORD_ID)
 @click.argument("kind", type=click.Choice(UPLOAD_KINDS))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--finding", "finding_number", type=RECORD_ID, help="The finding this evidence belongs to.")
+@click.option("--finding", "finding_number", type=RECORD_ID, help=N_("The finding this evidence belongs to."))
 @click.option("--comment")
 @as_option
 @at_option
@@ -137,7 +137,7 @@ def attach_command(inspection_id: int, kind: str, path: Path, finding_number: in
         say("File #{id}: {name} ({size} bytes).", id=attachment.id, name=attachment.original_name, size=attachment.size)
 
 
-@group.command("register", help="The register of outgoing documents of a year.")
+@group.command("register", help=N_("The register of outgoing documents of a year."))
 @click.option("--year", type=click.IntRange(EARLIEST_DATE.year, LATEST_DATE.year), default=lambda: date.today().year)
 def register_command(year: int) -> None:
     with database().session() as session:
@@ -150,7 +150,7 @@ def register_command(year: int) -> None:
                        f"{actor_label(entry.issued_by)}{reason}")
 
 
-@group.command("cleanup", help="Delete stored files no record refers to, older than the grace period.")
+@group.command("cleanup", help=N_("Delete stored files no record refers to, older than the grace period."))
 @click.option("--grace-hours", type=float, default=DEFAULT_GRACE.total_seconds() / 3600, show_default=True)
 @at_option
 def cleanup_command(grace_hours: float, at: str | None) -> None:

@@ -31,17 +31,17 @@ from .common import (
 )
 
 
-@click.group("inspections", help="Inspection cases.")
+@click.group("inspections", help=N_("Inspection cases."))
 def group() -> None:
     pass
 
 
-@group.command("list", help="List the cases, optionally in one state.")
+@group.command("list", help=N_("List the cases, optionally in one state."))
 @click.option("--state", type=click.Choice([s.value for s in State]))
 @click.option("--kind", type=click.Choice([k.value for k in Kind]))
 @click.option("--unit-kind", type=click.Choice([k.value for k in UnitKind]))
-@click.option("--campaign", help="Only this campaign (its code). Default: every campaign.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON list of objects, for scripts.")
+@click.option("--campaign", help=N_("Only this campaign (its code). Default: every campaign."))
+@click.option("--json", "as_json", is_flag=True, help=N_("One JSON list of objects, for scripts."))
 def list_command(state: str | None, kind: str | None, unit_kind: str | None, campaign: str | None, as_json: bool) -> None:
     with database().session() as session:
         try:
@@ -105,14 +105,14 @@ def _upload_files(data: dict[str, Any], store: FileStore) -> dict[str, Any]:
     return data
 
 
-@group.command("fire", help="Fire TRIGGER on case ID. Exit code 0 on success; otherwise the reason on stderr. "
+@group.command("fire", help=N_("Fire TRIGGER on case ID. Exit code 0 on success; otherwise the reason on stderr. "
                "Files by path: --set file=/path/report.pdf, --set appendices=/path/pl1.xlsx (repeatable), "
-               "--set evidence.2=/path/photo.jpg (evidence of finding 2, repeatable).")
+               "--set evidence.2=/path/photo.jpg (evidence of finding 2, repeatable)."))
 @click.argument("inspection_id", type=RECORD_ID)
 @click.argument("trigger")
 @as_option
 @at_option
-@click.option("--set", "values", multiple=True, help="Data of the trigger, key=value; repeatable. JSON for findings and statuses.")
+@click.option("--set", "values", multiple=True, help=N_("Data of the trigger, key=value; repeatable. JSON for findings and statuses."))
 def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str | None, values: tuple[str, ...]) -> None:
     now = moment_option(at)
     with database().session() as session:
@@ -127,14 +127,14 @@ def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str
         say("Document number: {number}.", number=result.extra["register"]["number"])
 
 
-@group.command("open", help="Open a case outside the plan's list: a surprise inspection on the day, or a unit added to a "
-               "running campaign (direct or self). Coordinators only; the first entry of the case's audit chain.")
-@click.option("--campaign", "campaign_code", required=True, help="The campaign's code.")
-@click.option("--unit", "unit_name", required=True, help="The unit's name, as the registry has it.")
+@group.command("open", help=N_("Open a case outside the plan's list: a surprise inspection on the day, or a unit added to a "
+               "running campaign (direct or self). Coordinators only; the first entry of the case's audit chain."))
+@click.option("--campaign", "campaign_code", required=True, help=N_("The campaign's code."))
+@click.option("--unit", "unit_name", required=True, help=N_("The unit's name, as the registry has it."))
 @click.option("--kind", required=True, type=click.Choice(OPENING_KINDS))
-@click.option("--visit-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day of the visit (ISO date).")
-@click.option("--visit-time", type=click.DateTime(formats=["%H:%M"]), help="The time of the visit (HH:MM).")
-@click.option("--reason", help="Why the case is opened (kept in its first audit entry).")
+@click.option("--visit-date", type=click.DateTime(formats=["%Y-%m-%d"]), help=N_("The day of the visit (ISO date)."))
+@click.option("--visit-time", type=click.DateTime(formats=["%H:%M"]), help=N_("The time of the visit (HH:MM)."))
+@click.option("--reason", help=N_("Why the case is opened (kept in its first audit entry)."))
 @as_option
 @at_option
 def open_command(campaign_code: str, unit_name: str, kind: str, visit_date: datetime | None, visit_time: datetime | None,
@@ -151,7 +151,7 @@ def open_command(campaign_code: str, unit_name: str, kind: str, visit_date: date
         say("Case #{id} opened: {kind}, {unit}.", id=case.id, kind=Kind(case.kind).label, unit=case.unit_name)
 
 
-@group.command("outline", help="The outline sections of case ID with their items (numbered) and the team's review.")
+@group.command("outline", help=N_("The outline sections of case ID with their items (numbered) and the team's review."))
 @click.argument("inspection_id", type=RECORD_ID)
 @as_option
 def outline_command(inspection_id: int, as_email: str | None) -> None:
@@ -172,13 +172,13 @@ def outline_command(inspection_id: int, as_email: str | None) -> None:
                     click.echo(f"       {gettext(N_('Causes'))}: {entry.review.causes}")
 
 
-@group.command("review-section", help="Record the team's review of one outline section (e.g. B.3) of the unit's report.")
+@group.command("review-section", help=N_("Record the team's review of one outline section (e.g. B.3) of the unit's report."))
 @click.argument("inspection_id", type=RECORD_ID)
 @click.argument("section")
-@click.option("--achieved", help="Results achieved (a).")
-@click.option("--shortcomings", help="Shortcomings and limitations (b).")
-@click.option("--causes", help="Their causes (b).")
-@click.option("--missing", "missing", type=RECORD_ID, multiple=True, help="Number of an item of the section the report leaves out (as `inspections outline` lists them); repeatable.")
+@click.option("--achieved", help=N_("Results achieved (a)."))
+@click.option("--shortcomings", help=N_("Shortcomings and limitations (b)."))
+@click.option("--causes", help=N_("Their causes (b)."))
+@click.option("--missing", "missing", type=RECORD_ID, multiple=True, help=N_("Number of an item of the section the report leaves out (as `inspections outline` lists them); repeatable."))
 @as_option
 @at_option
 def review_section_command(inspection_id: int, section: str, achieved: str | None, shortcomings: str | None,
@@ -199,11 +199,11 @@ def review_section_command(inspection_id: int, section: str, achieved: str | Non
     say("Case #{id}: section {section} reviewed.", id=inspection_id, section=section)
 
 
-@group.command("review-finding", help="Accept (or not) the remediation of finding NUMBER of case ID.")
+@group.command("review-finding", help=N_("Accept (or not) the remediation of finding NUMBER of case ID."))
 @click.argument("inspection_id", type=RECORD_ID)
 @click.argument("number", type=RECORD_ID)
 @click.option("--accept/--reject", "accepted", required=True)
-@click.option("--note", help="What the team found; required with --reject.")
+@click.option("--note", help=N_("What the team found; required with --reject."))
 @as_option
 @at_option
 def review_finding_command(inspection_id: int, number: int, accepted: bool, note: str | None, as_email: str | None, at: str | None) -> None:

@@ -1,11 +1,10 @@
 import click
 
 from jobs.digest import queue_digest
-from jobs.scheduler import run_scheduler
 from jobs.settings import JobSettings
 from jobs.sweep import SweepReport, sweep
 from jobs.witness import mail_checkpoint
-from vocabulary.i18n import format_datetime, gettext
+from vocabulary.i18n import N_, format_datetime, gettext
 from vocabulary.states import trigger_label
 from web.files import checkpoint_store, file_store
 from workflow.alerts.actions import RESOLUTION_LABELS
@@ -16,7 +15,7 @@ from .audit import checkpoint_and_report
 from .common import database, moment_option, say
 
 
-@click.group("jobs", help="The deadline engine: sweeps, digests and the scheduler process.")
+@click.group("jobs", help=N_("The deadline engine: sweeps, digests and the scheduler process."))
 def group() -> None:
     pass
 
@@ -37,8 +36,8 @@ def print_report(report: SweepReport) -> None:
         say("FAILED   {trigger} on case #{case}: {reason}", err=True, trigger=trigger_label(failed.trigger), case=failed.case_id, reason=failed.reason)
 
 
-@group.command("sweep", help="One deadline sweep as of --now (ISO time, local time zone; default: now). Prints what it did.")
-@click.option("--now", "now_text", help="The moment of the sweep, e.g. 2023-07-14T08:00.")
+@group.command("sweep", help=N_("One deadline sweep as of --now (ISO time, local time zone; default: now). Prints what it did."))
+@click.option("--now", "now_text", help=N_("The moment of the sweep, e.g. 2023-07-14T08:00."))
 def sweep_command(now_text: str | None) -> None:
     now = moment_option(now_text)
     settings = JobSettings.from_env()
@@ -52,8 +51,8 @@ def sweep_command(now_text: str | None) -> None:
         raise SystemExit(1)
 
 
-@group.command("digest", help="Queue the daily digest for coordinators as of --now (once a day).")
-@click.option("--now", "now_text", help="The moment, ISO time; default: now.")
+@group.command("digest", help=N_("Queue the daily digest for coordinators as of --now (once a day)."))
+@click.option("--now", "now_text", help=N_("The moment, ISO time; default: now."))
 def digest_command(now_text: str | None) -> None:
     now = moment_option(now_text)
     domain = JobSettings.from_env().mail_domain
@@ -68,15 +67,17 @@ def digest_command(now_text: str | None) -> None:
     say("Checkpoint no. {number} mailed to {count} auditor(s).", number=result.checkpoint.number, count=mails)
 
 
-@group.command("replan", help="Re-plan the alerts of every open case, after a campaign's timed-rule settings changed.")
-@click.option("--campaign", help="Only this campaign (its code, e.g. tuky-2023).")
-@click.option("--now", "now_text", help="The moment, ISO time; default: now.")
+@group.command("replan", help=N_("Re-plan the alerts of every open case, after a campaign's timed-rule settings changed."))
+@click.option("--campaign", help=N_("Only this campaign (its code, e.g. tuky-2023)."))
+@click.option("--now", "now_text", help=N_("The moment, ISO time; default: now."))
 def replan_command(campaign: str | None, now_text: str | None) -> None:
     with database().session() as session:
         count = replan_campaign(session, campaign, moment_option(now_text))
     say("Alerts re-planned for {count} open case(s).", count=count)
 
 
-@group.command("run", help="The scheduler process: sweeps, the daily digest and the outbox. Run exactly one per site; a second one waits as a hot standby.")
+@group.command("run", help=N_("The scheduler process: sweeps, the daily digest and the outbox. Run exactly one per site; a second one waits as a hot standby."))
 def run_command() -> None:
+    from jobs.scheduler import run_scheduler  # APScheduler: only for the process that runs it
+
     run_scheduler(database(), JobSettings.from_env(), file_store(), checkpoint_store())

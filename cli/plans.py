@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from vocabulary.i18n import _
+from vocabulary.i18n import N_, _
 from workflow.campaigns.plan_file import dump_plan, parse_plan
 from workflow.campaigns.plans import ImportReport, export_campaign, import_plan
 from workflow.errors import WorkflowError
@@ -13,7 +13,7 @@ from workflow.errors import WorkflowError
 from .common import acting_as, as_option, at_option, database, fail, moment_option, say
 
 
-@click.group("plans", help="Plan files: a campaign as TOML.")
+@click.group("plans", help=N_("Plan files: a campaign as TOML."))
 def group() -> None:
     pass
 
@@ -29,10 +29,10 @@ def print_report(report: ImportReport) -> None:
         say("Nothing to create: campaign {code} already holds this plan.", code=report.code)
 
 
-@group.command("import", help="Create a campaign from a plan file: units, outlines, schedule, cases. Importing it again changes nothing.")
+@group.command("import", help=N_("Create a campaign from a plan file: units, outlines, schedule, cases. Importing it again changes nothing."))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--code", help="Import under this code instead of the plan's own.")
-@click.option("--dry-run", is_flag=True, help="Check the file and say what would be created; write nothing.")
+@click.option("--code", help=N_("Import under this code instead of the plan's own."))
+@click.option("--dry-run", is_flag=True, help=N_("Check the file and say what would be created; write nothing."))
 @as_option
 @at_option
 def import_command(path: Path, code: str | None, dry_run: bool, as_email: str | None, at: str | None) -> None:
@@ -50,9 +50,9 @@ def import_command(path: Path, code: str | None, dry_run: bool, as_email: str | 
     print_report(report)
 
 
-@group.command("export", help="Write campaign CODE as a plan file (to stdout, or --out PATH).")
+@group.command("export", help=N_("Write campaign CODE as a plan file (to stdout, or --out PATH)."))
 @click.argument("code")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the file here.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write the file here."))
 def export_command(code: str, out: Path | None) -> None:
     with database().session() as session:
         try:

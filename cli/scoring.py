@@ -10,6 +10,7 @@ from sqlalchemy import select
 from documents.scores import ranking_xlsx
 from models import Campaign
 from vocabulary.config import local_date
+from vocabulary.i18n import N_
 from workflow.errors import WorkflowError
 from workflow.scoring import criteria, results
 
@@ -18,7 +19,7 @@ from .common import acting_as, as_option, at_option, database, fail, moment_opti
 KINDS = click.Choice(["office", "commune"])
 
 
-@click.group("scoring", help="Scoring against the Chỉ số CCHC: criteria sets and the ranking.")
+@click.group("scoring", help=N_("Scoring against the Chỉ số CCHC: criteria sets and the ranking."))
 def group() -> None:
     pass
 
@@ -30,7 +31,7 @@ def _campaign(session, code: str) -> Campaign:
     return campaign
 
 
-@group.command("import", help="Import a criteria file (TOML) or workbook (XLSX) as the campaign's set for its kind of unit.")
+@group.command("import", help=N_("Import a criteria file (TOML) or workbook (XLSX) as the campaign's set for its kind of unit."))
 @click.argument("campaign_code", metavar="CAMPAIGN")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @as_option
@@ -45,7 +46,7 @@ def import_command(campaign_code: str, path: Path, as_email: str | None, at: str
         say("Imported: {title} ({count} scored criteria).", title=imported.title, count=len(criteria.leaves(imported)))
 
 
-@group.command("sample", help="Load the shipped SAMPLE set for offices or communes into the campaign.")
+@group.command("sample", help=N_("Load the shipped SAMPLE set for offices or communes into the campaign."))
 @click.argument("campaign_code", metavar="CAMPAIGN")
 @click.argument("unit_kind", type=KINDS)
 @as_option
@@ -60,10 +61,10 @@ def sample_command(campaign_code: str, unit_kind: str, as_email: str | None, at:
         say("Imported: {title} ({count} scored criteria).", title=loaded.title, count=len(criteria.leaves(loaded)))
 
 
-@group.command("export", help="Write the campaign's set for a kind of unit as a criteria file (TOML), or as a workbook with an --out ending in .xlsx.")
+@group.command("export", help=N_("Write the campaign's set for a kind of unit as a criteria file (TOML), or as a workbook with an --out ending in .xlsx."))
 @click.argument("campaign_code", metavar="CAMPAIGN")
 @click.argument("unit_kind", type=KINDS)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of the standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help=N_("Write here instead of the standard output."))
 def export_command(campaign_code: str, unit_kind: str, out: Path | None) -> None:
     with database().session() as session:
         found = criteria.criteria_set_for(session, _campaign(session, campaign_code).id, unit_kind)
@@ -79,7 +80,7 @@ def export_command(campaign_code: str, unit_kind: str, out: Path | None) -> None
         click.echo(text, nl=False)
 
 
-@group.command("copy", help="Copy the criteria sets of one campaign to another.")
+@group.command("copy", help=N_("Copy the criteria sets of one campaign to another."))
 @click.argument("from_code", metavar="FROM_CAMPAIGN")
 @click.argument("to_code", metavar="TO_CAMPAIGN")
 @as_option
@@ -95,9 +96,9 @@ def copy_command(from_code: str, to_code: str, as_email: str | None, at: str | N
             say("Imported: {title} ({count} scored criteria).", title=criteria_set.title, count=len(criteria.leaves(criteria_set)))
 
 
-@group.command("ranking", help="The campaign's ranking (every kind of unit with a set) as a spreadsheet.")
+@group.command("ranking", help=N_("The campaign's ranking (every kind of unit with a set) as a spreadsheet."))
 @click.argument("campaign_code", metavar="CAMPAIGN")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The XLSX file to write.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help=N_("The XLSX file to write."))
 @at_option
 def ranking_command(campaign_code: str, out: Path, at: str | None) -> None:
     with database().session() as session:

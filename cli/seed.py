@@ -2,13 +2,14 @@ import click
 
 from plans import load, shipped_codes
 from plans.demo import DEMO_SOURCE, seed_demo
+from vocabulary.i18n import N_
 from web.files import file_store
 from workflow.errors import WorkflowError
 
 from .common import database, fail, say, wall_clock
 
 
-@click.group("seed", help="Load an inspection plan shipped with the project (plans/*.toml).")
+@click.group("seed", help=N_("Load an inspection plan shipped with the project (plans/*.toml)."))
 def group() -> None:
     pass
 
@@ -25,18 +26,18 @@ def _seed(code: str) -> None:
         say("Nothing to load: the plan is already in the database.")
 
 
-@group.command("tuky-2023", help="The 2023 CCHC inspection plan of UBND huyện Tứ Kỳ (plans/tuky-2023.toml). Safe to run again.")
+@group.command("tuky-2023", help=N_("The 2023 CCHC inspection plan of UBND huyện Tứ Kỳ (plans/tuky-2023.toml). Safe to run again."))
 def tuky() -> None:
     _seed("tuky-2023")
 
 
-@group.command("plan", help="A plan shipped in plans/ by its code (e.g. sample-xa-2026). Safe to run again.")
+@group.command("plan", help=N_("A plan shipped in plans/ by its code (e.g. sample-xa-2026). Safe to run again."))
 @click.argument("code", type=click.Choice(shipped_codes()))
 def shipped_plan(code: str) -> None:
     _seed(code)
 
 
-@group.command("demo", help=f"A living campaign for the demo: {DEMO_SOURCE} copied to this year with dates around today, started. Safe to run again.")
+@group.command("demo", help=N_("A living campaign for the demo: the 2023 plan of Tứ Kỳ copied to this year with dates around today, started. Safe to run again."))
 def demo() -> None:
     now = wall_clock()
     _seed(DEMO_SOURCE)

@@ -2,6 +2,7 @@ import getpass
 
 import click
 
+from vocabulary.i18n import N_
 from workflow.errors import WorkflowError
 from workflow.people.accounts import save_user
 from workflow.people.permissions import ROLES, Actor, role_label
@@ -9,17 +10,17 @@ from workflow.people.permissions import ROLES, Actor, role_label
 from .common import database, fail, say, wall_clock
 
 
-@click.group("users", help="User accounts.")
+@click.group("users", help=N_("User accounts."))
 def group() -> None:
     pass
 
 
-@group.command("create", help="Create a login. Without --password a random one is generated and printed once.")
+@group.command("create", help=N_("Create a login. Without --password a random one is generated and printed once."))
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--unit", "unit_name", help="The unit's name, for role 'unit'.")
-@click.option("--password", help="At least 10 characters; random when left out.")
-@click.option("--reset", is_flag=True, help="If the user exists, set role, unit and a new password.")
+@click.option("--unit", "unit_name", help=N_("The unit's name, for role 'unit'."))
+@click.option("--password", help=N_("At least 10 characters; random when left out."))
+@click.option("--reset", is_flag=True, help=N_("If the user exists, set role, unit and a new password."))
 def create(email: str, role: str, unit_name: str | None, password: str | None, reset: bool) -> None:
     with database().session() as session:
         try:

@@ -6,6 +6,8 @@ with a rule a third to a half of the subject line under it, the body justified, 
 nhận" and the signature block side by side. The words themselves are in ``texts``."""
 from __future__ import annotations
 
+import copy
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +23,7 @@ from docx.shared import Cm, Emu, Mm, Pt
 from docx.table import Table, _Cell
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from . import texts
 
@@ -98,7 +101,7 @@ class Signature:
     on_behalf: str | None = None  # "TM. ỦY BAN NHÂN DÂN"
 
 
-def _font(run, size: float, *, bold: bool = False, italic: bool = False) -> None:
+def _set_font(run, size: float, bold: bool, italic: bool) -> None:
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -106,6 +109,57 @@ def _font(run, size: float, *, bold: bool = False, italic: bool = False) -> None
     fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attribute), FONT)
+
+
+@functools.lru_cache(maxsize=None)
+def _run_properties(size: float, bold: bool, italic: bool):
+    """The ``<w:rPr>`` of a run in this look, made once by python-docx on a scratch run."""
+    scratch = OxmlElement("w:r")
+    _set_font(Run(scratch, None), size, bold, italic)
+    return scratch.rPr
+
+
+@functools.lru_cache(maxsize=None)
+def _paragraph_properties(indent: bool, keep_with_next: bool):
+    """The ``<w:pPr>`` of a body paragraph (justified, 6 pt after), made once per look."""
+    scratch = Paragraph(OxmlElement("w:p"), None)
+    scratch.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    scratch.paragraph_format.first_line_indent = Cm(1) if indent else None
+    scratch.paragraph_format.space_after = Pt(6)
+    if keep_with_next:
+        scratch.paragraph_format.keep_with_next = True
+    return scratch._p.pPr
+
+
+def _add_run(paragraph: Paragraph, text: str, size: float, *, bold: bool = False, italic: bool = False) -> None:
+    """``paragraph.add_run(text)`` in its font, built from copies of the cached properties; a
+    tab or a line break goes through python-docx, which turns them into their elements."""
+    if "\t" in text or "\n" in text:
+        _font(paragraph.add_run(text), size, bold=bold, italic=italic)
+        return
+    run = OxmlElement("w:r")
+    run.append(copy.deepcopy(_run_properties(size, bold, italic)))
+    _set_text(run, text)
+    paragraph._p.append(run)
+
+
+def _set_text(run, text: str) -> None:
+    """The text of a run of plain text (no tab, no break), set on its ``<w:t>``."""
+    element = run.find(qn("w:t"))
+    if element is None:
+        element = OxmlElement("w:t")
+        run.append(element)
+    element.text = text
+    element.set(qn("xml:space"), "preserve")
+
+
+def _font(run, size: float, *, bold: bool = False, italic: bool = False) -> None:
+    """The run's font: a copy of the properties made once per look (setting them one by one
+    through python-docx was most of the time of a long document)."""
+    existing = run._r.rPr
+    if existing is not None:
+        run._r.remove(existing)
+    run._r.insert(0, copy.deepcopy(_run_properties(size, bold, italic)))
 
 
 def _rule_below(paragraph: Paragraph, width_cm: float) -> None:
@@ -143,6 +197,7 @@ class OfficialDocument:
 
     def __init__(self) -> None:
         self.document = Document()
+        self._section_properties = self.document.element.body.sectPr  # the body's last child, kept
         section = self.document.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
@@ -163,9 +218,22 @@ class OfficialDocument:
 
     # -- small pieces -------------------------------------------------------------------------
 
+    def _body_paragraph(self) -> Paragraph:
+        """A new paragraph at the end of the body, put straight before the section properties:
+        python-docx's ``add_paragraph`` looks for them from the first child on, which made a
+        long document quadratic."""
+        paragraph = OxmlElement("w:p")
+        self._section_properties.addprevious(paragraph)
+        return Paragraph(paragraph, self.document._body)
+
     def _line(self, where, text: str, size: float, *, bold: bool = False, italic: bool = False,
               align=WD_ALIGN_PARAGRAPH.CENTER) -> Paragraph:
-        paragraph = where.add_paragraph() if not isinstance(where, _Cell) or where.paragraphs[0].text or where.paragraphs[0].runs else where.paragraphs[0]
+        if where is self.document:
+            paragraph = self._body_paragraph()
+        elif not isinstance(where, _Cell) or where.paragraphs[0].text or where.paragraphs[0].runs:
+            paragraph = where.add_paragraph()
+        else:
+            paragraph = where.paragraphs[0]
         paragraph.alignment = align
         _font(paragraph.add_run(text), size, bold=bold, italic=italic)
         return paragraph
@@ -226,18 +294,17 @@ class OfficialDocument:
     def blank(self, size: float = 6) -> None:
         self._line(self.document, "", size)
 
-    def paragraph(self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True) -> Paragraph:
-        paragraph = self._line(self.document, text, BODY_PT, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        paragraph.paragraph_format.first_line_indent = Cm(1) if indent else None
-        paragraph.paragraph_format.space_after = Pt(6)
+    def paragraph(self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True,
+                  keep_with_next: bool = False) -> Paragraph:
+        paragraph = self._body_paragraph()
+        paragraph._p.append(copy.deepcopy(_paragraph_properties(indent, keep_with_next)))
+        _add_run(paragraph, text, BODY_PT, bold=bold, italic=italic)
         return paragraph
 
     def part(self, text: str) -> Paragraph:
         """A heading of the body ("I. THÀNH PHẦN", "1. Ưu điểm"): bold, never left alone at the
         foot of a page."""
-        paragraph = self.paragraph(text, bold=True)
-        paragraph.paragraph_format.keep_with_next = True
-        return paragraph
+        return self.paragraph(text, bold=True, keep_with_next=True)
 
     def dotted(self, count: int = texts.DOTTED_LINES, label: str | None = None) -> None:
         """Lines of dots across the text width, for what is to be written in by hand; with
@@ -277,12 +344,21 @@ class OfficialDocument:
         for cell, text, width in zip(table.rows[0].cells, headers, widths_cm):
             cell.width = Cm(width)
             self._line(cell, text, size, bold=True)
+        template = None  # the first row, built by python-docx; the others are copies of it
         for values in rows:
-            cells = table.add_row().cells
-            for column, (cell, text, width) in enumerate(zip(cells, values, widths_cm)):
-                cell.width = Cm(width)
-                align = WD_ALIGN_PARAGRAPH.LEFT if column == 1 else WD_ALIGN_PARAGRAPH.CENTER
-                self._line(cell, text, size, align=align)
+            if template is None:
+                for column, (cell, text, width) in enumerate(zip(table.add_row().cells, values, widths_cm)):
+                    cell.width = Cm(width)
+                    self._line(cell, text, size, align=WD_ALIGN_PARAGRAPH.LEFT if column == 1 else WD_ALIGN_PARAGRAPH.CENTER)
+                template = table.rows[-1]._tr
+                continue
+            row = copy.deepcopy(template)
+            table._tbl.append(row)
+            for run, text in zip(row.iter(qn("w:r")), values):  # one run per cell (``_line``)
+                if "\t" in text or "\n" in text:
+                    Run(run, None).text = text
+                else:
+                    _set_text(run, text)
         self.blank()
         return table
 

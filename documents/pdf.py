@@ -65,3 +65,8 @@ class PdfConverter:
 
     def convert(self, name: str, content: bytes) -> bytes:
         return self.convert_many({name: content})[Path(name).stem + ".pdf"]
+
+
+def pdf_converter(soffice: str | None) -> PdfConverter | None:
+    """The converter of the settings (``SOFFICE``), or None where LibreOffice is not available."""
+    return PdfConverter(soffice) if soffice else None

@@ -7,14 +7,12 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Sequence
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Sequence
 
 from .facts import dmy
-from .layout import OfficialDocument
+
+if TYPE_CHECKING:  # python-docx and openpyxl load when a document is made, not at start-up
+    from .layout import OfficialDocument
 
 UNIT_KINDS = {"office": "cơ quan chuyên môn", "commune": "UBND xã, phường, thị trấn"}
 
@@ -109,6 +107,10 @@ def _number(value: Decimal | None) -> float | None:
 def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day: date) -> bytes:
     """One sheet per kind of unit: rank, unit, points per field, totals, band; then the criteria
     each unit lost points on."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(name="Times New Roman", bold=True)
@@ -223,6 +225,8 @@ def _ranking_section(document: OfficialDocument, number: str, facts: RankingFact
 def ranking_annex(year: int, office: str, rankings: Sequence[RankingFacts], report_number: str, report_day: date | None) -> bytes:
     """Phụ lục of the summary report: per kind of unit, the distribution by band, the ranking
     table, the points by field with the averages, and the criteria each unit lost points on."""
+    from .layout import OfficialDocument
+
     document = OfficialDocument()
     day = dmy(report_day) if report_day else f"…/…/{year}"
     document.annex_title("Phụ lục", ["Kết quả chấm điểm, xếp loại", f"Chỉ số cải cách hành chính năm {year}"],

@@ -16,13 +16,17 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-import psycopg
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from models import SchedulerLease
 from models.db import Database, write_transaction
+
+if TYPE_CHECKING:
+    import psycopg
 
 LEASE_NAME = "scheduler"
 # Any fixed 64-bit number, the same for every instance: "CCHC" "jobs".
@@ -84,6 +88,8 @@ class PostgresElection(Election):
         return url.render_as_string(hide_password=False)
 
     def acquire(self, now: datetime) -> bool:
+        import psycopg  # only here: start-up on SQLite never loads the PostgreSQL driver
+
         connection = psycopg.connect(self._dsn(), autocommit=True, application_name="cchc-scheduler")
         if not connection.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)).fetchone()[0]:
             connection.close()
@@ -93,6 +99,8 @@ class PostgresElection(Election):
 
     def renew(self, now: datetime) -> bool:
         """Still active while our lock connection is alive."""
+        import psycopg
+
         try:
             self._connection.execute("SELECT 1")
         except psycopg.Error:

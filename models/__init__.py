@@ -3,7 +3,7 @@ from .alert import ALERT_STATUSES, OUTBOX_STATUSES, RAISED_STATUSES, Alert, Outb
 from .audit import AuditEntry
 from .base import Audited, Base, GENESIS_HASH, UTCDateTime
 from .campaign import Campaign, CampaignUnit
-from .case_file import ATTACHMENT_KINDS, Attachment, RegisterCounter, RegisterEntry, SectionReview
+from .case_file import ATTACHMENT_KINDS, RENDER_JOB_STATUSES, Attachment, RegisterCounter, RegisterEntry, RenderJob, SectionReview
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
 from .scheduler import JobRun, SchedulerLease
@@ -41,6 +41,8 @@ __all__ = [
     "OutlineSection",
     "RegisterCounter",
     "RegisterEntry",
+    "RENDER_JOB_STATUSES",
+    "RenderJob",
     "ScoreEntry",
     "ScoreEvidence",
     "ScoreSheet",

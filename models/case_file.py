@@ -112,3 +112,29 @@ class RegisterEntry(Base):
     override_reason: Mapped[str | None] = mapped_column(Text)
     issued_by: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+RENDER_JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class RenderJob(Base):
+    """A campaign document drawn up in the background (a large campaign takes longer than a
+    request may): who asked for what, how far it is, and the attachment it became. The row is
+    the state, so every web worker shows the same progress."""
+
+    __tablename__ = "render_job"
+    __table_args__ = (one_of("status", RENDER_JOB_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    options: Mapped[dict] = mapped_column(JSON)  # number, number_reason, doc_date, format
+    actor: Mapped[dict] = mapped_column(JSON)  # name, role, user_id, unit_id of who asked
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # per cent
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, time, timedelta
 
-from docx import Document
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -41,6 +39,8 @@ def _at(day: date, hour: int, now: datetime) -> datetime:
 
 def _signed_scan(files: FileStore, unit: str) -> StoredFile:
     """Stands for the scan of the signed minutes a real team uploads (the demo has no scanner)."""
+    from docx import Document  # python-docx only when the demo is seeded
+
     document = Document()
     document.add_paragraph(f"Biên bản kiểm tra {unit} đã ký (bản mẫu của dữ liệu trình diễn).")
     content = io.BytesIO()

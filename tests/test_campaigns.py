@@ -275,7 +275,7 @@ def test_opening_a_case_checks_who_asks_and_which_unit(db):
     with db.session() as session:
         with pytest.raises(NotPermitted):
             open_inspection(session, campaign_code="tuky-2023", unit_name="UBND xã Ngọc Kỳ", kind="surprise", actor=INSPECTOR, now=SEED_NOW)
-        with pytest.raises(BadData, match="Không có đơn vị “UBND xa Ngoc Ky”. Có phải là: UBND xã Ngọc Kỳ"):
+        with pytest.raises(BadData, match="không có đơn vị nào tên “UBND xa Ngoc Ky”; tên gần giống: “UBND xã Ngọc Kỳ”"):
             open_inspection(session, campaign_code="tuky-2023", unit_name="UBND xa Ngoc Ky", kind="surprise", actor=COORDINATOR, now=SEED_NOW)
         with pytest.raises(BadData, match="đã có hồ sơ"):
             open_inspection(session, campaign_code="tuky-2023", unit_name="Phòng Y tế", kind="direct", actor=COORDINATOR, now=SEED_NOW)

@@ -2,14 +2,16 @@
 Chairman and the summary spreadsheet, drawn up from the cases and kept in the register."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+import threading
+
+from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
 from models import Campaign
 from vocabulary.i18n import format_date, format_datetime, gettext
 from web.database import db_session
 from web.files import file_store, pdf_converter
-from workflow.casefile import rendering
+from workflow.casefile import render_jobs, rendering
 from workflow.errors import WorkflowError
 from workflow.records import attachments
 
@@ -38,13 +40,52 @@ class DocumentsView(SecureView):
             pdf_available=pdf_converter() is not None, unnumbered=rendering.UNNUMBERED,
             may_write_summary=actor.may_edit("summary_content", None),
             summary_fields=[(name, gettext(rendering.SUMMARY_LABELS[name])) for name in rendering.SUMMARY_CONTENT],
+            jobs=[render_jobs.job_state(job, now()) for job in render_jobs.recent_jobs(db_session(), campaign.id)] if campaign else [],
         )
+
+    @expose("/jobs.json")
+    def jobs_view(self):
+        """The campaign's background documents, polled by admin/static/render-jobs.js."""
+        campaign = self._campaign()
+        jobs = render_jobs.recent_jobs(db_session(), campaign.id) if campaign else []
+        return jsonify([render_jobs.job_state(job, now()) for job in jobs])
+
+    def _in_background(self, campaign: Campaign, kind: str) -> bool:
+        """Whether ``kind`` is drawn up by a worker: a large campaign (setting
+        ``RENDER_IN_BACKGROUND_FROM`` cases, default ``render_jobs.BACKGROUND_FROM``)."""
+        threshold = current_app.config.get("RENDER_IN_BACKGROUND_FROM", render_jobs.BACKGROUND_FROM)
+        return render_jobs.case_count(db_session(), campaign.id) >= threshold
+
+    def _start_worker(self, job_id: int) -> None:
+        """A thread of this web process runs the job; its state is in the database, so any
+        worker answers the page's polling. Threads are kept in ``render_workers`` (the tests
+        wait for them)."""
+        app = current_app._get_current_object()
+        thread = threading.Thread(
+            target=render_jobs.run_render_job, args=(app.extensions["database"], file_store(), job_id),
+            kwargs={"clock": now, "pdf": pdf_converter()}, name=f"render-job-{job_id}", daemon=True,
+        )
+        app.extensions.setdefault("render_workers", []).append(thread)
+        thread.start()
 
     @expose("/render/<kind>", methods=("POST",))
     def render_view(self, kind: str):
         campaign = self._campaign()
         if campaign is None or kind not in CAMPAIGN_DOCUMENTS:
             return redirect(url_for(".index"))
+        label = gettext(CAMPAIGN_DOCUMENTS[kind].label).lower()
+        if self._in_background(campaign, kind):
+            try:
+                job = render_jobs.request_render(
+                    db_session(), kind, actor=current_actor(), now=now(), campaign_id=campaign.id,
+                    number=request.form.get("number") or None, number_reason=request.form.get("number_reason") or None,
+                    format=request.form.get("format", "docx"))
+            except WorkflowError as error:
+                flash(str(error), "error")
+            else:
+                self._start_worker(job.id)
+                flash(gettext("The {document} is being drawn up in the background; this page shows its progress and the file when it is ready.").format(document=label), "info")
+            return redirect(url_for(".index") + "#render-jobs")
         try:
             rendering.render_document(db_session(), file_store(), kind, actor=current_actor(), now=now(),
                                       campaign_id=campaign.id, number=request.form.get("number") or None,
@@ -53,7 +94,7 @@ class DocumentsView(SecureView):
         except WorkflowError as error:
             flash(str(error), "error")
         else:
-            flash(gettext("The {document} was drawn up.").format(document=gettext(CAMPAIGN_DOCUMENTS[kind].label).lower()), "success")
+            flash(gettext("The {document} was drawn up.").format(document=label), "success")
         return redirect(url_for(".index"))
 
     @expose("/summary-content", methods=("POST",))

@@ -22,6 +22,7 @@ from workflow.deadlines.counting import counting_of
 from workflow.engine.locking import change_transaction, lock_campaign
 from workflow.errors import BadData, ConcurrentUpdate, Problem
 from workflow.people.permissions import Actor
+from workflow.people.unit_names import unit_named
 from workflow.scoring.criteria import copy_criteria
 
 from .outlines import export_outline, outline_of, store_outline
@@ -38,7 +39,7 @@ from .plans import (
     require,
     schedule_lines,
 )
-from .units import current_successors, unit_named
+from .units import current_successors
 
 
 def _locked(session: Session, campaign_id: int, expected_version: int | None, *statuses: str) -> Campaign:

@@ -20,9 +20,9 @@ from workflow.engine.cases import open_case
 from workflow.engine.locking import change_transaction, lock_campaign
 from workflow.errors import BadData, Problem
 from workflow.people.permissions import Actor
+from workflow.people.unit_names import unit_named
 
 from .plans import existing_case, find_campaign, free_slots, require
-from .units import unit_named
 
 OPENING_KINDS = (Kind.SURPRISE.value, Kind.DIRECT.value, Kind.SELF.value)
 

@@ -8,8 +8,6 @@ read as they were.
 """
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,16 +23,9 @@ from workflow import audit
 from workflow.engine.locking import change_transaction
 from workflow.errors import BadData, ConcurrentUpdate, NotFound
 from workflow.people.permissions import Actor
+from workflow.people.unit_names import is_current
 
 from .plans import require
-
-
-def _key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-
-def is_current(unit: Unit, day: date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or unit.valid_to >= day)
 
 
 def _current_condition(day: date):
@@ -47,22 +38,6 @@ def _current_condition(day: date):
 def units_current_on(session: Session, day: date) -> list[Unit]:
     """The units that exist on ``day``, offices first, by name: what a new campaign offers."""
     return list(session.scalars(select(Unit).where(*_current_condition(day)).order_by(Unit.kind.desc(), Unit.name)))
-
-
-def unit_named(session: Session, name: str, *, day: date | None = None) -> Unit:
-    """The unit called ``name`` (case, spacing and Unicode form aside), or a refusal that offers
-    the close matches among the units current on ``day``."""
-    wanted = _key(name)
-    units = session.scalars(select(Unit)).all()
-    for unit in units:
-        if _key(unit.name) == wanted:
-            return unit
-    offered = [unit for unit in units if day is None or is_current(unit, day)]
-    close = difflib.get_close_matches(wanted, [_key(unit.name) for unit in offered], n=3, cutoff=0.6)
-    names = [unit.name for key in close for unit in offered if _key(unit.name) == key]
-    if names:
-        raise BadData(_("There is no unit \u201c{name}\u201d. Did you mean: {matches}?", name=name, matches="; ".join(names)), field="unit")
-    raise BadData(_("There is no unit \u201c{name}\u201d.", name=name), field="unit")
 
 
 def current_successors(session: Session, unit: Unit, day: date) -> list[Unit]:

@@ -12,11 +12,11 @@ from datetime import date, datetime
 from typing import Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, raiseload
 
-from documents import conclusion_notice, minutes, schedule_notice, scores, summary_report, summary_xlsx, texts
+from documents import texts
 from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
-from documents.pdf import ConversionFailed, PdfConverter
+from documents.pdf import ConversionFailed, PdfConverter, pdf_converter  # noqa: F401 (pdf_converter: for the entry points)
 from models import Attachment, Campaign, Inspection, RegisterEntry
 from vocabulary.campaigns import COMMUNE_WORDS, ISSUER_LEVELS
 from vocabulary.config import local_date
@@ -30,7 +30,6 @@ from workflow.people.permissions import Actor
 from workflow.records import register
 from workflow.records.attachments import new_attachment
 from workflow.records.files import DOCX, PDF, XLSX, FileStore, FileType
-from workflow.scoring.results import campaign_rankings, ranking_facts, score_facts
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,6 @@ def attendee_choices(unit_kind: str) -> tuple[str, ...]:
     return texts.ATTENDEES.get(unit_kind, ())
 
 
-def pdf_converter(soffice: str | None) -> PdfConverter | None:
-    """The converter of the settings (``SOFFICE``), or None where LibreOffice is not available."""
-    return PdfConverter(soffice) if soffice else None
-
-
 def _communes(campaign: Campaign) -> str:
     """"xã", "xã, phường": the categories of the communes the campaign visits, in a fixed order."""
     visited = {line.unit.category for line in campaign.units if line.kind != Kind.SELF and line.unit.kind == "commune"}
@@ -97,11 +91,15 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
     return replace(facts, plan=plan, team_decision=decision)
 
 
-def case_facts(session: Session, inspection: Inspection, as_of: date | None = None) -> CaseFacts:
+def case_facts(session: Session | None, inspection: Inspection, as_of: date | None = None) -> CaseFacts:
     """The case as a document dated ``as_of`` reports it: a review recorded after that day is
     not in it (the minutes do not show what was found after they were drawn up), and the steps
-    missed by then are counted (a report's date)."""
-    sheet = review_sheet(session, inspection)
+    missed by then are counted (a report's date).
+
+    Without a session, the facts of a campaign's row: no review sections (no campaign document
+    shows them), and no query — the cases, units and findings are loaded beforehand in one
+    select (:func:`_campaign_cases`)."""
+    sheet = review_sheet(session, inspection) if session is not None else []
     titles = {entry.section.code: entry.section.title for entry in sheet}
 
     def in_time(entry) -> bool:
@@ -145,9 +143,10 @@ def case_facts(session: Session, inspection: Inspection, as_of: date | None = No
 
 
 def _campaign_cases(session: Session, campaign: Campaign) -> list[Inspection]:
+    """Every case of the campaign with its unit and findings: one joined select, whatever the size."""
     query = (
         select(Inspection).where(Inspection.campaign_id == campaign.id)
-        .options(joinedload(Inspection.unit), joinedload(Inspection.findings)).order_by(Inspection.id)
+        .options(joinedload(Inspection.unit), joinedload(Inspection.findings), raiseload("*", sql_only=True)).order_by(Inspection.id)
     )
     return list(session.scalars(query).unique())
 
@@ -202,30 +201,39 @@ class _Job:
 
 
 def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    from documents import schedule_notice
+
     cases = _scheduled(_campaign_cases(job.session, campaign))
     if not cases:
         raise GuardRefused(_("No announced inspection of this campaign has a date yet."))
     symbol = job.issue(campaign, "TB", "schedule_notice", change, {str(c.id): c.visit_date.isoformat() for c in cases})
-    content = schedule_notice.build(campaign_facts(campaign), [case_facts(job.session, c) for c in cases], symbol, job.day)
+    content = schedule_notice.build(campaign_facts(campaign), [case_facts(None, c) for c in cases], symbol, job.day)
     return content, texts.FILE_NAMES["schedule_notice"].format(number=_numbered_name(symbol, change))
 
 
 def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+    from documents import summary_report
+
     symbol = job.issue(campaign, "BC", "summary_report", change)
-    cases = [case_facts(job.session, c, job.day) for c in _campaign_cases(job.session, campaign)]
+    cases = [case_facts(None, c, job.day) for c in _campaign_cases(job.session, campaign)]
     content = summary_report.build(campaign_facts(campaign), cases, symbol, job.day,
                                    kind_order=[kind.label for kind in Kind], state_order=[state.label for state in State])
     return content, texts.FILE_NAMES["summary_report"].format(number=_numbered_name(symbol, change))
 
 
 def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
-    cases = [case_facts(job.session, c, job.day) for c in _campaign_cases(job.session, campaign)]
+    from documents import summary_xlsx
+
+    cases = [case_facts(None, c, job.day) for c in _campaign_cases(job.session, campaign)]
     return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 
 def _scores_annex(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     """The annex names the summary report it goes with: the last one entered in the register,
     or blanks to fill in by hand."""
+    from documents import scores
+    from workflow.scoring.results import campaign_rankings, ranking_facts
+
     tables = campaign_rankings(job.session, campaign.id)
     if not tables:
         raise GuardRefused(_("The campaign has no criteria set yet: import one on the page \u201c{page}\u201d first.",
@@ -239,6 +247,8 @@ def _scores_annex(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes,
 
 
 def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+    from documents import minutes
+
     if inspection.visited_date is None:
         raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
     number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
@@ -249,6 +259,8 @@ def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, 
 
 def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     """The notice a unit notified on its own receives: the number and date ``notify`` recorded."""
+    from documents import schedule_notice
+
     if inspection.notice_number is None or inspection.notice_date is None:
         raise GuardRefused(_("The schedule notice is not sent yet: fire \u201c{action}\u201d first.", action=gettext(N_("Send the schedule notice"))))
     content = schedule_notice.build_for_unit(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
@@ -257,6 +269,9 @@ def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> 
 
 
 def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+    from documents import conclusion_notice
+    from workflow.scoring.results import score_facts  # the scoring's models and criteria files: only here
+
     if inspection.conclusion_number is None:
         raise GuardRefused(_("The conclusion is not issued yet: fire \u201c{action}\u201d first.", action=gettext(N_("Issue the conclusion"))))
     content = conclusion_notice.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection),
@@ -264,6 +279,8 @@ def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tup
     return content, texts.FILE_NAMES["conclusion_notice"].format(unit=inspection.unit_name)
 
 
+# Each builder imports its document module itself: python-docx and openpyxl are loaded by the
+# first render, not by every start of the web app or the command line.
 BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
     "schedule_notice": _schedule_notice,
     "unit_schedule_notice": _unit_schedule_notice,
@@ -273,6 +290,19 @@ BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
     "summary_xlsx": _summary_xlsx,
     "scores_annex": _scores_annex,
 }
+
+
+def document_spec(kind: str, format: str, actor: Actor, kinds: dict[str, DocumentKind] = DOCUMENT_KINDS) -> DocumentKind:
+    """The kind of document asked for, refused when it is not one of ``kinds``, the format is not
+    one we make, or the actor's role may not produce it."""
+    spec = kinds.get(kind)
+    if spec is None:
+        raise BadData(_("Document: \u201c{kind}\u201d is not one of {kinds}.", kind=kind, kinds=", ".join(kinds)), field="kind")
+    if format not in FORMATS:
+        raise BadData(_("Format: \u201c{format}\u201d is not one of {formats}.", format=format, formats=", ".join(FORMATS)), field="format")
+    if actor.role not in spec.roles:
+        raise NotPermitted(_("Your role may not produce the {document}.", document=gettext(spec.label).lower()))
+    return spec
 
 
 def render_document(
@@ -297,15 +327,9 @@ def render_document(
 
     With ``format="pdf"`` the DOCX (or XLSX) is kept and, beside it, the PDF ``pdf`` converts it
     to, in the same change; the PDF's attachment is returned."""
-    spec = DOCUMENT_KINDS.get(kind)
-    if spec is None:
-        raise BadData(_("Document: \u201c{kind}\u201d is not one of {kinds}.", kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
-    if format not in FORMATS:
-        raise BadData(_("Format: \u201c{format}\u201d is not one of {formats}.", format=format, formats=", ".join(FORMATS)), field="format")
+    spec = document_spec(kind, format, actor)
     if format == "pdf" and pdf is None:
         raise BadData(_("Format: PDF is not available here (LibreOffice is not installed or SOFFICE=off); take the DOCX."), field="format")
-    if actor.role not in spec.roles:
-        raise NotPermitted(_("Your role may not produce the {document}.", document=gettext(spec.label).lower()))
     owner_id = inspection_id if spec.scope == "case" else campaign_id
     if owner_id is None:
         field = "inspection_id" if spec.scope == "case" else "campaign_id"

@@ -1,10 +1,9 @@
 """User accounts: creating them and checking their passwords."""
 from __future__ import annotations
 
-import difflib
+import functools
 import hashlib
 import secrets
-import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -13,10 +12,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import LoginThrottle, Unit, User
 from models.db import write_transaction
+from vocabulary.config import local_date
 from vocabulary.i18n import N_, _
 from workflow import audit
 from workflow.errors import BadData, WorkflowError
 from workflow.people.permissions import ROLES, Actor
+from workflow.people.unit_names import unit_named
 
 MIN_PASSWORD_LENGTH = 10
 # Per address: attempts a minute. Per (address, account): failures before the delays start,
@@ -39,41 +40,6 @@ def hash_password(password: str) -> str:
 
 def password_matches(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
-
-
-def find_unit(session: Session, name: str) -> Unit | None:
-    """A unit by its name, ignoring case (SQLite's lower() knows no Vietnamese letters)."""
-    wanted = name.strip().casefold()
-    return next((unit for unit in session.scalars(select(Unit)) if unit.name.casefold() == wanted), None)
-
-
-def _plain(text: str) -> str:
-    """Lower case without diacritics ("Đại Sơn" → "dai son"): people often type names without marks."""
-    decomposed = unicodedata.normalize("NFD", text.strip().casefold().replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def close_unit_names(names: list[str], wanted: str, limit: int = 5) -> list[str]:
-    """The names nearest to ``wanted``: those containing it first, then the similar ones (difflib),
-    diacritics and case aside."""
-    folded = {_plain(name): name for name in names}
-    key = _plain(wanted)
-    containing = [name for fold, name in folded.items() if key and key in fold]
-    similar = [folded[fold] for fold in difflib.get_close_matches(key, list(folded), n=limit, cutoff=0.6)]
-    return list(dict.fromkeys(containing + similar))[:limit]
-
-
-def unit_named(session: Session, name: str, field: str = "unit") -> Unit:
-    """The unit of that name (ignoring case), or a refusal naming the closest units. Every
-    command that takes a unit by name (``--unit``) looks it up here."""
-    unit = find_unit(session, name)
-    if unit is not None:
-        return unit
-    close = close_unit_names(list(session.scalars(select(Unit.name))), name)
-    if close:
-        raise BadData(_("Unit: there is no unit named \u201c{name}\u201d; the closest: {names}.", name=name,
-                        names=", ".join(f"\u201c{n}\u201d" for n in close)), field=field)
-    raise BadData(_("Unit: there is no unit named \u201c{name}\u201d.", name=name), field=field)
 
 
 def _validate(email: str, role: str, password: str) -> None:
@@ -102,7 +68,7 @@ def save_user(
     password = password or generate_password()
     _validate(email, role, password)
     with write_transaction(session):
-        unit = unit_named(session, unit_name) if unit_name else None
+        unit = unit_named(session, unit_name, day=local_date(now)) if unit_name else None
         if role == "unit" and unit is None:
             raise BadData(_("Unit: a unit contact needs the unit it speaks for (--unit)."), field="unit")
         user = session.scalar(select(User).where(User.email == email))
@@ -179,7 +145,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime, add
             user = session.scalar(select(User).where(User.email == email))
             waiting = pair.blocked_until is not None and pair.blocked_until > now
             if waiting or user is None or not user.active:
-                check_password_hash(_DUMMY_HASH, password)  # the same time as a real check
+                check_password_hash(_dummy_hash(), password)  # the same time as a real check
                 matches = False
             else:
                 matches = password_matches(user, password)
@@ -220,7 +186,11 @@ def log_out(session: Session, user_id: int, generation: int, now: datetime) -> N
         audit.append(session, user, at=now, actor=user.email, trigger="logout")
 
 
-_DUMMY_HASH = generate_password_hash("not a real password")
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check a password against when there is no account (the time of a real check);
+    made at the first login, not at import: scrypt costs a third of a second of every start-up."""
+    return generate_password_hash("not a real password")
 
 
 def token_digest(token: str) -> str:

@@ -1,0 +1,44 @@
+"""Start-up loads what the command uses: a simple command on SQLite never imports the document
+libraries, the PostgreSQL driver, Alembic, the scheduler or the admin (not timed: the modules
+loaded are what decides the time, see bench/startup.py)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from vocabulary.config import PROJECT_DIR
+
+HEAVY = ("docx", "openpyxl", "psycopg", "alembic", "apscheduler", "flask_admin", "playwright")
+PROBE = """
+import json, sys
+heavy = set(json.loads(sys.argv[2]))
+sys.argv = ["flask", "--app", "wsgi", *json.loads(sys.argv[1])]
+from flask.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & heavy), separators=(",", ":")))
+"""
+
+
+def loaded(tmp_path, *command: str) -> list[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/none.db", "FILES_DIR": str(tmp_path / "files")}
+    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(command), json.dumps(HEAVY)], cwd=PROJECT_DIR, env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_a_simple_command_loads_none_of_the_heavy_libraries(tmp_path):
+    assert loaded(tmp_path, "inspections", "list", "--help") == []
+
+
+def test_the_command_list_still_shows_every_group_and_the_web_commands(tmp_path):
+    listing = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "--help"], cwd=PROJECT_DIR, capture_output=True,
+                             text=True, timeout=120, check=True, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/none.db"}).stdout
+    from cli import GROUP_NAMES
+
+    for name in (*GROUP_NAMES, "routes", "run"):
+        assert f"  {name} " in listing, name
