@@ -70,3 +70,42 @@ def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_ca
     # The chart: every case planned until the first change, then moved on day by day.
     days = dict(on_the_day.progress)
     assert sum(days[date(2023, 8, 10)].values()) == 35 and days[date(2023, 8, 10)]["notified"] >= 2
+
+
+def test_the_case_lists_come_in_pages_with_links_and_the_total(app):
+    from tests.test_api import bearer
+    client = app.test_client()
+    first = client.get("/api/v1/inspections?kind=direct&limit=10", headers=bearer(app, "leader"))
+    assert first.status_code == 200 and first.headers["X-Total-Count"] == "25"
+    assert [case["id"] for case in first.json] == sorted(case["id"] for case in first.json) and len(first.json) == 10
+    links = {rel: url for url, rel in (part.split("; rel=") for part in first.headers["Link"].split(", "))}
+    assert set(links) == {'"first"', '"next"', '"last"'} and "offset=10" in links['"next"'] and "kind=direct" in links['"next"']
+    second = client.get(links['"next"'].strip("<>"), headers=bearer(app, "leader"))
+    assert 'rel="prev"' in second.headers["Link"] and not {c["id"] for c in second.json} & {c["id"] for c in first.json}
+    last = client.get(links['"last"'].strip("<>"), headers=bearer(app, "leader"))
+    assert len(last.json) == 5 and 'rel="next"' not in last.headers["Link"]
+    assert client.get("/api/v1/inspections?limit=1001", headers=bearer(app, "leader")).status_code == 422
+    audit = client.get("/api/v1/audit?limit=2", headers=bearer(app, "auditor"))
+    assert audit.headers["X-Total-Count"] == str(audit.json["total"]) and 'rel="next"' in audit.headers["Link"]
+
+
+def test_a_search_ignores_diacritics_and_case(db):
+    from workflow.queries.case_list import list_cases
+    for typed, found in (("tan ky", "Tân Kỳ"), ("TÂN KỲ", "Tân Kỳ"), ("dai son", "Đại Sơn"), ("Đại  sơn", "Đại Sơn")):
+        with db.session() as session:
+            names = {case.unit_name for case in list_cases(session, LEADER, search=typed)}
+        assert names and all(found in name for name in names), typed
+    with db.session() as session:
+        assert list_cases(session, LEADER, search="100%_") == []
+
+
+def test_the_case_list_searches_folded_and_sorts_by_the_next_deadline(app):
+    from tests.web import login
+    client = app.test_client()
+    login(client, "coordinator")
+    found = client.get("/admin/inspection/?search=tan+ky").get_data(as_text=True)
+    assert "UBND xã Tân Kỳ" in found and "UBND xã Đại Sơn" not in found
+    assert "UBND xã Đại Sơn" in client.get("/admin/inspection/?search=DAI+SON").get_data(as_text=True)
+    assert client.get("/admin/inspection/?sort=5").status_code == 200
+    dashboard = client.get("/admin/?as_of=2023-08-10").get_data(as_text=True)
+    assert 'id="counts"' in dashboard and 'id="visits"' in dashboard
