@@ -20,7 +20,6 @@ from vocabulary.config import parse_moment, zone
 from vocabulary.i18n import _
 from web.database import db_session
 from web.problems import problem_response
-from workflow.deadlines.due_dates import next_due_sql
 from workflow.engine import service
 from workflow.campaigns.opening import open_inspection
 from workflow.errors import BadData, NotFound, NotPermitted, Problem, WorkflowError
@@ -84,7 +83,7 @@ def list_inspections():
     if overdue is not None and overdue not in OVERDUE_VALUES:
         raise BadData(_("{name}: must be one of {choices}.", name="overdue", choices=", ".join(OVERDUE_VALUES)), field="overdue")
     if overdue in ("true", "1"):
-        query = query.where(next_due_sql() < datetime.now(timezone.utc).astimezone(zone()).date())
+        query = query.where(Inspection.next_due_on < datetime.now(timezone.utc).astimezone(zone()).date())
     limit, offset = _page_bounds()
     session = db_session()
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

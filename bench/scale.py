@@ -33,7 +33,7 @@ from tests import postgres
 from tests.web import csrf_token
 from vocabulary.config import Settings, zone
 from vocabulary.search import fold
-from workflow.deadlines.due_dates import due_dates, next_due
+from workflow.deadlines.due_dates import next_due, refresh_due_dates
 from workflow.people.accounts import save_user
 from workflow.people.permissions import Actor
 
@@ -82,8 +82,7 @@ def profiles(campaign: Campaign) -> list[Profile]:
                     setattr(case, DATE_FIELD[trigger], day)
                     moves.append((trigger, previous, state, _local(day)))
                     previous = state
-                for name, value in due_dates(case, campaign).items():
-                    setattr(case, name, value)
+                refresh_due_dates(case, campaign)
                 row = {column.key: getattr(case, column.key, None) for column in Inspection.__table__.columns}
                 waiting = next_due(case)
                 alert = None

@@ -94,6 +94,10 @@ class Inspection(Audited, Base):
     self_report_due: Mapped[date | None] = mapped_column(Date)
     self_check_due: Mapped[date | None] = mapped_column(Date)
 
+    # The one the case waits on in its state (workflow.deadlines.due_dates.next_due), kept with
+    # them: the dashboard's overdue lists and the case list's sorting read it through an index.
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -127,6 +131,7 @@ class Inspection(Audited, Base):
         Index("ix_inspection_campaign_id_kind_state", "campaign_id", "kind", "state"),
         Index("ix_inspection_campaign_id_unit_name_folded", "campaign_id", "unit_name_folded"),
         Index("ix_inspection_campaign_id_visit_date", "campaign_id", "visit_date"),
+        Index("ix_inspection_campaign_id_next_due_on", "campaign_id", "next_due_on"),
     )
     __mapper_args__ = {"version_id_col": version}
 

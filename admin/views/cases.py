@@ -26,7 +26,7 @@ from web.files import file_store
 from workflow.campaigns import opening
 from workflow.campaigns import units as unit_registry
 from workflow.casefile import case_edits
-from workflow.deadlines.due_dates import late_steps, next_due, next_due_sql
+from workflow.deadlines.due_dates import late_steps, next_due
 from workflow.engine import service
 from workflow.engine.machines import workflow_for
 from workflow.engine.trigger_data import SCHEMAS, CaseEdit
@@ -115,7 +115,7 @@ class TriggerButtons(BaseListRowAction):
 
 class OverdueFilter(BaseSQLAFilter):
     def apply(self, query, value, alias=None):
-        due = next_due_sql()
+        due = Inspection.next_due_on
         return query.filter(due < today()) if value == "1" else query.filter((due >= today()) | due.is_(None))
 
     def operation(self):
@@ -161,7 +161,7 @@ class CaseView(CaseFileViews, SecureModelView):
         "next_due": lazy_gettext(N_("Next deadline")), "late": lazy_gettext(N_("Late steps")),
     }
     column_searchable_list = ("unit_name",)
-    column_sortable_list = ("id", "unit_name", "kind", "state", "visit_date", ("next_due", next_due_sql()))
+    column_sortable_list = ("id", "unit_name", "kind", "state", "visit_date", ("next_due", Inspection.next_due_on))
     column_default_sort = ("id", False)
     column_extra_row_actions = [TriggerButtons()]
     column_formatters = {

@@ -1,5 +1,5 @@
-"""Pages at scale: the folded unit name a search compares, and the indexes the dashboard, the
-case list and the "as of" history read
+"""Pages at scale: the folded unit name a search compares, the next due date kept on the case,
+and the indexes the dashboard, the case list and the "as of" history read
 
 Revision ID: 0010
 Revises: 0009
@@ -8,7 +8,9 @@ Create Date: 2026-12-02
 from alembic import op
 import sqlalchemy as sa
 
+from models import Inspection
 from vocabulary.search import fold
+from workflow.deadlines.due_dates import next_due_sql
 
 revision = "0010"
 down_revision = "0009"
@@ -37,13 +39,17 @@ def upgrade() -> None:
     op.create_index("ix_inspection_campaign_id_kind_state", "inspection", ["campaign_id", "kind", "state"])
     op.create_index("ix_inspection_campaign_id_unit_name_folded", "inspection", ["campaign_id", "unit_name_folded"])
     op.create_index("ix_inspection_campaign_id_visit_date", "inspection", ["campaign_id", "visit_date"])
+    op.add_column("inspection", sa.Column("next_due_on", sa.Date(), nullable=True))
+    op.execute(sa.update(Inspection.__table__).values(next_due_on=next_due_sql()))
+    op.create_index("ix_inspection_campaign_id_next_due_on", "inspection", ["campaign_id", "next_due_on"])
     op.create_index("ix_audit_entry_case_history", "audit_entry", ["inspection_id", "entity", "at", "id", "to_state"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_audit_entry_case_history", "audit_entry")
-    for name in ("ix_inspection_campaign_id_visit_date", "ix_inspection_campaign_id_unit_name_folded",
+    for name in ("ix_inspection_campaign_id_next_due_on", "ix_inspection_campaign_id_visit_date", "ix_inspection_campaign_id_unit_name_folded",
                  "ix_inspection_campaign_id_kind_state"):
         op.drop_index(name, "inspection")
     with op.batch_alter_table("inspection", schema=None) as batch_op:
+        batch_op.drop_column("next_due_on")
         batch_op.drop_column("unit_name_folded")

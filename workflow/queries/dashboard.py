@@ -20,7 +20,7 @@ from models import Alert, AuditEntry, Campaign, Inspection
 from vocabulary.config import zone
 from vocabulary.states import Kind, State
 from workflow.deadlines.counting import counting_of
-from workflow.deadlines.due_dates import STEPS, next_due, next_due_sql
+from workflow.deadlines.due_dates import STEPS, next_due
 from workflow.people.permissions import Actor
 
 # The campaign's progress is shown in these stages, earliest first.
@@ -141,7 +141,7 @@ def state_counts(session: Session, scope: list, moment: datetime | None) -> Coun
 
 
 def _deadlines(session: Session, board: Dashboard, scope: list) -> None:
-    due, as_of = next_due_sql(), board.as_of
+    due, as_of = Inspection.next_due_on, board.as_of
     for name, condition in (("overdue", due < as_of), ("due_soon", and_(due >= as_of, due < as_of + timedelta(days=7)))):
         query = select(Inspection).where(*scope, condition)
         setattr(board, f"{name}_total", _count(session, query))
