@@ -52,6 +52,7 @@ system-deps:
 bench: install system-deps
 	$(BIN)/python -m bench.fire_rate
 	$(BIN)/python -m bench.sweep
+	$(BIN)/python -m bench.scale
 
 ## make messages: extract the messages and update the Vietnamese catalog (then translate the new ones)
 messages: install

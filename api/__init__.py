@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 from functools import wraps
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request, url_for
 from flask_login import current_user
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -20,7 +20,6 @@ from vocabulary.config import parse_moment, zone
 from vocabulary.i18n import _
 from web.database import db_session
 from web.problems import problem_response
-from workflow.deadlines.due_dates import next_due_sql
 from workflow.engine import service
 from workflow.campaigns.opening import open_inspection
 from workflow.errors import BadData, NotFound, NotPermitted, Problem, WorkflowError
@@ -28,7 +27,7 @@ from workflow.people.accounts import user_for_token
 from workflow.people.permissions import AUDIT_READERS, Actor
 from workflow.queries.case_list import case_summary, cases_query
 
-from .openapi import MAX_PAGE, document
+from .openapi import DEFAULT_PAGE, MAX_PAGE, document
 from .schemas import FireRequest, OpenRequest
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -70,7 +69,7 @@ def authenticated(view):
 
 
 def _filters() -> dict:
-    return {key: request.args.get(key) or None for key in ("state", "kind", "unit_kind", "campaign")}
+    return {key: request.args.get(key) or None for key in ("state", "kind", "unit_kind", "campaign", "search")}
 
 
 OVERDUE_VALUES = ("true", "false", "1", "0")
@@ -84,8 +83,34 @@ def list_inspections():
     if overdue is not None and overdue not in OVERDUE_VALUES:
         raise BadData(_("{name}: must be one of {choices}.", name="overdue", choices=", ".join(OVERDUE_VALUES)), field="overdue")
     if overdue in ("true", "1"):
-        query = query.where(next_due_sql() < datetime.now(timezone.utc).astimezone(zone()).date())
-    return jsonify([case_summary(case) for case in db_session().scalars(query).unique()])
+        query = query.where(Inspection.next_due_on < datetime.now(timezone.utc).astimezone(zone()).date())
+    limit, offset = _page_bounds()
+    session = db_session()
+    total = session.scalar(query.with_only_columns(func.count(Inspection.id)).order_by(None))
+    cases = session.scalars(query.limit(limit).offset(offset)).unique()
+    return _paged(jsonify([case_summary(case) for case in cases]), total, limit, offset)
+
+
+def _page_bounds() -> tuple[int, int]:
+    """The page a list answers: ``limit`` (1 to MAX_PAGE, DEFAULT_PAGE by default) and ``offset``."""
+    return _whole_number("limit", DEFAULT_PAGE, 1, MAX_PAGE), _whole_number("offset", 0, 0, MAX_OFFSET)
+
+
+def _paged(response: Response, total: int, limit: int, offset: int) -> Response:
+    """The total in ``X-Total-Count`` and the neighbouring pages in ``Link`` (RFC 8288)."""
+    def page(start: int) -> str:
+        arguments = {**request.args.to_dict(), "limit": limit, "offset": start}
+        return url_for(request.endpoint, _external=False, **arguments)
+
+    links = [f'<{page(0)}>; rel="first"']
+    if offset > 0:
+        links.append(f'<{page(max(offset - limit, 0))}>; rel="prev"')
+    if offset + limit < total:
+        links.append(f'<{page(offset + limit)}>; rel="next"')
+    links.append(f'<{page(max((total - 1) // limit * limit, 0))}>; rel="last"')
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["Link"] = ", ".join(links)
+    return response
 
 
 def _case(inspection_id: int) -> Inspection:
@@ -196,19 +221,21 @@ def audit_log():
     inspection_id = _whole_number("inspection", None, 1, MAX_ID)
     if inspection_id is not None:
         conditions.append(AuditEntry.inspection_id == inspection_id)
-    limit = _whole_number("limit", 100, 1, MAX_PAGE)
-    offset = _whole_number("offset", 0, 0, MAX_OFFSET)
+    limit, offset = _page_bounds()
     query = query.where(*conditions)
     session = db_session()
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    counted = select(func.count(AuditEntry.id)).where(*conditions)
+    if request.args.get("unit"):  # the only condition on the case
+        counted = counted.outerjoin(Inspection, AuditEntry.inspection_id == Inspection.id)
+    total = session.scalar(counted)
     rows = session.execute(query.order_by(AuditEntry.id).limit(limit).offset(offset)).all()
     tz = zone()
-    return jsonify({"total": total, "entries": [
+    return _paged(jsonify({"total": total, "entries": [
         {"id": e.id, "at": e.at.astimezone(tz).isoformat(), "actor": e.actor, "entity": e.entity, "entity_id": e.entity_id,
          "seq": e.seq, "inspection_id": e.inspection_id, "unit": unit, "trigger": e.trigger, "from_state": e.from_state,
          "to_state": e.to_state, "comment": e.comment, "data": json.loads(e.data_json), "prev_hash": e.prev_hash, "hash": e.hash}
         for e, unit in rows
-    ]})
+    ]}), total, limit, offset)
 
 
 @blueprint.get("/openapi.json")

@@ -14,7 +14,8 @@ from workflow.engine.trigger_data import SCHEMAS
 from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, OpenRequest, Problem
 
 REF = "#/components/schemas/{model}"
-MAX_PAGE = 1000  # entries of the audit log in one answer
+MAX_PAGE = 1000  # cases or audit entries in one answer
+DEFAULT_PAGE = 100
 
 
 def _schemas(*models: type[BaseModel]) -> dict[str, Any]:
@@ -55,11 +56,18 @@ QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
     "kind": _enum(Kind),
     "unit_kind": _enum(UnitKind),
     "overdue": {"type": "string", "enum": ["true", "false", "1", "0"]},
+    "search": {"type": "string", "maxLength": 200, "description": "Part of the unit's name; diacritics and case ignored"},
     "from": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
     "to": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
     "inspection": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 100},
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+}
+
+
+PAGE_HEADERS: dict[str, Any] = {
+    "X-Total-Count": {"description": "How many match, on every page", "schema": {"type": "integer"}},
+    "Link": {"description": "RFC 8288 links to the first, prev, next and last pages", "schema": {"type": "string"}},
 }
 
 
@@ -82,9 +90,9 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}, {"session": []}],
         "paths": {
             "/inspections": {"get": {
-                "summary": "The cases the caller may see",
-                "parameters": _filters("state", "kind", "unit_kind", "campaign", "overdue"),
-                "responses": {"200": {"description": "Cases", "content": {"application/json": {"schema": {
+                "summary": "The cases the caller may see, a page at a time (by id)",
+                "parameters": _filters("state", "kind", "unit_kind", "campaign", "search", "overdue", "limit", "offset"),
+                "responses": {"200": {"description": "Cases", "headers": PAGE_HEADERS, "content": {"application/json": {"schema": {
                     "type": "array", "items": {"$ref": REF.format(model="CaseSummary")}}}}}, **_problems(401, 422)},
             }, "post": {
                 "summary": "Open a case outside the plan's list: a surprise inspection, or a unit added to a running campaign "
@@ -106,7 +114,8 @@ def document() -> dict[str, Any]:
             "/audit": {"get": {
                 "summary": "The audit log (auditors, leaders, coordinators, team members)",
                 "parameters": _filters("from", "to", "actor", "unit", "trigger", "state", "inspection", "limit", "offset"),
-                "responses": {"200": _json("AuditPage", "Entries, oldest first"), **_problems(401, 403, 422)},
+                "responses": {"200": {**_json("AuditPage", "Entries, oldest first"), "headers": PAGE_HEADERS},
+                              **_problems(401, 403, 422)},
             }},
             "/openapi.json": {"get": {"summary": "This document", "security": [],
                                       "responses": {"200": {"description": "OpenAPI 3.1"}}}},

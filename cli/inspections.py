@@ -15,7 +15,7 @@ from workflow.casefile.review import review_section, review_sheet
 from workflow.engine.service import fire
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
-from workflow.queries.case_list import case_summary, list_cases
+from workflow.queries.case_list import case_summary, list_cases, stream_summaries
 from workflow.records.files import FileStore
 
 from .common import (
@@ -43,21 +43,36 @@ def group() -> None:
 @click.option("--campaign", help=N_("Only this campaign (its code). Default: every campaign."))
 @click.option("--json", "as_json", is_flag=True, help=N_("One JSON list of objects, for scripts."))
 def list_command(state: str | None, kind: str | None, unit_kind: str | None, campaign: str | None, as_json: bool) -> None:
+    filters = dict(state=state, kind=kind, unit_kind=unit_kind, campaign=campaign)
+    if as_json:
+        with database().session() as session:
+            try:
+                _echo_json_list(stream_summaries(session, Actor.command_line("list"), **filters))
+            except WorkflowError as error:
+                fail(error)
+        return
     with database().session() as session:
         try:
-            found = list_cases(session, Actor.command_line("list"), state=state, kind=kind, unit_kind=unit_kind, campaign=campaign)
+            found = list_cases(session, Actor.command_line("list"), **filters)
         except WorkflowError as error:
             fail(error)
         cases = [case_summary(case) for case in found]
-    if as_json:
-        click.echo(json.dumps(cases, ensure_ascii=False, indent=2))
-        return
     rows = [
         [str(c["id"]), c["unit"], Kind(c["kind"]).label, c["state_label"], _date(c["visit_date"]),
          _date(c["next_due"]["date"]) if c["next_due"] else ""]
         for c in cases
     ]
     print_table((N_("ID"), N_("Unit"), N_("Kind"), N_("State"), N_("Inspection date"), N_("Next deadline")), rows)
+
+
+def _echo_json_list(items) -> None:
+    """The list as ``json.dumps(..., indent=2)`` would print it, written an item at a time."""
+    opened = False
+    for item in items:
+        click.echo("[\n  " if not opened else ",\n  ", nl=False)
+        click.echo(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "), nl=False)
+        opened = True
+    click.echo("\n]" if opened else "[]")
 
 
 def _date(iso: str | None) -> str:

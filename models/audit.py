@@ -23,6 +23,8 @@ class AuditEntry(Base):
         Index("ix_audit_entry_at", "at"),
         Index("ix_audit_entry_actor", "actor"),
         Index("ix_audit_entry_trigger", "trigger"),
+        # A case's history in time order: its state at a moment is its last entry before it.
+        Index("ix_audit_entry_case_history", "inspection_id", "entity", "at", "id", "to_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from vocabulary.search import fold
 from vocabulary.states import Kind, State
 
 from .base import Audited, Base, UTCDateTime, one_of
@@ -33,6 +34,8 @@ class Inspection(Audited, Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     unit_name: Mapped[str] = mapped_column(String(200))
+    # The unit's name folded for searching (vocabulary.search.fold), set with the name.
+    unit_name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(20))
     # A re-inspection runs on the surprise table when it is not announced.
     unannounced: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -91,6 +94,10 @@ class Inspection(Audited, Base):
     self_report_due: Mapped[date | None] = mapped_column(Date)
     self_check_due: Mapped[date | None] = mapped_column(Date)
 
+    # The one the case waits on in its state (workflow.deadlines.due_dates.next_due), kept with
+    # them: the dashboard's overdue lists and the case list's sorting read it through an index.
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -120,8 +127,18 @@ class Inspection(Audited, Base):
         ),
         *(Index(f"ix_inspection_state_{due}", "state", due) for due in DUE_DATE_FIELDS),
         Index("ix_inspection_state_visit_date", "state", "visit_date"),
+        # The dashboard's counts and the case list's search and sorting, within a campaign.
+        Index("ix_inspection_campaign_id_kind_state", "campaign_id", "kind", "state"),
+        Index("ix_inspection_campaign_id_unit_name_folded", "campaign_id", "unit_name_folded"),
+        Index("ix_inspection_campaign_id_visit_date", "campaign_id", "visit_date"),
+        Index("ix_inspection_campaign_id_next_due_on", "campaign_id", "next_due_on"),
     )
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("unit_name")
+    def _fold_unit_name(self, _key: str, name: str) -> str:
+        self.unit_name_folded = fold(name)
+        return name
 
     def __str__(self) -> str:
         return f"#{self.id} {self.unit_name}"

@@ -26,11 +26,12 @@ from web.files import file_store
 from workflow.campaigns import opening
 from workflow.campaigns import units as unit_registry
 from workflow.casefile import case_edits
-from workflow.deadlines.due_dates import late_steps, next_due, next_due_sql
+from workflow.deadlines.due_dates import late_steps, next_due
 from workflow.engine import service
 from workflow.engine.machines import workflow_for
 from workflow.engine.trigger_data import SCHEMAS, CaseEdit
 from workflow.errors import WorkflowError
+from workflow.queries.case_list import unit_name_matches
 
 from .. import campaign_context, trigger_forms
 from ..access import EVERYONE, MANAGERS, current_actor, has_role
@@ -114,7 +115,7 @@ class TriggerButtons(BaseListRowAction):
 
 class OverdueFilter(BaseSQLAFilter):
     def apply(self, query, value, alias=None):
-        due = next_due_sql()
+        due = Inspection.next_due_on
         return query.filter(due < today()) if value == "1" else query.filter((due >= today()) | due.is_(None))
 
     def operation(self):
@@ -160,7 +161,7 @@ class CaseView(CaseFileViews, SecureModelView):
         "next_due": lazy_gettext(N_("Next deadline")), "late": lazy_gettext(N_("Late steps")),
     }
     column_searchable_list = ("unit_name",)
-    column_sortable_list = ("id", "unit_name", "kind", "state", "visit_date", ("next_due", next_due_sql()))
+    column_sortable_list = ("id", "unit_name", "kind", "state", "visit_date", ("next_due", Inspection.next_due_on))
     column_default_sort = ("id", False)
     column_extra_row_actions = [TriggerButtons()]
     column_formatters = {
@@ -194,6 +195,14 @@ class CaseView(CaseFileViews, SecureModelView):
 
     def get_query(self):
         return self._loaded(self._listed(db_session().query(Inspection)))
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """The unit's name, diacritics and case ignored ("tan ky" finds "Tân Kỳ"), on the folded
+        column the campaign's index holds."""
+        matches = unit_name_matches(search)
+        if matches is None:
+            return query, count_query, joins, count_joins
+        return query.filter(matches), (count_query.filter(matches) if count_query is not None else None), joins, count_joins
 
     def get_count_query(self):
         return self._listed(super().get_count_query())

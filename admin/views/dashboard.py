@@ -49,7 +49,7 @@ class DashboardView(Protected, AdminIndexView):
         if has_role("unit"):
             return redirect(url_for("inspection.index_view"))
         as_of = _parse_day(request.args.get("as_of", "")) or today()
-        board = dashboard.build(db_session(), current_actor(), as_of, campaign_context.chosen_code())
+        board = dashboard.build(db_session(), current_actor(), as_of, campaign_context.chosen_code(), today=today())
         chart = stacked_area(board.progress, [(key, gettext(label), colour) for key, label, colour in STAGE_LOOK])
         plan_url = (url_for("campaign.plan_view", campaign_id=board.campaign.id, step="settings")
                     if board.campaign is not None and current_actor().may_manage("edit_campaign") else None)

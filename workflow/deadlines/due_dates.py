@@ -58,9 +58,13 @@ def due_dates(inspection: Inspection, campaign: Campaign) -> dict[str, date | No
 
 
 def refresh_due_dates(inspection: Inspection, campaign: Campaign) -> None:
+    """The stored due dates, and the next one the case waits on, made to equal the rules."""
     for name, value in due_dates(inspection, campaign).items():
         if getattr(inspection, name) != value:
             setattr(inspection, name, value)
+    waiting = next_due(inspection)
+    if inspection.next_due_on != (waiting[1] if waiting else None):
+        inspection.next_due_on = waiting[1] if waiting else None
 
 
 def late_steps(inspection: Inspection, campaign: Campaign) -> list[str]:
@@ -165,7 +169,8 @@ def next_due(inspection: Inspection) -> tuple[str, date] | None:
 
 
 def next_due_sql() -> ColumnElement:
-    """:func:`next_due`'s date as an SQL expression over the inspection table."""
+    """:func:`next_due`'s date as an SQL expression over the inspection table (it fills the
+    stored ``next_due_on`` of the cases written before it was kept; queries read that column)."""
     kind = Inspection.kind
     category_sql = sql_case(
         (kind == Kind.SELF.value, SELF),

@@ -1,15 +1,17 @@
 """Reading cases the way every entry point shows them (CLI ``--json``, API, admin)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import DUE_DATE_FIELDS, Campaign, Inspection, Unit
 from vocabulary.i18n import N_, Text, _
+from vocabulary.search import fold, like_pattern
 from vocabulary.states import Kind, State, UnitKind
 from workflow.deadlines.due_dates import late_steps, next_due
 from workflow.errors import BadData
@@ -17,12 +19,12 @@ from workflow.people.permissions import Actor
 
 
 def cases_query(actor: Actor, *, state: str | None = None, kind: str | None = None,
-                unit_kind: str | None = None, campaign: str | None = None) -> Select[tuple[Inspection]]:
+                unit_kind: str | None = None, campaign: str | None = None, search: str | None = None) -> Select[tuple[Inspection]]:
+    # Filters as conditions on the case's own indexed columns (no join): counting a page's total
+    # then reads one index.
     query = (
         select(Inspection)
-        .join(Unit, Inspection.unit_id == Unit.id)
-        .join(Campaign, Inspection.campaign_id == Campaign.id)
-        .options(joinedload(Inspection.unit), joinedload(Inspection.campaign), joinedload(Inspection.findings))
+        .options(joinedload(Inspection.unit), joinedload(Inspection.campaign), selectinload(Inspection.findings))
         .order_by(Inspection.id)
     )
     if actor.role == "unit":
@@ -32,10 +34,21 @@ def cases_query(actor: Actor, *, state: str | None = None, kind: str | None = No
     if kind:
         query = query.where(Inspection.kind == _one_of(Kind, kind, "kind", N_("Kind")))
     if unit_kind:
-        query = query.where(Unit.kind == _one_of(UnitKind, unit_kind, "unit_kind", N_("Unit type")))
+        query = query.where(Inspection.unit_id.in_(
+            select(Unit.id).where(Unit.kind == _one_of(UnitKind, unit_kind, "unit_kind", N_("Unit type")))))
     if campaign:
-        query = query.where(Campaign.code == campaign)
+        query = query.where(Inspection.campaign_id == select(Campaign.id).where(Campaign.code == campaign).scalar_subquery())
+    if search and (matches := unit_name_matches(search)) is not None:
+        query = query.where(matches)
     return query
+
+
+def unit_name_matches(text: str) -> ColumnElement[bool] | None:
+    """Cases whose unit's name contains ``text``, diacritics and case ignored ("tan ky" finds
+    "Tân Kỳ", "dai son" finds "Đại Sơn"), compared on the folded name; None for an empty search."""
+    if not fold(text):
+        return None
+    return Inspection.unit_name_folded.like(like_pattern(text), escape="\\")
 
 
 def _one_of(vocabulary: type[StrEnum], value: str, field: str, label: str) -> str:
@@ -49,6 +62,20 @@ def _one_of(vocabulary: type[StrEnum], value: str, field: str, label: str) -> st
 
 def list_cases(session: Session, actor: Actor, **filters: Any) -> list[Inspection]:
     return list(session.scalars(cases_query(actor, **filters)).unique())
+
+
+def stream_summaries(session: Session, actor: Actor, *, batch: int = 500, **filters: Any) -> Iterator[dict[str, Any]]:
+    """:func:`case_summary` of every case the filters select, read ``batch`` cases at a time by
+    id (keyset), each batch let go of before the next: memory stays flat whatever the number."""
+    query, last = cases_query(actor, **filters), 0
+    while True:
+        cases = session.scalars(query.where(Inspection.id > last).limit(batch)).unique().all()
+        if not cases:
+            return
+        summaries = [case_summary(case) for case in cases]
+        last = cases[-1].id
+        session.expunge_all()
+        yield from summaries
 
 
 def _iso(value: date | None) -> str | None:

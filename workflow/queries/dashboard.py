@@ -1,20 +1,27 @@
 """The numbers a leader looks at: cases per state and kind, what is overdue or due soon, the
-visits ahead, and the campaign's progress day by day (replayed from the audit log)."""
+visits ahead, and the campaign's progress day by day.
+
+Every figure is an aggregate query on indexed columns of one campaign: the database counts, Python
+only adds up a few grouped rows, and only the cases a list shows are loaded (at most ``LISTED``
+per list, ``PER_DAY`` per day of the calendar), so the page costs what it shows, not what is
+stored. The state of the cases "as of" a past day is read from the audit log, each case's last
+change before the end of that day found through the index on (case, entity, time)."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from models import Alert, AuditEntry, Campaign, Inspection
 from vocabulary.config import zone
-from workflow.alerts.actions import list_alerts
-from workflow.deadlines.due_dates import STEPS, late_steps, missed_steps, next_due
+from vocabulary.states import Kind, State
+from workflow.deadlines.counting import counting_of
+from workflow.deadlines.due_dates import STEPS, next_due
 from workflow.people.permissions import Actor
-from workflow.queries.case_list import list_cases
 
 # The campaign's progress is shown in these stages, earliest first.
 STAGES: dict[str, tuple[str, ...]] = {
@@ -26,6 +33,9 @@ STAGES: dict[str, tuple[str, ...]] = {
     "cancelled": ("cancelled",),
 }
 STAGE_OF = {state: stage for stage, states in STAGES.items() for state in states}
+LISTED = 15  # rows of each list on the page; the rest are counted and found in the case list
+PER_DAY = 10  # visits shown per day of the calendar
+VISIT_STATES = ("planned", "notified", "report_received")
 
 
 @dataclass
@@ -41,11 +51,15 @@ class Dashboard:
     campaign: Campaign | None
     as_of: date
     counts: Counter = field(default_factory=Counter)  # (kind, state) -> number of cases
-    overdue: list[Deadline] = field(default_factory=list)
-    due_soon: list[Deadline] = field(default_factory=list)
-    visits: dict[date, list[Inspection]] = field(default_factory=dict)
+    overdue: list[Deadline] = field(default_factory=list)  # the first LISTED, the most overdue first
+    overdue_total: int = 0
+    due_soon: list[Deadline] = field(default_factory=list)  # the first LISTED, the soonest first
+    due_soon_total: int = 0
+    visits: dict[date, list[Inspection]] = field(default_factory=dict)  # at most PER_DAY a day
+    visits_total: Counter = field(default_factory=Counter)  # day -> all visits planned that day
     progress: list[tuple[date, Counter]] = field(default_factory=list)
-    escalations: list[Alert] = field(default_factory=list)  # open alerts, the highest level first
+    escalations: list[Alert] = field(default_factory=list)  # open alerts, the highest level first (LISTED)
+    escalations_total: int = 0
     # As of the dashboard's date: step → number of units that did it late / missed it (deadline
     # passed, step not done); and the units with at least one of each.
     late_steps: Counter = field(default_factory=Counter)
@@ -67,7 +81,11 @@ class Dashboard:
         return [state for state in STAGE_OF if any(s == state for _k, s in self.counts)]
 
 
-def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None = None, *, ahead: int = 14) -> Dashboard:
+def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None = None, *, ahead: int = 14,
+          today: date | None = None) -> Dashboard:
+    """The dashboard of a campaign (the newest when none is named) as of a day. The counts are the
+    cases' current states when ``as_of`` is ``today`` or later, else their states at the end of
+    ``as_of`` read from the audit log (also when ``today`` is not given)."""
     campaign = session.scalar(
         select(Campaign).where(Campaign.code == campaign_code) if campaign_code
         else select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1)
@@ -75,52 +93,174 @@ def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None
     board = Dashboard(campaign, as_of)
     if campaign is None:
         return board
-    cases = list_cases(session, actor, campaign=campaign.code)
-    board.visits = {as_of + timedelta(days=offset): [] for offset in range(ahead)}
-    for case in cases:
-        board.counts[(case.kind, case.state)] += 1
-        waiting = next_due(case)
-        if waiting:
-            deadline = Deadline(case, waiting[0], waiting[1], (waiting[1] - as_of).days)
-            if deadline.days < 0:
-                board.overdue.append(deadline)
-            elif deadline.days < 7:
-                board.due_soon.append(deadline)
-        late, missed = late_steps(case, campaign), missed_steps(case, as_of)
-        board.late_steps.update(late)
-        board.missed_steps.update(missed)
-        board.units_late += bool(late)
-        board.units_missed += bool(missed)
-        if case.state in ("planned", "notified", "report_received") and case.visit_date in board.visits:
-            board.visits[case.visit_date].append(case)
-    board.overdue.sort(key=lambda d: d.days)
-    board.due_soon.sort(key=lambda d: d.days)
-    board.progress = progress(session, [case.id for case in cases], as_of)
-    open_alerts = list_alerts(session, status="open", campaign_id=campaign.id)
-    board.escalations = sorted(open_alerts, key=lambda alert: (-alert.level, alert.due_on))
+    scope = [Inspection.campaign_id == campaign.id]
+    if actor.role == "unit":
+        scope.append(Inspection.unit_id == actor.unit_id)
+    board.counts = state_counts(session, scope, None if today is not None and as_of >= today else end_of(as_of))
+    _deadlines(session, board, scope)
+    _steps(session, board, scope, campaign)
+    _visits(session, board, scope, ahead)
+    board.progress = progress(session, scope, as_of)
+    alerts = select(Alert).where(Alert.status == "open", Alert.inspection_id.in_(select(Inspection.id).where(*scope)))
+    board.escalations_total = _count(session, alerts)
+    board.escalations = list(session.scalars(
+        alerts.options(joinedload(Alert.inspection)).order_by(Alert.level.desc(), Alert.due_on, Alert.id).limit(LISTED)))
     return board
 
 
-def progress(session: Session, case_ids: list[int], until: date) -> list[tuple[date, Counter]]:
-    """How many of the cases were at each stage at the end of every day, from the first change."""
-    if not case_ids:
-        return []
+def end_of(day: date) -> datetime:
+    """The first moment after ``day`` in the configured time zone."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone())
+
+
+def _count(session: Session, query) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def state_at(moment: datetime) -> ColumnElement:
+    """A case's state at ``moment``: the state its last change before then led to (the audit
+    log's index on case, entity and time finds it); planned when it had none yet."""
+    last = (
+        select(AuditEntry.to_state)
+        .where(AuditEntry.inspection_id == Inspection.id, AuditEntry.entity == "inspection",
+               AuditEntry.at < moment, AuditEntry.to_state.is_not(None))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(1)
+        .correlate(Inspection)
+        .scalar_subquery()
+    )
+    return func.coalesce(last, literal(State.PLANNED.value))
+
+
+def state_counts(session: Session, scope: list, moment: datetime | None) -> Counter:
+    """(kind, state) -> number of cases, now (``moment`` None) or at ``moment``."""
+    state = Inspection.state if moment is None else state_at(moment)
+    cases = select(Inspection.kind.label("kind"), state.label("state")).where(*scope).subquery()
+    rows = session.execute(select(cases.c.kind, cases.c.state, func.count()).group_by(cases.c.kind, cases.c.state))
+    return Counter({(kind, state): number for kind, state, number in rows})
+
+
+def _deadlines(session: Session, board: Dashboard, scope: list) -> None:
+    due, as_of = Inspection.next_due_on, board.as_of
+    for name, condition in (("overdue", due < as_of), ("due_soon", and_(due >= as_of, due < as_of + timedelta(days=7)))):
+        query = select(Inspection).where(*scope, condition)
+        setattr(board, f"{name}_total", _count(session, query))
+        rows = []
+        for inspection in session.scalars(query.order_by(due, Inspection.id).limit(LISTED)):
+            what, day = next_due(inspection)  # type: ignore[misc]  # the condition says it has one
+            rows.append(Deadline(inspection, what, day, (day - as_of).days))
+        setattr(board, name, rows)
+
+
+def _announced() -> ColumnElement:
+    return or_(Inspection.kind == Kind.DIRECT.value,
+               and_(Inspection.kind == Kind.REINSPECTION.value, Inspection.unannounced.is_(False)))
+
+
+def _flag(condition: ColumnElement) -> ColumnElement:
+    return case((condition, 1), else_=0)
+
+
+# A step of the unit or of the visit waits for the notice of an announced case (as in
+# workflow.deadlines.due_dates.missed_steps).
+_AFTER_THE_NOTICE = frozenset({"report", "visit"})
+_LATE_BY_DATES = (("self_check", "self_check_date", "self_check_due"), ("minutes", "minutes_date", "minutes_due"),
+                  ("conclusion", "conclusion_date", "conclusion_due"),
+                  ("remediation", "remediation_reported_date", "remediation_due"))
+
+
+def _missed(step: str, due_field: str, done_field: str, as_of: date) -> ColumnElement:
+    """:func:`workflow.deadlines.due_dates.missed_steps` of one step, in SQL."""
+    due, done = getattr(Inspection, due_field), getattr(Inspection, done_field)
+    if step == "self_check":
+        done = func.coalesce(done, Inspection.received_date)  # a report handed in says the self-inspection is over
+    condition = and_(Inspection.state != State.CANCELLED.value, due.is_not(None), due < as_of,
+                     or_(done.is_(None), done > as_of))
+    if step in _AFTER_THE_NOTICE:
+        notified = and_(Inspection.notice_date.is_not(None), Inspection.notice_date <= as_of)
+        condition = and_(condition, or_(not_(_announced()), notified))
+    return _flag(condition)
+
+
+def _steps(session: Session, board: Dashboard, scope: list, campaign: Campaign) -> None:
+    """Steps missed as of the board's day and steps done late, counted in one grouped query: the
+    groups are the combinations of flags (and, for an announced case's report, the visit and
+    receipt dates, whose limit the campaign's day counting gives), never the cases."""
+    missed = [(step, _missed(step, due, done, board.as_of)) for step, due, done in STEPS]
+    late = [(step, _flag(getattr(Inspection, done) > getattr(Inspection, due))) for step, done, due in _LATE_BY_DATES]
+    late.append(("self_report", _flag(and_(Inspection.kind == Kind.SELF.value,
+                                           Inspection.received_date > Inspection.self_report_due))))
+    counted = and_(_announced(), Inspection.received_date.is_not(None), Inspection.visit_date.is_not(None))
+    earliest_visit = case((Inspection.visited_date < Inspection.visit_date, Inspection.visited_date), else_=Inspection.visit_date)
+    report_visit, report_received = case((counted, earliest_visit)), case((counted, Inspection.received_date))
+    columns = [flag.label(f"missed_{step}") for step, flag in missed] + [flag.label(f"late_{step}") for step, flag in late]
+    cases = select(*columns, report_visit.label("report_visit"), report_received.label("report_received")).where(*scope).subquery()
+    keys = [column for column in cases.c]
+    counting, lead = counting_of(campaign), campaign.report_lead_days
+    limit = cache(lambda visit: counting.limit_before(visit, lead))
+    for row in session.execute(select(*keys, func.count()).group_by(*keys)):
+        values, number = row._mapping, row[-1]
+        steps_missed = [step for step, _flag_ in missed if values[f"missed_{step}"]]
+        steps_late = [step for step, _flag_ in late if values[f"late_{step}"]]
+        if values["report_visit"] is not None and values["report_received"] > limit(values["report_visit"]):
+            steps_late.append("report")
+        steps_late = ["report" if step == "self_report" else step for step in steps_late]
+        for step in steps_missed:
+            board.missed_steps[step] += number
+        for step in set(steps_late):
+            board.late_steps[step] += number
+        board.units_missed += number if steps_missed else 0
+        board.units_late += number if steps_late else 0
+
+
+def _visits(session: Session, board: Dashboard, scope: list, ahead: int) -> None:
+    first, end = board.as_of, board.as_of + timedelta(days=ahead)
+    board.visits = {first + timedelta(days=offset): [] for offset in range(ahead)}
+    planned = and_(*scope, Inspection.state.in_(VISIT_STATES), Inspection.visit_date >= first, Inspection.visit_date < end)
+    board.visits_total = Counter(dict(session.execute(
+        select(Inspection.visit_date, func.count()).where(planned).group_by(Inspection.visit_date)).all()))
+    ranked = select(Inspection.id, func.row_number().over(
+        partition_by=Inspection.visit_date, order_by=(Inspection.visit_time, Inspection.id)).label("rank")).where(planned).subquery()
+    shown = (select(Inspection).join(ranked, ranked.c.id == Inspection.id).where(ranked.c.rank <= PER_DAY)
+             .order_by(Inspection.visit_date, Inspection.visit_time, Inspection.id))
+    for inspection in session.scalars(shown):
+        board.visits[inspection.visit_date].append(inspection)
+
+
+def _local_day(session: Session, moment: ColumnElement, until: date) -> ColumnElement:
+    """The local calendar day of a stored (naive UTC) moment, as ISO text. PostgreSQL converts
+    with the zone's rules; SQLite adds the zone's offset on ``until`` (exact for zones without
+    summer time, as Asia/Ho_Chi_Minh)."""
+    tz = zone()
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone(tz.key, func.timezone("UTC", moment)), "YYYY-MM-DD")
+    offset = datetime.combine(until, time(12), tzinfo=tz).utcoffset() or timedelta()
+    return func.date(moment, f"{int(offset.total_seconds() // 60):+d} minutes")
+
+
+def progress(session: Session, scope: list, until: date) -> list[tuple[date, Counter]]:
+    """How many of the cases were at each stage at the end of every day, from the first change:
+    every case starts planned; the log's changes, counted per day and move, move them on."""
+    total = session.scalar(select(func.count()).select_from(Inspection).where(*scope)) or 0
+    day = _local_day(session, AuditEntry.at, until).label("day")
     moves = session.execute(
-        select(AuditEntry.inspection_id, AuditEntry.at, AuditEntry.to_state)
-        .where(AuditEntry.entity == "inspection", AuditEntry.inspection_id.in_(case_ids), AuditEntry.to_state.is_not(None))
-        .order_by(AuditEntry.at, AuditEntry.id)
+        select(day, AuditEntry.from_state, AuditEntry.to_state, func.count())
+        .join(Inspection, AuditEntry.inspection_id == Inspection.id)
+        .where(*scope, AuditEntry.entity == "inspection", AuditEntry.to_state.is_not(None), AuditEntry.at < end_of(until))
+        .group_by(day, AuditEntry.from_state, AuditEntry.to_state)
     ).all()
     if not moves:
         return []
-    tz = zone()
-    state = {case_id: "planned" for case_id in case_ids}  # every case starts planned
+    changes: dict[date, Counter] = {}
+    for on, from_state, to_state, number in moves:
+        change = changes.setdefault(date.fromisoformat(on), Counter())
+        change[STAGE_OF[from_state or State.PLANNED.value]] -= number
+        change[STAGE_OF[to_state]] += number
+    stages = Counter({"planned": total})
     days: list[tuple[date, Counter]] = []
-    day, index = moves[0].at.astimezone(tz).date(), 0
-    while day <= until:
-        end_of_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
-        while index < len(moves) and moves[index].at < end_of_day:
-            state[moves[index].inspection_id] = moves[index].to_state
-            index += 1
-        days.append((day, Counter(STAGE_OF[s] for s in state.values())))
-        day += timedelta(days=1)
+    current = min(changes)
+    while current <= until:
+        stages.update(changes.get(current, Counter()))
+        days.append((current, Counter({stage: n for stage, n in stages.items() if n})))
+        current += timedelta(days=1)
     return days

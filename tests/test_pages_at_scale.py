@@ -1,0 +1,111 @@
+"""Pages whose cost follows what they show: the dashboard's aggregate queries give the numbers a
+plain recount over every case gives (also "as of" a past day, from the audit log), the API's lists
+come in pages with their links and total, and a search ignores diacritics and case."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditEntry, Inspection
+from tests.conftest import VN
+from tests.helpers import DAY, at, direct_path, fire_in, first_case, run_path
+from workflow.deadlines.due_dates import late_steps, missed_steps, next_due
+from workflow.people.permissions import Actor
+from workflow.queries import dashboard
+
+LEADER = Actor("lead@tuky.local", "leader")
+
+
+def recount(session, as_of: date) -> dict:
+    """The dashboard's figures the plain way: every case loaded, its state replayed from its log."""
+    end = datetime.combine(as_of + DAY, time(), tzinfo=VN)
+    counts, missed, late, overdue, soon = Counter(), Counter(), Counter(), [], []
+    units_missed = units_late = 0
+    for case in session.scalars(select(Inspection).order_by(Inspection.id)):
+        moves = [e for e in session.scalars(select(AuditEntry).where(AuditEntry.inspection_id == case.id,
+                                                                    AuditEntry.entity == "inspection").order_by(AuditEntry.id))
+                 if e.to_state and e.at < end]
+        counts[(case.kind, max(moves, key=lambda e: (e.at, e.id)).to_state if moves else "planned")] += 1
+        case_missed, case_late = missed_steps(case, as_of), late_steps(case, case.campaign)
+        missed.update(case_missed)
+        late.update(case_late)
+        units_missed += bool(case_missed)
+        units_late += bool(case_late)
+        if waiting := next_due(case):
+            days = (waiting[1] - as_of).days
+            (overdue if days < 0 else soon if days < 7 else []).append((days, case.id))
+    return {"counts": +counts, "missed": +missed, "late": +late, "units": (units_missed, units_late),
+            "overdue": [i for _d, i in sorted(overdue)][:dashboard.LISTED], "overdue_total": len(overdue),
+            "soon": [i for _d, i in sorted(soon)][:dashboard.LISTED], "soon_total": len(soon)}
+
+
+def figures(board: dashboard.Dashboard) -> dict:
+    return {"counts": +board.counts, "missed": +board.missed_steps, "late": +board.late_steps,
+            "units": (board.units_missed, board.units_late), "overdue": [d.case.id for d in board.overdue],
+            "overdue_total": board.overdue_total, "soon": [d.case.id for d in board.due_soon], "soon_total": board.due_soon_total}
+
+
+def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_case_closed(db):
+    concluded, late_report, self_case = first_case(db, "direct"), None, first_case(db, "self")
+    run_path(db, concluded.id, direct_path(concluded.visit_date))
+    with db.session() as session:
+        late_report = session.scalars(select(Inspection).where(Inspection.kind == "direct", Inspection.id != concluded.id)
+                                      .order_by(Inspection.id)).first()
+        visit = late_report.visit_date
+    fire_in(db, late_report.id, "notify", at(visit - 10 * DAY))
+    fire_in(db, late_report.id, "receive_report", at(visit - 4 * DAY))  # after the limit: done late
+    fire_in(db, self_case.id, "receive_report", at(date(2023, 8, 10)))
+    fire_in(db, self_case.id, "accept", at(date(2026, 1, 5)))  # closed years later
+    for as_of in (date(2023, 7, 17), date(2023, 8, 10), date(2023, 8, 25), date(2026, 2, 1)):
+        with db.session() as session:
+            board = dashboard.build(session, LEADER, as_of, today=date(2026, 2, 1))
+            assert figures(board) == recount(session, as_of), as_of
+    with db.session() as session:
+        on_the_day = dashboard.build(session, LEADER, date(2023, 8, 10), today=date(2026, 2, 1))
+    assert on_the_day.counts[("self", "report_received")] == 1 and on_the_day.counts[("self", "closed")] == 0
+    assert sum(on_the_day.counts.values()) == 35
+    # The chart: every case planned until the first change, then moved on day by day.
+    days = dict(on_the_day.progress)
+    assert sum(days[date(2023, 8, 10)].values()) == 35 and days[date(2023, 8, 10)]["notified"] >= 2
+
+
+def test_the_case_lists_come_in_pages_with_links_and_the_total(app):
+    from tests.test_api import bearer
+    client = app.test_client()
+    first = client.get("/api/v1/inspections?kind=direct&limit=10", headers=bearer(app, "leader"))
+    assert first.status_code == 200 and first.headers["X-Total-Count"] == "25"
+    assert [case["id"] for case in first.json] == sorted(case["id"] for case in first.json) and len(first.json) == 10
+    links = {rel: url for url, rel in (part.split("; rel=") for part in first.headers["Link"].split(", "))}
+    assert set(links) == {'"first"', '"next"', '"last"'} and "offset=10" in links['"next"'] and "kind=direct" in links['"next"']
+    second = client.get(links['"next"'].strip("<>"), headers=bearer(app, "leader"))
+    assert 'rel="prev"' in second.headers["Link"] and not {c["id"] for c in second.json} & {c["id"] for c in first.json}
+    last = client.get(links['"last"'].strip("<>"), headers=bearer(app, "leader"))
+    assert len(last.json) == 5 and 'rel="next"' not in last.headers["Link"]
+    assert client.get("/api/v1/inspections?limit=1001", headers=bearer(app, "leader")).status_code == 422
+    audit = client.get("/api/v1/audit?limit=2", headers=bearer(app, "auditor"))
+    assert audit.headers["X-Total-Count"] == str(audit.json["total"]) and 'rel="next"' in audit.headers["Link"]
+
+
+def test_a_search_ignores_diacritics_and_case(db):
+    from workflow.queries.case_list import list_cases
+    for typed, found in (("tan ky", "Tân Kỳ"), ("TÂN KỲ", "Tân Kỳ"), ("dai son", "Đại Sơn"), ("Đại  sơn", "Đại Sơn")):
+        with db.session() as session:
+            names = {case.unit_name for case in list_cases(session, LEADER, search=typed)}
+        assert names and all(found in name for name in names), typed
+    with db.session() as session:
+        assert list_cases(session, LEADER, search="100%_") == []
+
+
+def test_the_case_list_searches_folded_and_sorts_by_the_next_deadline(app):
+    from tests.web import login
+    client = app.test_client()
+    login(client, "coordinator")
+    found = client.get("/admin/inspection/?search=tan+ky").get_data(as_text=True)
+    assert "UBND xã Tân Kỳ" in found and "UBND xã Đại Sơn" not in found
+    assert "UBND xã Đại Sơn" in client.get("/admin/inspection/?search=DAI+SON").get_data(as_text=True)
+    assert client.get("/admin/inspection/?sort=5").status_code == 200
+    dashboard = client.get("/admin/?as_of=2023-08-10").get_data(as_text=True)
+    assert 'id="counts"' in dashboard and 'id="visits"' in dashboard
