@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
+import itertools
 import json
 import pstats
 import shutil
@@ -38,9 +39,12 @@ from workflow.engine.service import fire
 from workflow.people.permissions import Actor
 
 VN = zone("Asia/Ho_Chi_Minh")
-NOW = datetime(2023, 7, 10, 9, tzinfo=VN)
+# After the team's decision (17/07/2023), at least 10 days before either visit date, all working days.
+NOW = datetime(2023, 7, 20, 9, tzinfo=VN)
+NOTICE_DATE = NOW.date()
 ACTOR = Actor("bench@tuky.local", "coordinator")
-FAR_VISIT = date(2023, 8, 30)
+NEAR_VISIT, FAR_VISIT = date(2023, 8, 21), date(2023, 8, 30)
+NOTICE_NUMBERS = itertools.count(1)  # the văn thư's numbers: unique in the year, across the whole run
 
 
 def service_step(database: Database, case_ids: list[int]) -> Callable[[int], None]:
@@ -49,7 +53,9 @@ def service_step(database: Database, case_ids: list[int]) -> Callable[[int], Non
         case_id = case_ids[i % len(case_ids)]
         with database.session() as session:
             if (i // len(case_ids)) % 2 == 0:
-                fire(session, case_id, "notify", ACTOR, NOW, notice_date="2023-07-10")  # numbered by the register
+                # The văn thư numbers the notices (the campaign's default): one number per notice.
+                fire(session, case_id, "notify", ACTOR, NOW, notice_date=NOTICE_DATE.isoformat(),
+                     visit_date=NEAR_VISIT.isoformat(), notice_number=f"{next(NOTICE_NUMBERS)}/TB-UBND")
             else:
                 fire(session, case_id, "reschedule", ACTOR, NOW, visit_date=FAR_VISIT.isoformat())
     return step
