@@ -171,9 +171,11 @@ def _next_entry_id(session: Session) -> int:
     PostgreSQL: the column's sequence. SQLite: one above the largest id, the log's and the
     session's unwritten entries' — every append runs under the write lock (``BEGIN IMMEDIATE``),
     so no other writer can take it meanwhile."""
-    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
-        return session.execute(_NEXT_ID_POSTGRES).scalar_one()
+    # Never an autoflush here: it would write the subject's row before its head moves, and the
+    # change's own flush would then UPDATE it again (two version steps for one change).
     with session.no_autoflush:
+        if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+            return session.execute(_NEXT_ID_POSTGRES).scalar_one()
         stored = session.execute(_LAST_ID).scalar() or 0
     pending = [entry.id for entry in session.new if isinstance(entry, AuditEntry) and entry.id is not None]
     return max([stored, *pending]) + 1
