@@ -181,15 +181,20 @@ def _checked(session: Session, campaign: Campaign, doc_type: str, year: int, giv
     return number, issuer
 
 
+# Built once: it runs on every numbered step.
+_E = RegisterEntry
+_OUT_OF_ORDER = select(_E.symbol).where(
+    _E.year == bindparam("the_year"), _E.doc_type == bindparam("the_type"), _E.number != bindparam("the_number"),
+    ((_E.number < bindparam("the_number")) & (_E.doc_date > bindparam("the_date")))
+    | ((_E.number > bindparam("the_number")) & (_E.doc_date < bindparam("the_date"))),
+).order_by(_E.number)
+
+
 def out_of_order(session: Session, entry: RegisterEntry) -> list[str]:
     """Numbers of the same year and type whose dates contradict this one's place: a lower
     number dated later, or a higher one dated earlier."""
-    query = select(RegisterEntry.symbol).where(
-        RegisterEntry.year == entry.year, RegisterEntry.doc_type == entry.doc_type, RegisterEntry.number != entry.number,
-        ((RegisterEntry.number < entry.number) & (RegisterEntry.doc_date > entry.doc_date))
-        | ((RegisterEntry.number > entry.number) & (RegisterEntry.doc_date < entry.doc_date)),
-    ).order_by(RegisterEntry.number)
-    return list(session.scalars(query))
+    return list(session.scalars(_OUT_OF_ORDER, {"the_year": entry.year, "the_type": entry.doc_type,
+                                                "the_number": entry.number, "the_date": entry.doc_date}))
 
 
 def issue(
