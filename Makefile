@@ -48,11 +48,19 @@ test: install system-deps
 system-deps:
 	@scripts/system-deps.sh test
 
-## make bench: the benchmarks in bench/, each printing its baseline measured in the same run
+## make bench: the benchmarks in bench/, each printing its baseline measured in the same run; first,
+## when the peers' benchmarks are there (outside the repository), their table with our row
+PEERS_DIR ?= ../shared/peers
+PEERS_CASES ?= 300
 bench: install system-deps
+	@if [ -x "$(PEERS_DIR)/run_all.sh" ]; then \
+	  PROJECT_CMD='cd $(CURDIR) && $(CURDIR)/$(BIN)/python -m bench.peers $(PEERS_CASES)' "$(PEERS_DIR)/run_all.sh" $(PEERS_CASES); \
+	else echo "$(PEERS_DIR)/run_all.sh not found: the peers' table is skipped"; fi
 	$(BIN)/python -m bench.fire_rate
 	$(BIN)/python -m bench.sweep
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.documents
+	$(BIN)/python -m bench.startup
 
 ## make messages: extract the messages and update the Vietnamese catalog (then translate the new ones)
 messages: install

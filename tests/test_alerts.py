@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from jobs.digest import queue_digest
@@ -10,7 +10,7 @@ from jobs.sweep import SweepReport, _raise_batch, sweep
 from models import Alert, AuditEntry, Inspection, OutboxMessage
 from models.db import write_transaction
 from tests.conftest import VN
-from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, run_path
+from tests.helpers import COORDINATOR, DAY, at, case, direct_path, fire_in, first_case, notice_day, run_path
 from tests.people import COORDINATOR_EMAIL, LEADER_EMAIL, add_people, unit_email
 from workflow.alerts.actions import acknowledge
 from workflow.alerts.plan import replan_campaign
@@ -203,3 +203,29 @@ def test_changed_campaign_settings_move_the_planned_moments_after_a_replan(db):
     moved = alerts_of(db, inspection.id)
     assert moved[("remediation", 2)].fire_at == moment(date(2023, 10, 9), 8)  # 20 d after Mon 18/09 = Sun 08/10 → Mon
     assert moved[("remediation", 0)].fire_at == moment(date(2023, 9, 8), 8)
+
+
+def test_a_change_writes_only_the_alert_rows_whose_moment_changed_one_statement_each_way(db):
+    inspection = first_case(db, "direct")  # planned, visit Thu 27/07/2023
+    before = alerts_of(db, inspection.id)
+    statements: list[str] = []
+
+    def alert_statements(_conn, _cursor, statement: str, *_args) -> None:
+        if " alert" in statement:
+            statements.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", alert_statements)
+    try:
+        moved = fire_in(db, inspection.id, "reschedule", at(date(2023, 7, 10)), visit_date="2023-08-03")
+        assert statements == ["SELECT", "UPDATE"]  # the three notice levels moved in one executemany
+        after = alerts_of(db, inspection.id)
+        assert {key: alert.id for key, alert in after.items()} == {key: alert.id for key, alert in before.items()}
+        assert all(after[key].fire_at != before[key].fire_at for key in before)
+        visit = date(2023, 8, 3)
+        statements.clear()
+        notified = fire_in(db, inspection.id, "notify", at(notice_day(visit)), notice_date=notice_day(visit).isoformat())
+        assert statements == ["SELECT", "DELETE", "INSERT"]  # notice levels dropped, report levels planned
+        assert {key[0] for key in alerts_of(db, inspection.id)} == {"report"}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", alert_statements)
+    assert (moved.version, notified.version) == (inspection.version + 1, inspection.version + 2)

@@ -53,7 +53,6 @@ def test_sections_are_those_of_the_units_outline(db):
     assert refused.value.problems[0].field == "section" and "B.8" in str(refused.value)
 
 
-@pytest.mark.xfail(reason="on PostgreSQL the merged case file bumps the version twice for one review (next session)", strict=False)
 def test_a_review_records_old_and_new_values_in_the_audit_log(db):
     inspection = received(db)
     with db.session() as session:

@@ -160,16 +160,23 @@ def append(
     return entry
 
 
+# Built once: one of them runs on every change.
+_NEXT_ID_POSTGRES = text("SELECT nextval(pg_get_serial_sequence('audit_entry', 'id'))")
+_LAST_ID = select(func.max(AuditEntry.id))
+
+
 def _next_entry_id(session: Session) -> int:
     """The id the entry will have, known before it is written because the hash covers it.
 
     PostgreSQL: the column's sequence. SQLite: one above the largest id, the log's and the
     session's unwritten entries' — every append runs under the write lock (``BEGIN IMMEDIATE``),
     so no other writer can take it meanwhile."""
-    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
-        return session.execute(text("SELECT nextval(pg_get_serial_sequence('audit_entry', 'id'))")).scalar_one()
+    # Never an autoflush here: it would write the subject's row before its head moves, and the
+    # change's own flush would then UPDATE it again (two version steps for one change).
     with session.no_autoflush:
-        stored = session.execute(select(func.max(AuditEntry.id))).scalar() or 0
+        if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+            return session.execute(_NEXT_ID_POSTGRES).scalar_one()
+        stored = session.execute(_LAST_ID).scalar() or 0
     pending = [entry.id for entry in session.new if isinstance(entry, AuditEntry) and entry.id is not None]
     return max([stored, *pending]) + 1
 

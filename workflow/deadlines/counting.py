@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -97,25 +96,25 @@ class DayCounting:
         return self.calendar.on_or_before(self.limit_before(event, days))
 
 
-def _dates(entries: Iterable[dict] | None) -> frozenset[date]:
-    return frozenset(date.fromisoformat(entry["date"]) for entry in entries or ())
+def _dates(entries: Iterable[str]) -> frozenset[date]:
+    return frozenset(date.fromisoformat(entry) for entry in entries)
 
 
 @lru_cache(maxsize=64)
-def _counting(mode: str, days_off_json: str, makeup_json: str) -> DayCounting:
-    calendar = WorkCalendar(_dates(json.loads(days_off_json)), _dates(json.loads(makeup_json)))
-    return DayCounting(calendar, mode)
+def _counting(mode: str, days_off: tuple[str, ...], makeup: tuple[str, ...]) -> DayCounting:
+    return DayCounting(WorkCalendar(_dates(days_off), _dates(makeup)), mode)
 
 
 def counting_for(mode: str, extra_days_off: list[dict] | None, makeup_workdays: list[dict] | None) -> DayCounting:
-    """The day counting of a campaign, cached on its settings.
+    """The day counting of a campaign, cached on its settings themselves (so a campaign changed
+    in any way, saved or not, in any database, gets its own).
 
     ``extra_days_off`` and ``makeup_workdays`` are lists of ``{"date": "YYYY-MM-DD", "note": …}``.
     """
     return _counting(
         mode if mode in COUNTING_MODES else CALENDAR,
-        json.dumps(extra_days_off or [], sort_keys=True),
-        json.dumps(makeup_workdays or [], sort_keys=True),
+        tuple(sorted(entry["date"] for entry in extra_days_off or ())),
+        tuple(sorted(entry["date"] for entry in makeup_workdays or ())),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,18 +29,21 @@ def change_transaction(session: Session) -> Iterator[None]:
         raise
 
 
+# Built once: it runs on every change.
+_LOCK_CASE = (
+    select(Inspection)
+    .where(Inspection.id == bindparam("case_id"))
+    .options(joinedload(Inspection.campaign, innerjoin=True), joinedload(Inspection.findings))
+    .with_for_update(of=Inspection)  # the case only, not its campaign
+    .execution_options(populate_existing=True)
+)
+
+
 def lock_case(session: Session, inspection_id: int) -> Inspection:
     """The case, locked for this transaction (``FOR UPDATE`` on PostgreSQL; on SQLite the
     transaction already holds the write lock), with its campaign and findings loaded. The cases of
     a closed campaign are read-only: taking one for a change is refused."""
-    query = (
-        select(Inspection)
-        .where(Inspection.id == inspection_id)
-        .options(joinedload(Inspection.campaign, innerjoin=True), joinedload(Inspection.findings))
-        .with_for_update(of=Inspection)  # the case only, not its campaign
-        .execution_options(populate_existing=True)
-    )
-    inspection = session.scalars(query).unique().one_or_none()
+    inspection = session.scalars(_LOCK_CASE, {"case_id": inspection_id}).unique().one_or_none()
     if inspection is None:
         raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
     if inspection.campaign.status == CLOSED:

@@ -91,7 +91,10 @@ def _fire_locked(
 
     campaign = inspection.campaign
     case = CaseContext(session, inspection, campaign, now, actor, parsed)
-    with session.no_autoflush:  # one UPDATE of the case per change, so one version step
+    # Nothing is flushed before the end: one UPDATE of the case per change (so one version step),
+    # and every SELECT on the way reads what the transaction already wrote, not the session's
+    # unwritten changes (the guards and effects read those from the objects themselves).
+    with session.no_autoflush:
         parsed.resolve(case)
         if problems := parsed.problems(case):
             raise BadData(problems)
@@ -99,22 +102,22 @@ def _fire_locked(
             raise GuardRefused(case.refusals or _("A rule of this action does not hold."))
         extra = EFFECTS[trigger](case) or {}
         refresh_due_dates(inspection, campaign)
-    inspection.updated_at = now
-    entry = audit.append(
-        session,
-        inspection,
-        at=now,
-        actor=actor.name,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=inspection.state,
-        comment=parsed.comment,
-        data={**parsed.recorded(), **extra},
-    )
-    for attachment in case.attachments:  # issue #5: files are tied to the change that took them
-        attachment.audit_entry = entry
-    replan_alerts(session, inspection, now)
-    session.flush()
+        inspection.updated_at = now
+        entry = audit.append(
+            session,
+            inspection,
+            at=now,
+            actor=actor.name,
+            trigger=trigger,
+            from_state=from_state,
+            to_state=inspection.state,
+            comment=parsed.comment,
+            data={**parsed.recorded(), **extra},
+        )
+        for attachment in case.attachments:  # issue #5: files are tied to the change that took them
+            attachment.audit_entry = entry
+        replan_alerts(session, inspection, now)
+    session.flush()  # the one flush of the change
     return FireResult(inspection.id, trigger, from_state, inspection.state, inspection.version, entry.id, extra)
 
 

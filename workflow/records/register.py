@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -88,6 +89,44 @@ def _lock_counter(session: Session, year: int, doc_type: str) -> int:
     )
 
 
+# The next free number of a (year, type), taken in one statement: the counter's row is locked by
+# the UPDATE itself (on PostgreSQL a second writer waits, then counts from the first one's number),
+# moved past the numbers an override took above it, and its new value returned.
+_COUNTER = RegisterCounter.__table__
+_TAKEN, _AFTER = RegisterEntry.__table__.alias("taken"), RegisterEntry.__table__.alias("after_taken")
+
+
+def _is_taken(entries: Any, year: Any, doc_type: Any, number: Any) -> Any:
+    return exists().where(entries.c.year == year, entries.c.doc_type == doc_type, entries.c.number == number)
+
+
+_FOLLOWING = _COUNTER.c.last_number + 1
+_END_OF_TAKEN_RUN = (  # the first number after the run of taken numbers that starts at the following one
+    select(func.min(_TAKEN.c.number) + 1)
+    .where(_TAKEN.c.year == _COUNTER.c.year, _TAKEN.c.doc_type == _COUNTER.c.doc_type, _TAKEN.c.number > _COUNTER.c.last_number,
+           ~_is_taken(_AFTER, _TAKEN.c.year, _TAKEN.c.doc_type, _TAKEN.c.number + 1))
+    .scalar_subquery()
+)
+_TAKE_NEXT = (
+    update(_COUNTER)
+    .where(_COUNTER.c.year == bindparam("the_year"), _COUNTER.c.doc_type == bindparam("the_type"))
+    .values(last_number=sql_case((_is_taken(_AFTER, _COUNTER.c.year, _COUNTER.c.doc_type, _FOLLOWING), _END_OF_TAKEN_RUN),
+                                 else_=_FOLLOWING))
+    .returning(_COUNTER.c.last_number)
+)
+
+
+def _take_next(session: Session, year: int, doc_type: str) -> int:
+    """Move the (year, type) counter to its next free number and return it (the counter is
+    created at the year's first document)."""
+    params = {"the_year": year, "the_type": doc_type}
+    number = session.execute(_TAKE_NEXT, params).scalar()
+    if number is None:
+        _lock_counter(session, year, doc_type)
+        number = session.execute(_TAKE_NEXT, params).scalar_one()
+    return number
+
+
 def peek(session: Session, campaign: Campaign, doc_type: str, doc_date: date) -> str:
     """The number the next document of this type would get (nothing is reserved)."""
     last = session.scalar(select(RegisterCounter.last_number).where(
@@ -142,15 +181,20 @@ def _checked(session: Session, campaign: Campaign, doc_type: str, year: int, giv
     return number, issuer
 
 
+# Built once: it runs on every numbered step.
+_E = RegisterEntry
+_OUT_OF_ORDER = select(_E.symbol).where(
+    _E.year == bindparam("the_year"), _E.doc_type == bindparam("the_type"), _E.number != bindparam("the_number"),
+    ((_E.number < bindparam("the_number")) & (_E.doc_date > bindparam("the_date")))
+    | ((_E.number > bindparam("the_number")) & (_E.doc_date < bindparam("the_date"))),
+).order_by(_E.number)
+
+
 def out_of_order(session: Session, entry: RegisterEntry) -> list[str]:
     """Numbers of the same year and type whose dates contradict this one's place: a lower
     number dated later, or a higher one dated earlier."""
-    query = select(RegisterEntry.symbol).where(
-        RegisterEntry.year == entry.year, RegisterEntry.doc_type == entry.doc_type, RegisterEntry.id != entry.id,
-        ((RegisterEntry.number < entry.number) & (RegisterEntry.doc_date > entry.doc_date))
-        | ((RegisterEntry.number > entry.number) & (RegisterEntry.doc_date < entry.doc_date)),
-    ).order_by(RegisterEntry.number)
-    return list(session.scalars(query))
+    return list(session.scalars(_OUT_OF_ORDER, {"the_year": entry.year, "the_type": entry.doc_type,
+                                                "the_number": entry.number, "the_date": entry.doc_date}))
 
 
 def issue(
@@ -182,17 +226,19 @@ def issue(
                             doc_type=doc_type, issuer=suffix(campaign, doc_type)), field=field)
         number, issuer = _checked(session, campaign, doc_type, year, given, field)
         return _entry(session, campaign, doc_type, number, issuer, doc_date, purpose, inspection, covers, None, actor, now)
+    issuer = suffix(campaign, doc_type)
+    if not given:  # the register's own next number: one statement
+        number = _take_next(session, year, doc_type)
+        return _entry(session, campaign, doc_type, number, issuer, doc_date, purpose, inspection, covers, None, actor, now)
     last = _lock_counter(session, year, doc_type)
     following = _next_free(session, year, doc_type, last)
-    issuer = suffix(campaign, doc_type)
-    number, override = following, None
-    if given:
-        number, issuer = _checked(session, campaign, doc_type, year, given, field, following)
-        if number != following:
-            if not reason:
-                raise BadData(_("{value} is not the next number of the register ({next}): give the reason for using another number.",
-                                value=given, next=format_symbol(following, doc_type, issuer)), field="number_reason")
-            override = reason
+    override = None
+    number, issuer = _checked(session, campaign, doc_type, year, given, field, following)
+    if number != following:
+        if not reason:
+            raise BadData(_("{value} is not the next number of the register ({next}): give the reason for using another number.",
+                            value=given, next=format_symbol(following, doc_type, issuer)), field="number_reason")
+        override = reason
     if number == following:
         session.execute(update(RegisterCounter)
                         .where(RegisterCounter.year == year, RegisterCounter.doc_type == doc_type)
@@ -207,8 +253,7 @@ def _entry(session: Session, campaign: Campaign, doc_type: str, number: int, iss
         purpose=purpose, campaign_id=campaign.id, inspection_id=inspection.id if inspection else None,
         covers=covers or {}, override_reason=override, issued_by=actor.name, issued_at=now,
     )
-    session.add(entry)
-    session.flush()
+    session.add(entry)  # written by the change's one flush
     return entry
 
 
