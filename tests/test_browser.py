@@ -192,7 +192,7 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page, tmp_pat
     page.wait_for_load_state()
     # The second finding has no deadline: refused on its own row, nothing recorded.
     row_refusal = page.inner_text(".field-refusal[data-field=findings-3-due_date]")
-    assert "Kiến nghị số 2 › Hạn khắc phục: vui lòng nhập" in row_refusal
+    assert "Kiến nghị số 2: Vui lòng nhập hạn khắc phục." in row_refusal
     snap(page, "03b-finding-row-refused")
     fill_dates(page, **{"findings-3-due_date": "30/09/2023"})
     page.click("#submit")
