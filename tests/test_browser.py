@@ -9,6 +9,9 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 from urllib.request import urlopen
 
 import docx
@@ -24,20 +27,14 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
+@contextmanager
+def serving(database: Path, directory: Path) -> Iterator[str]:
+    """The app under gunicorn on a free loopback port, on the SQLite file ``database``; yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def server(web_template, tmp_path):
-    """The app under gunicorn on a free loopback port, on a fresh copy of the seeded database."""
-    database = tmp_path / "web.db"
-    shutil.copy(web_template, database)
-    port = _free_port()
+        port = probe.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "browser-test",
-           "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints")}
+           "AUDIT_CHECKPOINT_DIR": str(directory / "checkpoints")}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                                 "--threads", "4", "wsgi:create_app()"], cwd=PROJECT_DIR, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -51,9 +48,20 @@ def server(web_template, tmp_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(web_template, tmp_path):
+    """The app on a fresh copy of the seeded database."""
+    database = tmp_path / "web.db"
+    shutil.copy(web_template, database)
+    with serving(database, tmp_path) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
