@@ -288,6 +288,11 @@ class CaseView(CaseFileViews, SecureModelView):
             abort(404)
         if not current_actor().may_fire(trigger, inspection.unit_id):
             abort(403)
+        if request.method == "GET" and trigger not in workflow_for(inspection.kind, inspection.unannounced).triggers_from(inspection.state):
+            # A form for a step the case cannot take now is not opened (a POST still gets the service's refusal).
+            flash(gettext("“{action}” cannot be done on this case now: it is “{state}”.").format(
+                action=trigger_label(trigger, current_actor().role), state=State(inspection.state).label), "error")
+            return redirect(self.get_url(".details_view", id=inspection.id))
         form = trigger_forms.form_class(SCHEMAS[trigger])()
         trigger_forms.prepare(form, trigger, inspection, today(), db_session(), current_actor().role)
         if trigger == "conclude":
