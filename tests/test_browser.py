@@ -330,13 +330,17 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     page.goto(server + "/admin/inspection/details/?id=1")
     page.click("#review-link")
     page.wait_for_load_state()
-    section = page.locator("form[data-section='B.3']")
-    section.locator("textarea[name=achieved]").fill("Đã công khai TTHC tại Bộ phận một cửa.")
-    section.locator("textarea[name=shortcomings]").fill("Chưa cập nhật TTHC mới ban hành.")
-    section.locator("input[name=missing]").first.check()
+    # One form: what is typed in B.1 is saved with B.3, not thrown away.
+    page.locator("[data-section='B.1'] textarea[name^=achieved]").fill("Đã ban hành Kế hoạch CCHC năm 2023.")
+    section = page.locator("[data-section='B.3']")
+    section.locator("textarea[name^=achieved]").fill("Đã công khai TTHC tại Bộ phận một cửa.")
+    section.locator("textarea[name^=shortcomings]").fill("Chưa cập nhật TTHC mới ban hành.")
+    section.locator("input[name^=missing]").first.check()
     section.locator("button").click()
     page.wait_for_load_state()
-    assert "Mục B.3: đã lưu phần đánh giá." in page.inner_text(".alert-success")
+    saved = page.inner_text(".alert-success")
+    assert "Mục B.3: đã lưu phần đánh giá." in saved and "Mục B.1: đã lưu phần đánh giá." in saved
+    assert page.input_value("[data-section='B.1'] textarea[name^=achieved]") == "Đã ban hành Kế hoạch CCHC năm 2023."
     snap(page, "09-review")
     page.goto(server + "/admin/inspection/details/?id=1")
     act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")

@@ -20,6 +20,7 @@ from models.db import Database
 from tests.conftest import PASSWORD, ROLE_USERS, missing
 from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, run_path
 from tests.test_browser import ARTIFACTS, CHROMIUM_FLAGS, serving
+from tests.web import login
 from vocabulary.states import Kind, State, UnitKind
 from workflow.casefile.review import review_section, review_sheet
 from workflow.engine.trigger_data import SCHEMAS
@@ -188,3 +189,12 @@ def test_every_page_as_every_role_reads_vietnamese_and_fits_the_screen(walk_serv
     WALK.mkdir(parents=True, exist_ok=True)
     failures = asyncio.run(walk_every_role(walk_server, chromium))
     assert not failures, "\n".join(f"{where}: {found}" for where, found in failures.items())
+
+
+def test_the_audit_csv_opens_in_excel_with_its_diacritics(app):
+    client = app.test_client()
+    login(client, "auditor")
+    response = client.get("/admin/audit/export/csv/")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.data.decode("utf-8-sig")
+    assert response.data.startswith("\ufeff".encode()) and "Nạp kế hoạch" in text and "seed:" not in text  # the actor named, not its code

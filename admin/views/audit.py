@@ -138,6 +138,7 @@ class AuditView(SecureModelView):
     }
     column_formatters_export = {
         "at": lambda v, c, m, n: format_datetime(m.at),
+        "actor": lambda v, c, m, n: actor_label(m.actor),
         "entity": lambda v, c, m, n: _subject(m),
         "trigger": lambda v, c, m, n: action_label(m.trigger),
         "from_state": lambda v, c, m, n: status_label(m.entity, m.from_state),

@@ -28,6 +28,8 @@ from workflow.campaigns import units as unit_registry
 from workflow.casefile import case_edits
 from workflow.deadlines.due_dates import late_steps, next_due, next_due_sql
 from workflow.engine import service
+from workflow.engine.context import CaseContext
+from workflow.engine.guards import all_findings_accepted
 from workflow.engine.machines import workflow_for
 from workflow.engine.trigger_data import SCHEMAS, CaseEdit
 from workflow.errors import WorkflowError
@@ -113,13 +115,29 @@ def _trigger_link(inspection: Inspection, trigger: str, css: str) -> Markup:
         css, trigger, url_for("inspection.fire_view", case_id=inspection.id, trigger=trigger), trigger_label(trigger, current_actor().role))
 
 
+def _accept_waiting(inspection: Inspection, triggers: list[str]) -> tuple[Markup, Markup] | None:
+    """"Chấp nhận và hoàn thành" while a finding is still undecided: shown, disabled, with why."""
+    if "accept" in triggers or "accept" not in workflow_for(inspection.kind, inspection.unannounced).triggers_from(inspection.state) \
+            or not current_actor().may_fire("accept", inspection.unit_id) or inspection.campaign.status == CLOSED:
+        return None
+    problem = all_findings_accepted(CaseContext(db_session(), inspection, inspection.campaign, now(), current_actor()))
+    if problem is None:
+        return None
+    return (Markup('<button type="button" class="btn btn-outline-primary mb-1" id="accept-waiting" disabled aria-describedby="accept-why">{}</button>')
+            .format(trigger_label("accept", current_actor().role)),
+            Markup('<div class="small text-muted mb-1" id="accept-why">{}</div>').format(str(problem.text)))
+
+
 def trigger_buttons(inspection: Inspection) -> Markup:
     """The case page's buttons: the steps, then "Hủy cuộc kiểm tra" apart, in red."""
     triggers = _ordered_triggers(inspection)
     steps = [_trigger_link(inspection, t, "btn btn-outline-primary mb-1") for t in triggers if t != "cancel"]
+    waiting = _accept_waiting(inspection, triggers)
+    if waiting:
+        steps.insert(0, waiting[0])
     if "cancel" in triggers:
         steps.append(Markup('<span class="action-gap"></span>') + _trigger_link(inspection, "cancel", "btn btn-outline-danger mb-1"))
-    return Markup(" ").join(steps)
+    return Markup(" ").join(steps) + (waiting[1] if waiting else Markup(""))
 
 
 def row_actions(inspection: Inspection) -> Markup:
