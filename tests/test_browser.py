@@ -338,7 +338,7 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     section.locator("input[name^=missing]").first.check()
     section.locator("button").click()
     page.wait_for_load_state()
-    saved = page.inner_text(".alert-success")
+    saved = " ".join(page.locator(".alert-success").all_inner_texts())
     assert "Mục B.3: đã lưu phần đánh giá." in saved and "Mục B.1: đã lưu phần đánh giá." in saved
     assert page.input_value("[data-section='B.1'] textarea[name^=achieved]") == "Đã ban hành Kế hoạch CCHC năm 2023."
     snap(page, "09-review")

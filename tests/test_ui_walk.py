@@ -47,7 +47,8 @@ actions action selected reset clear yesterday custom range
 ALLOWED = {"English"}  # the language switch names its language in its own words
 IDENTIFIERS = ({s.value for s in State} | {k.value for k in Kind} | {u.value for u in UnitKind} | set(SCHEMAS))
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|\S+\.(?:pdf|docx|xlsx|csv|png|svg|ico)\b", re.IGNORECASE)
+# Not words: addresses, file names, hashes (hex runs such as "9feb…").
+NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|\S+\.(?:pdf|docx|xlsx|csv|png|svg|ico)\b|\b[0-9a-f]{16,}\b", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+")
 SKIP = re.compile(r"/lang/|logout|/export/|\.xlsx|\.csv|\.docx|\.pdf|/file/|/download|/static/|[?&](sort|desc|page|page_size|flt\d+_?\d*|search)=|as_of=")
 

@@ -72,6 +72,8 @@ class SecureModelView(Protected, ModelView):
         bool: _yes_no,
     }
     column_details_exclude_list = NEVER_SHOWN
+    create_template = "admin/model_forms/create.html"  # with the legend of the required mark
+    edit_template = "admin/model_forms/edit.html"
     column_type_formatters_export = column_type_formatters
     column_type_formatters_detail = column_type_formatters
 

@@ -44,6 +44,16 @@ def _parse_day(text: str) -> date | None:
     return None
 
 
+def _shown_progress(progress: list, campaign) -> list:
+    """The days the chart shows: past the campaign's window it ends on the last change (or the
+    window's end), not years of flat bands up to today."""
+    if campaign is None or not progress:
+        return progress
+    changes = [day for index, (day, counts) in enumerate(progress) if index and counts != progress[index - 1][1]]
+    end = max([campaign.window_end, *changes])
+    return [(day, counts) for day, counts in progress if day <= end]
+
+
 class DashboardView(Protected, AdminIndexView):
     allowed_roles = EVERYONE
 
@@ -53,7 +63,7 @@ class DashboardView(Protected, AdminIndexView):
             return redirect(url_for("inspection.index_view"))
         as_of = _parse_day(request.args.get("as_of", "")) or today()
         board = dashboard.build(db_session(), current_actor(), as_of, campaign_context.chosen_code())
-        chart = stacked_area(board.progress, [(key, gettext(label), colour) for key, label, colour in STAGE_LOOK])
+        chart = stacked_area(_shown_progress(board.progress, board.campaign), [(key, gettext(label), colour) for key, label, colour in STAGE_LOOK])
         manages = board.campaign is not None and current_actor().may_manage("edit_campaign")
         plan_url = url_for("campaign.plan_view", campaign_id=board.campaign.id, step="settings") if manages else None
         campaign_url = url_for("campaign.details_view", id=board.campaign.id) if manages else None
