@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +22,7 @@ from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, run_path
 from tests.test_browser import ARTIFACTS, CHROMIUM_FLAGS, serving
 from tests.web import login
 from vocabulary.states import Kind, State, UnitKind
+from workflow.campaigns.drafts import copy_campaign
 from workflow.casefile.review import review_section, review_sheet
 from workflow.engine.trigger_data import SCHEMAS
 
@@ -54,7 +55,7 @@ SKIP = re.compile(r"/lang/|logout|/export/|\.xlsx|\.csv|\.docx|\.pdf|/file/|/dow
 
 
 def _cases_in_several_states(path) -> None:
-    """The seeded campaign with cases in most states: the unit contact's own (#1) in remediation,
+    """The seeded campaign with cases in most states, and a draft for the next year: the unit contact's own (#1) in remediation,
     #2 notified, #3 inspected with the team's review of B.1, #4 cancelled, #5 concluded, #6 with
     its remediation reported, #26 (a self-inspection) with its report received."""
     database = Database(f"sqlite:///{path}")
@@ -78,6 +79,8 @@ def _cases_in_several_states(path) -> None:
         self_case = session.get(Inspection, 26)
         due = self_case.self_check_due or self_case.self_report_due
     fire_in(database, 26, "receive_report", at(due - timedelta(days=1)), received_date=(due - timedelta(days=1)).isoformat())
+    with database.session() as session:  # next year's campaign, a draft: the wizard's steps
+        copy_campaign(session, "tuky-2023", new_code="tuky-2024", year=2024, actor=COORDINATOR, now=at(date(2023, 12, 1)))
     database.dispose()
 
 

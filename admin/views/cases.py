@@ -279,7 +279,7 @@ class CaseView(CaseFileViews, SecureModelView):
             self.details_template,
             case=inspection,
             entries=entries,
-            diagram=render_svg(dot_source(workflow, path, inspection.state)),
+            diagram=render_svg(dot_source(workflow, path, inspection.state, current_actor().role)),  # the unit reads its own verbs
             buttons=trigger_buttons(inspection),
             can_correct=inspection.campaign.status != CLOSED and current_actor().may_edit("correct", inspection.unit_id),
             state_badge=state_badge,
