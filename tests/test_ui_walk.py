@@ -129,6 +129,24 @@ async def problems_on(page) -> list[str]:
     return found
 
 
+async def case_list_reads_at_a_glance(page) -> list[str]:
+    """One line per case (names do not wrap), and a row's menu of other actions opens whole."""
+    found = []
+    heights = await page.evaluate("() => [...document.querySelectorAll('table.model-list tbody tr')].map(tr => tr.offsetHeight)")
+    if not heights or max(heights) > 40:
+        found.append(f"case list rows of up to {max(heights or [0])} px (one line is at most 40)")
+    await page.click("table.model-list .dropdown-toggle-split >> nth=0")
+    menu = page.locator("table.model-list .dropdown-menu.show")
+    await menu.wait_for()
+    box, height = await menu.bounding_box(), await page.evaluate("() => document.documentElement.scrollHeight")
+    if box is None or box["x"] < 0 or box["x"] + box["width"] > 1366 or box["y"] + box["height"] > height:
+        found.append(f"a row's menu is cut off: {box}")
+    if not await menu.locator("a.text-danger[data-trigger=cancel]").count():
+        found.append("the row's menu has no “Hủy cuộc kiểm tra” apart, in red")
+    await page.screenshot(path=str(WALK / "coordinator-inspection-row-menu.png"))
+    return found
+
+
 async def walk(browser, base: str, role: str) -> dict[str, list[str]]:
     """Breadth first from the dashboard along every link the role is shown; the problems by page."""
     context = await browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
@@ -142,6 +160,9 @@ async def walk(browser, base: str, role: str) -> dict[str, list[str]]:
             if request.failure != "net::ERR_ABORTED" else None)
     page.on("response", lambda response: errors.append(f"{response.status}: {response.url}") if response.status >= 400 else None)
     await page.goto(base + "/login")
+    await page.screenshot(path=str(WALK / f"{role}-login.png"), full_page=True)
+    if found := await problems_on(page) + errors:
+        failures["/login"] = found
     await page.fill("#email", ROLE_USERS[role][0])
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
@@ -157,6 +178,8 @@ async def walk(browser, base: str, role: str) -> dict[str, list[str]]:
         name = re.sub(r"[^\w]+", "-", key.removeprefix("/").removeprefix("admin")).strip("-") or "dashboard"
         await page.screenshot(path=str(WALK / f"{role}-{name}.png"), full_page=True)
         found = await problems_on(page) + errors
+        if key == "admin/inspection" and role == "coordinator":
+            found += await case_list_reads_at_a_glance(page)
         if response is None or response.status >= 400:
             found.append(f"answered {response.status if response else 'nothing'}")
         if found:
