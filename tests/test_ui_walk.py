@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import unicodedata
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
-from models import Inspection
-from models.db import Database
+from models import Inspection, OutboxMessage
+from models.db import Database, write_transaction
 from tests.conftest import PASSWORD, ROLE_USERS, missing
 from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, run_path
 from tests.test_browser import ARTIFACTS, CHROMIUM_FLAGS, serving
@@ -81,6 +82,10 @@ def _cases_in_several_states(path) -> None:
     fire_in(database, 26, "receive_report", at(due - timedelta(days=1)), received_date=(due - timedelta(days=1)).isoformat())
     with database.session() as session:  # next year's campaign, a draft: the wizard's steps
         copy_campaign(session, "tuky-2023", new_code="tuky-2024", year=2024, actor=COORDINATOR, now=at(date(2023, 12, 1)))
+    with database.session() as session, write_transaction(session):  # a mail whose text came decomposed (NFD)
+        session.add(OutboxMessage(recipient="donvi1@tuky.local", subject="Nhắc hạn gửi báo cáo", message_id="<walk@tuky.local>",
+                                  body=unicodedata.normalize("NFD", "Kính gửi Phòng Y tế: hạn gửi báo cáo là 21/07/2023."),
+                                  next_attempt_at=at(date(2023, 7, 18)), created_at=at(date(2023, 7, 18))))
     database.dispose()
 
 
