@@ -375,6 +375,7 @@ class CaseView(CaseFileViews, SecureModelView):
         campaign = campaign_context.chosen()
         form = OpenForm()
         form.unit.choices = [(unit.name, unit.name) for unit in unit_registry.units_current_on(db_session(), today())]
+        trigger_forms.mark_required(form.unit)
         if campaign is not None:  # the plan invites the issuing body's own radio (III.1.c)
             form.kind.choices[0] = (Kind.SURPRISE.value, gettext("Surprise inspection: no notice, on the day; the reporter of {radio} is invited")
                                     .format(radio=ISSUER_LEVELS[campaign.issuer_level].radio))
