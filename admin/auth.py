@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -20,8 +21,8 @@ blueprint = Blueprint("auth", __name__)
 
 
 class LoginForm(Form):
-    email = EmailField(N_("E-mail"), validators=[DataRequired(), Length(max=200)])
-    password = PasswordField(N_("Password"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(lazy_gettext(N_("E-mail")), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(lazy_gettext(N_("Password")), validators=[DataRequired(), Length(max=200)])
 
 
 def _safe_next(target: str | None) -> str:

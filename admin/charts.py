@@ -12,14 +12,18 @@ WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 760, 230, 36, 28, 10, 10
 
 
 def stacked_area(series: list[tuple[date, Counter]], stages: list[tuple[str, str, str]]) -> Markup:
-    """``stages``: (key, label, colour), bottom first. One band per stage, one step per day."""
-    if len(series) < 2:
+    """``stages``: (key, label, colour), bottom first. One band per stage, one step per day; a
+    single day is drawn as a flat band. Nothing to draw: empty (the page says why)."""
+    if not series:
         return Markup("")
+    if len(series) == 1:
+        series = series * 2
     total = max(sum(counts.values()) for _day, counts in series) or 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     x = lambda i: LEFT + plot_w * i / (len(series) - 1)
     y = lambda value: TOP + plot_h * (1 - value / total)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 24}" class="progress-chart" role="img">']
+    legend, legend_height = _legend_rows(stages, HEIGHT + 8)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + legend_height}" class="progress-chart" role="img">']
     below = [0] * len(series)
     for key, label, colour in stages:
         above = [below[i] + counts.get(key, 0) for i, (_day, counts) in enumerate(series)]
@@ -29,16 +33,29 @@ def stacked_area(series: list[tuple[date, Counter]], stages: list[tuple[str, str
         below = above
     for value in (0, total // 2, total):
         parts.append(f'<text x="{LEFT - 4}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="10">{value}</text>')
-    step = max(1, len(series) // 6)
+    # Over more than one year a tick shows the year too (dd/mm/yyyy), and there are fewer of them.
+    years = series[0][0].year != series[-1][0].year
+    step = max(1, len(series) // (4 if years else 6))
     for i in range(0, len(series), step):
-        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="10">{format_date(series[i][0])[:5]}</text>')
-    legend_x = LEFT
-    for _key, label, colour in stages:
-        parts.append(f'<rect x="{legend_x}" y="{HEIGHT + 8}" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{legend_x + 14}" y="{HEIGHT + 17}" font-size="11">{escape(label)}</text>')
-        legend_x += 14 + 7 * len(label) + 16
+        text = format_date(series[i][0]) if years else format_date(series[i][0])[:5]
+        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="10">{text}</text>')
+    parts.extend(legend)
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _legend_rows(stages: list[tuple[str, str, str]], top: float) -> tuple[list[str], int]:
+    """The legend on as many rows as the labels need (none cut at the right edge); its height."""
+    parts, x, row = [], LEFT, 0
+    for _key, label, colour in stages:
+        width = 14 + 7 * len(label) + 16
+        if x + width > WIDTH and x > LEFT:
+            x, row = LEFT, row + 1
+        y = top + 16 * row
+        parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{x + 14}" y="{y + 9}" font-size="11">{escape(label)}</text>')
+        x += width
+    return parts, 16 * (row + 1) + 8
 
 
 # --- scores (Chỉ số CCHC) ------------------------------------------------------------------------

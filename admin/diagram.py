@@ -16,7 +16,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def dot_source(workflow: Workflow, path: tuple[tuple[str, str, str], ...], current: str) -> str:
+def dot_source(workflow: Workflow, path: tuple[tuple[str, str, str], ...], current: str, role: str | None = None) -> str:
     """``path`` is the case's moves as (from, trigger, to), oldest first."""
     visited = {State.PLANNED.value, *(step[0] for step in path), *(step[2] for step in path)}
     taken = set(path)
@@ -38,7 +38,7 @@ def dot_source(workflow: Workflow, path: tuple[tuple[str, str, str], ...], curre
             key = (source.value, row.trigger, row.dest.value)
             if row.trigger == "cancel" and key not in taken:
                 continue  # possible from every open state: said once under the diagram, not drawn
-            style = [f"label={_quote(trigger_label(row.trigger))}"]
+            style = [f"label={_quote(trigger_label(row.trigger, role))}"]
             if key in taken:
                 style += [f'color="{TAKEN}"', f'fontcolor="{TAKEN}"', "penwidth=2.2"]
             lines.append(f"  {source.value} -> {row.dest.value} [{', '.join(style)}];")

@@ -119,10 +119,14 @@ def _field(name: str, info: Any, required: bool) -> Any:
 
 
 def form_class(schema: type[TriggerData]) -> type[Form]:
-    """A form class for ``schema``: the trigger's fields (those the step requires marked), then
-    the comment."""
-    fields = {name: _field(name, info, name in schema.required or info.is_required())
-              for name, info in schema.model_fields.items() if name != "comment"}
+    """A form class for ``schema``: the trigger's fields (those the step requires marked; the
+    reason for another number right after the number), then the comment."""
+    names = [name for name in schema.model_fields if name not in ("comment", "number_reason")]
+    if "number_reason" in schema.model_fields:  # asked after the number it explains, not above it
+        number = next((i for i, name in enumerate(names) if name.endswith("_number")), len(names) - 1)
+        names.insert(number + 1, "number_reason")
+    fields = {name: _field(name, schema.model_fields[name], name in schema.required or schema.model_fields[name].is_required())
+              for name in names}
     fields["comment"] = _field("comment", schema.model_fields["comment"], False)
     fields["expected_version"] = HiddenField()
     return type(f"{schema.__name__}Form", (Form,), fields)

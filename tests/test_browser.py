@@ -9,6 +9,9 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 from urllib.request import urlopen
 
 import docx
@@ -24,20 +27,14 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
+@contextmanager
+def serving(database: Path, directory: Path) -> Iterator[str]:
+    """The app under gunicorn on a free loopback port, on the SQLite file ``database``; yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def server(web_template, tmp_path):
-    """The app under gunicorn on a free loopback port, on a fresh copy of the seeded database."""
-    database = tmp_path / "web.db"
-    shutil.copy(web_template, database)
-    port = _free_port()
+        port = probe.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "browser-test",
-           "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints")}
+           "AUDIT_CHECKPOINT_DIR": str(directory / "checkpoints")}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                                 "--threads", "4", "wsgi:create_app()"], cwd=PROJECT_DIR, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -51,9 +48,20 @@ def server(web_template, tmp_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(web_template, tmp_path):
+    """The app on a fresh copy of the seeded database."""
+    database = tmp_path / "web.db"
+    shutil.copy(web_template, database)
+    with serving(database, tmp_path) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +200,7 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page, tmp_pat
     page.wait_for_load_state()
     # The second finding has no deadline: refused on its own row, nothing recorded.
     row_refusal = page.inner_text(".field-refusal[data-field=findings-3-due_date]")
-    assert "Kiến nghị số 2 › Hạn khắc phục: vui lòng nhập" in row_refusal
+    assert "Kiến nghị số 2: Vui lòng nhập hạn khắc phục." in row_refusal
     snap(page, "03b-finding-row-refused")
     fill_dates(page, **{"findings-3-due_date": "30/09/2023"})
     page.click("#submit")
@@ -322,13 +330,17 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     page.goto(server + "/admin/inspection/details/?id=1")
     page.click("#review-link")
     page.wait_for_load_state()
-    section = page.locator("form[data-section='B.3']")
-    section.locator("textarea[name=achieved]").fill("Đã công khai TTHC tại Bộ phận một cửa.")
-    section.locator("textarea[name=shortcomings]").fill("Chưa cập nhật TTHC mới ban hành.")
-    section.locator("input[name=missing]").first.check()
+    # One form: what is typed in B.1 is saved with B.3, not thrown away.
+    page.locator("[data-section='B.1'] textarea[name^=achieved]").fill("Đã ban hành Kế hoạch CCHC năm 2023.")
+    section = page.locator("[data-section='B.3']")
+    section.locator("textarea[name^=achieved]").fill("Đã công khai TTHC tại Bộ phận một cửa.")
+    section.locator("textarea[name^=shortcomings]").fill("Chưa cập nhật TTHC mới ban hành.")
+    section.locator("input[name^=missing]").first.check()
     section.locator("button").click()
     page.wait_for_load_state()
-    assert "Mục B.3: đã lưu phần đánh giá." in page.inner_text(".alert-success")
+    saved = " ".join(page.locator(".alert-success").all_inner_texts())
+    assert "Mục B.3: đã lưu phần đánh giá." in saved and "Mục B.1: đã lưu phần đánh giá." in saved
+    assert page.input_value("[data-section='B.1'] textarea[name^=achieved]") == "Đã ban hành Kế hoạch CCHC năm 2023."
     snap(page, "09-review")
     page.goto(server + "/admin/inspection/details/?id=1")
     act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")

@@ -27,6 +27,8 @@ PAGES = {
     "/admin/outline_section/": MANAGERS,
     "/admin/outline_item/": MANAGERS,
 }
+# Case 1 is planned: the form of a step it cannot take now is not opened, the case page is shown instead.
+NOT_NOW = {f"/admin/inspection/fire/{OWN_CASE}/visit"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -38,7 +40,7 @@ def test_role_matrix(app, role):
     for path, allowed in PAGES.items():
         response = client.get(path)
         if role in allowed:
-            assert response.status_code == 200, (role, path, response.status_code)
+            assert response.status_code == (302 if path in NOT_NOW else 200), (role, path, response.status_code)
         else:
             expected = 404 if path.endswith(f"id={OTHER_CASE}") else 403
             assert response.status_code == expected, (role, path, response.status_code)
@@ -64,7 +66,8 @@ def test_a_unit_contact_sees_only_its_own_cases(app):
     login(client, "unit")
     listing = client.get("/admin/inspection/").get_data(as_text=True)
     assert "Phòng Tài nguyên và Môi trường" in listing and "Phòng Giáo dục và Đào tạo" not in listing
-    assert client.get(f"/admin/inspection/fire/{OWN_CASE}/receive_report").status_code == 200
+    not_now = client.get(f"/admin/inspection/fire/{OWN_CASE}/receive_report", follow_redirects=True)  # planned: no report yet
+    assert not_now.request.path == "/admin/inspection/details/" and "Không thể “Gửi báo cáo”" in not_now.get_data(as_text=True)
     assert client.get(f"/admin/inspection/fire/{OTHER_CASE}/receive_report").status_code == 404
     api = client.get("/api/v1/inspections").json
     assert {case["unit"] for case in api} == {"Phòng Tài nguyên và Môi trường"}

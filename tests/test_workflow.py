@@ -147,7 +147,7 @@ def test_findings_must_name_a_section_of_the_units_outline(db):
     assert "B.9" in str(refused.value)
     with pytest.raises(BadData) as bad:
         fire_in(db, office.id, "conclude", at(office.visit_date + 5 * DAY), findings='[{"section": "B.1"}]')
-    assert "Nội dung" in str(bad.value) and "vui lòng nhập" in str(bad.value)
+    assert "Vui lòng nhập nội dung." in str(bad.value)
 
 
 def test_start_remediation_needs_findings_and_accept_needs_none(db):
@@ -310,3 +310,15 @@ def test_expected_version_catches_a_stale_form(db):
     fire_in(db, inspection.id, "notify", at(visit - 10 * DAY), expected_version=inspection.version)
     with pytest.raises(ConcurrentUpdate):
         fire_in(db, inspection.id, "reschedule", at(visit - 10 * DAY), visit_date="2023-08-30", expected_version=inspection.version)
+
+
+def test_a_step_dated_before_the_one_it_follows_names_both_dates(db):
+    inspection = first_case(db, "direct")
+    visit = inspection.visit_date
+    steps = direct_path(visit)
+    run_path(db, inspection.id, steps[:4])  # the minutes adopted on the visit's day
+    conclude, moment, data = steps[4]
+    with pytest.raises(GuardRefused) as refused:
+        fire_in(db, inspection.id, conclude, moment, **{**data, "conclusion_date": (visit - DAY).isoformat()})
+    assert (f"Ngày kết luận ({(visit - DAY):%d/%m/%Y}) không được trước ngày thông qua biên bản ({visit:%d/%m/%Y})."
+            in str(refused.value))

@@ -64,6 +64,12 @@
         if (event.key && /^\d$/.test(event.key)) { picker.hide(); }
       }
     });
+    // Opens upwards where the window has no room below the field (it would cover the form's buttons).
+    $input.on('show.daterangepicker', function () {
+      var below = window.innerHeight - $input[0].getBoundingClientRect().bottom;
+      var drops = below < picker.container.outerHeight() + 16 ? 'up' : 'down';
+      if (drops !== picker.drops) { picker.drops = drops; picker.move(); }
+    });
     // Leaving the field (Tab or a click elsewhere) closes the picker; a click inside it does not.
     $input.on('blur.cchc', function () {
       window.setTimeout(function () {

@@ -1,6 +1,8 @@
 """Deadlines missed or near, as the scheduler raised them, and the mail it sent about them."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import flash, request
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
@@ -104,7 +106,8 @@ class OutboxView(SecureModelView):
         "status": lambda v, c, m, n: Markup('<span class="badge badge-{}">{}</span>').format(
             {"sent": "success", "failed": "danger"}.get(m.status, "secondary"), gettext(OUTBOX_STATUS_LABELS[m.status])),
         # The page's own (proportional) font: monospace fonts draw Vietnamese marks apart from their letters.
-        "body": lambda v, c, m, n: Markup("<div class='mail-body'>{}</div>").format(m.body),
+        # In the page's own font, composed (NFC): a combining accent in a monospace font stands apart ("tê´").
+        "body": lambda v, c, m, n: Markup("<div class='mail-body'>{}</div>").format(unicodedata.normalize("NFC", m.body or "")),
     }
     column_filters = [FilterEqual(OutboxMessage.status, lazy_gettext(N_("Status")), options=_options(OUTBOX_STATUS_LABELS))]
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
 from models import AuditEntry, Inspection
+from vocabulary.campaigns import CAMPAIGN_STATUS_LABELS
 from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.roles import actor_label
 from vocabulary.states import ACTION_LABELS, STATE_LABELS, action_label, status_label
@@ -36,11 +37,18 @@ def _subject(entry: AuditEntry) -> str:
     return f"{text} — {entry.inspection.unit_name}" if entry.inspection is not None else text
 
 
+def _status(entity: str, value: str | None) -> str:
+    """A case's state, an alert's or a campaign's status ("Dự thảo", not "draft")."""
+    if entity == "campaign" and value in CAMPAIGN_STATUS_LABELS:
+        return gettext(CAMPAIGN_STATUS_LABELS[value])
+    return status_label(entity, value)
+
+
 def _move(entry: AuditEntry) -> str:
     """"Planned → Notified"; nothing for a change that did not move the case."""
     if not entry.to_state or entry.from_state == entry.to_state:
         return ""
-    return f"{status_label(entry.entity, entry.from_state) or '—'} → {status_label(entry.entity, entry.to_state)}"
+    return f"{_status(entry.entity, entry.from_state) or '—'} → {_status(entry.entity, entry.to_state)}"
 
 
 # The keys of an entry's data that are not a trigger's field or a column some page labels.
@@ -138,10 +146,11 @@ class AuditView(SecureModelView):
     }
     column_formatters_export = {
         "at": lambda v, c, m, n: format_datetime(m.at),
+        "actor": lambda v, c, m, n: actor_label(m.actor),
         "entity": lambda v, c, m, n: _subject(m),
         "trigger": lambda v, c, m, n: action_label(m.trigger),
-        "from_state": lambda v, c, m, n: status_label(m.entity, m.from_state),
-        "to_state": lambda v, c, m, n: status_label(m.entity, m.to_state),
+        "from_state": lambda v, c, m, n: _status(m.entity, m.from_state),
+        "to_state": lambda v, c, m, n: _status(m.entity, m.to_state),
     }
     column_filters = [
         LocalTimeBetweenFilter(AuditEntry.at, lazy_gettext(N_("Time"))),

@@ -180,6 +180,8 @@ class CampaignView(AuditedModelView):
         "self_reminder_days": label(N_("Reminder … days before the self-inspection report is due")),
         "self_escalation_days": label(N_("Self-inspection report late by … days: level 2")),
         "alert_hour": label(N_("Hour at which a day's alerts come due")),
+        "self_dates_before": label(N_("The self-inspection dates are the first day late (the plan writes “trước ngày …”)")),
+        "reinspection_lead_days": label(N_("Re-inspection planned … days after it is ordered")),
     }
 
     def campaign_url(self, campaign: Campaign) -> str:

@@ -104,25 +104,28 @@ class CaseFileViews:
 
     @expose("/review/<int:case_id>", methods=("GET", "POST"))
     def review_view(self, case_id: int):
+        """The team's review, every section in one form: a save records each section whose text or
+        ticks changed; a refusal keeps what was typed in every section."""
         inspection = self.get_one(case_id) or abort(404)
+        sheet = review.review_sheet(db_session(), inspection)
+        typed = None
         if request.method == "POST":
-            code = request.form.get("section", "")
-
-            def change():
-                review.review_section(
-                    db_session(), inspection.id, code, achieved=request.form.get("achieved"),
-                    shortcomings=request.form.get("shortcomings"), causes=request.form.get("causes"),
-                    missing_items=[int(i) for i in request.form.getlist("missing") if i.isdigit()],
-                    actor=current_actor(), now=now(), expected_version=_version())
-
-            try:
-                change()
-            except WorkflowError as error:
-                flash(str(error), "error")
-            else:
+            changed = [(entry.section.code, given) for entry in sheet if (given := _typed_review(entry.section.code)) != _saved_review(entry.review)]
+            version = _version()
+            for code, given in changed:
+                try:
+                    review.review_section(db_session(), inspection.id, code, **given, actor=current_actor(), now=now(), expected_version=version)
+                except WorkflowError as error:
+                    flash(gettext("Section {code}: {reason}").format(code=code, reason=error), "error")
+                    typed = request.form
+                    break
+                version = None  # the version was checked before the first section; the others follow in this request
                 flash(gettext("Section {code}: the review was saved.").format(code=code), "success")
-            return redirect(self.get_url(".review_view", case_id=case_id) + f"#section-{code}")
-        return self.render("admin/cases/review.html", case=inspection, sheet=review.review_sheet(db_session(), inspection),
+            if typed is None:
+                return redirect(self.get_url(".review_view", case_id=case_id))
+            db_session().expire_all()
+            sheet = review.review_sheet(db_session(), self.get_one(case_id))
+        return self.render("admin/cases/review.html", case=inspection, sheet=sheet, typed=typed,
                            may_review=current_actor().may_edit("review_section", inspection.unit_id))
 
     @expose("/file/<int:attachment_id>")
@@ -133,3 +136,17 @@ class CaseFileViews:
             abort(404)
         return send_file(file_store().path(attachment.sha256), mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.original_name)
+
+
+REVIEW_TEXTS = ("achieved", "shortcomings", "causes")
+
+
+def _typed_review(code: str) -> dict:
+    """What the review form holds for section ``code`` (its fields are named ``achieved-B.1`` …)."""
+    return {**{name: (request.form.get(f"{name}-{code}") or "").strip() for name in REVIEW_TEXTS},
+            "missing_items": sorted(int(i) for i in request.form.getlist(f"missing-{code}") if i.isdigit())}
+
+
+def _saved_review(saved) -> dict:
+    return {**{name: (getattr(saved, name, None) or "").strip() for name in REVIEW_TEXTS},
+            "missing_items": sorted(saved.missing_items or []) if saved else []}

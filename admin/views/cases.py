@@ -28,6 +28,8 @@ from workflow.campaigns import units as unit_registry
 from workflow.casefile import case_edits
 from workflow.deadlines.due_dates import late_steps, next_due
 from workflow.engine import service
+from workflow.engine.context import CaseContext
+from workflow.engine.guards import all_findings_accepted
 from workflow.engine.machines import workflow_for
 from workflow.engine.trigger_data import SCHEMAS, CaseEdit
 from workflow.errors import WorkflowError
@@ -74,7 +76,9 @@ def state_badge(state: str) -> Markup:
     return Markup('<span class="badge badge-{}" data-state="{}">{}</span>').format(STATE_COLOURS.get(state, "light"), state, State(state).label)
 
 
-def due_cell(inspection: Inspection) -> Markup:
+def due_cell(inspection: Inspection, one_line: bool = False) -> Markup:
+    """The next due date, what is due and how many days are left; in the list on one line, what is
+    due as the date's tooltip."""
     waiting = next_due(inspection)
     if waiting is None:
         return Markup("")
@@ -86,6 +90,8 @@ def due_cell(inspection: Inspection) -> Markup:
         left, colour = gettext("due today"), "text-warning font-weight-bold"
     else:
         left, colour = gettext("{days} days left").format(days=days), "text-muted"
+    if one_line:
+        return Markup('<span title="{}">{}</span> <small class="{}">{}</small>').format(gettext(WHAT_IS_DUE[what]), format_date(due), colour, left)
     return Markup('{}<br><small>{}</small> <small class="{}">{}</small>').format(
         format_date(due), gettext(WHAT_IS_DUE[what]), colour, left)
 
@@ -95,22 +101,69 @@ def late_cell(inspection: Inspection) -> Markup:
     return Markup(" ").join(Markup('<span class="badge badge-danger">{}</span>').format(gettext(LATE_LABELS[s])) for s in steps)
 
 
-def trigger_buttons(inspection: Inspection, small: bool = True) -> Markup:
+# The actions that are not the case's next step: in the list's menu, after the step; "cancel" last, in red.
+SIDE_TRIGGERS = ("reschedule", "cancel")
+
+
+def _ordered_triggers(inspection: Inspection) -> list[str]:
+    """The triggers this user may fire on the case now, the next step first and "cancel" last."""
     triggers = service.available_triggers(db_session(), inspection, current_actor(), now())
-    size = " btn-sm" if small else ""
-    return Markup(" ").join(
-        Markup('<a class="btn btn-outline-primary{} mb-1" data-trigger="{}" href="{}">{}</a>').format(
-            size, trigger, url_for("inspection.fire_view", case_id=inspection.id, trigger=trigger),
-            trigger_label(trigger, current_actor().role))
-        for trigger in triggers
-    )
+    return sorted(triggers, key=lambda trigger: SIDE_TRIGGERS.index(trigger) + 1 if trigger in SIDE_TRIGGERS else 0)
+
+
+def _trigger_link(inspection: Inspection, trigger: str, css: str) -> Markup:
+    return Markup('<a class="{}" data-trigger="{}" href="{}">{}</a>').format(
+        css, trigger, url_for("inspection.fire_view", case_id=inspection.id, trigger=trigger), trigger_label(trigger, current_actor().role))
+
+
+def _accept_waiting(inspection: Inspection, triggers: list[str]) -> tuple[Markup, Markup] | None:
+    """"Chấp nhận và hoàn thành" while a finding is still undecided: shown, disabled, with why."""
+    if "accept" in triggers or "accept" not in workflow_for(inspection.kind, inspection.unannounced).triggers_from(inspection.state) \
+            or not current_actor().may_fire("accept", inspection.unit_id) or inspection.campaign.status == CLOSED:
+        return None
+    problem = all_findings_accepted(CaseContext(db_session(), inspection, inspection.campaign, now(), current_actor()))
+    if problem is None:
+        return None
+    return (Markup('<button type="button" class="btn btn-outline-primary mb-1" id="accept-waiting" disabled aria-describedby="accept-why">{}</button>')
+            .format(trigger_label("accept", current_actor().role)),
+            Markup('<div class="small text-muted mb-1" id="accept-why">{}</div>').format(str(problem.text)))
+
+
+def trigger_buttons(inspection: Inspection) -> Markup:
+    """The case page's buttons: the steps, then "Hủy cuộc kiểm tra" apart, in red."""
+    triggers = _ordered_triggers(inspection)
+    steps = [_trigger_link(inspection, t, "btn btn-outline-primary mb-1") for t in triggers if t != "cancel"]
+    waiting = _accept_waiting(inspection, triggers)
+    if waiting:
+        steps.insert(0, waiting[0])
+    if "cancel" in triggers:
+        steps.append(Markup('<span class="action-gap"></span>') + _trigger_link(inspection, "cancel", "btn btn-outline-danger mb-1"))
+    return Markup(" ").join(steps) + (waiting[1] if waiting else Markup(""))
+
+
+def row_actions(inspection: Inspection) -> Markup:
+    """One row of the list: the next step as its button, the other actions in a menu beside it."""
+    triggers = _ordered_triggers(inspection)
+    if not triggers:
+        return Markup("")
+    first, rest = triggers[0], triggers[1:]
+    button = _trigger_link(inspection, first, "btn btn-sm text-nowrap " + ("btn-outline-danger" if first == "cancel" else "btn-primary"))
+    if not rest:
+        return Markup('<div class="btn-group">{}</div>').format(button)
+    items = Markup("").join(
+        (Markup('<div class="dropdown-divider"></div>') if t == "cancel" else Markup(""))
+        + _trigger_link(inspection, t, "dropdown-item" + (" text-danger" if t == "cancel" else "")) for t in rest)
+    return Markup('<div class="btn-group">{}<button type="button" class="btn btn-sm btn-primary dropdown-toggle dropdown-toggle-split" '
+                  'data-toggle="dropdown" aria-haspopup="true" aria-expanded="false" title="{}"><span class="sr-only">{}</span></button>'
+                  '<div class="dropdown-menu dropdown-menu-right">{}</div></div>').format(
+        button, gettext("Other actions"), gettext("Other actions"), items)
 
 
 class TriggerButtons(BaseListRowAction):
-    """Per row, a button for exactly the actions this user may take on this case now."""
+    """Per row, exactly the actions this user may take on this case now: the next step, the rest in a menu."""
 
     def render(self, context, row_id, row):
-        return trigger_buttons(row)
+        return row_actions(row)
 
 
 class OverdueFilter(BaseSQLAFilter):
@@ -167,7 +220,7 @@ class CaseView(CaseFileViews, SecureModelView):
     column_formatters = {
         "state": lambda view, context, model, name: state_badge(model.state),
         "kind": lambda view, context, model, name: Kind(model.kind).label,
-        "next_due": lambda view, context, model, name: due_cell(model),
+        "next_due": lambda view, context, model, name: due_cell(model, one_line=True),
         "late": lambda view, context, model, name: late_cell(model),
         "unit_name": lambda view, context, model, name: Markup('<a href="{}">{}</a>').format(
             url_for("inspection.details_view", id=model.id), model.unit_name),
@@ -235,8 +288,8 @@ class CaseView(CaseFileViews, SecureModelView):
             self.details_template,
             case=inspection,
             entries=entries,
-            diagram=render_svg(dot_source(workflow, path, inspection.state)),
-            buttons=trigger_buttons(inspection, small=False),
+            diagram=render_svg(dot_source(workflow, path, inspection.state, current_actor().role)),  # the unit reads its own verbs
+            buttons=trigger_buttons(inspection),
             can_correct=inspection.campaign.status != CLOSED and current_actor().may_edit("correct", inspection.unit_id),
             state_badge=state_badge,
             due_cell=due_cell,
@@ -262,6 +315,11 @@ class CaseView(CaseFileViews, SecureModelView):
             abort(404)
         if not current_actor().may_fire(trigger, inspection.unit_id):
             abort(403)
+        if request.method == "GET" and trigger not in workflow_for(inspection.kind, inspection.unannounced).triggers_from(inspection.state):
+            # A form for a step the case cannot take now is not opened (a POST still gets the service's refusal).
+            flash(gettext("“{action}” cannot be done on this case now: it is “{state}”.").format(
+                action=trigger_label(trigger, current_actor().role), state=State(inspection.state).label), "error")
+            return redirect(self.get_url(".details_view", id=inspection.id))
         form = trigger_forms.form_class(SCHEMAS[trigger])()
         trigger_forms.prepare(form, trigger, inspection, today(), db_session(), current_actor().role)
         if trigger == "conclude":
@@ -326,6 +384,7 @@ class CaseView(CaseFileViews, SecureModelView):
         campaign = campaign_context.chosen()
         form = OpenForm()
         form.unit.choices = [(unit.name, unit.name) for unit in unit_registry.units_current_on(db_session(), today())]
+        trigger_forms.mark_required(form.unit)
         if campaign is not None:  # the plan invites the issuing body's own radio (III.1.c)
             form.kind.choices[0] = (Kind.SURPRISE.value, gettext("Surprise inspection: no notice, on the day; the reporter of {radio} is invited")
                                     .format(radio=ISSUER_LEVELS[campaign.issuer_level].radio))

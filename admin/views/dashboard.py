@@ -29,6 +29,9 @@ STAGE_LOOK = [
     ("cancelled", N_("Cancelled"), "#57606a"),
 ]
 
+# The calendar's days as a Vietnamese office writes them: Thứ Hai … Chủ nhật, short.
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
 
 def _parse_day(text: str) -> date | None:
     """dd/mm/yyyy or ISO, from 2000 to 2100; anything else: None (the dashboard shows today)."""
@@ -41,6 +44,16 @@ def _parse_day(text: str) -> date | None:
     return None
 
 
+def _shown_progress(progress: list, campaign) -> list:
+    """The days the chart shows: past the campaign's window it ends on the last change (or the
+    window's end), not years of flat bands up to today."""
+    if campaign is None or not progress:
+        return progress
+    changes = [day for index, (day, counts) in enumerate(progress) if index and counts != progress[index - 1][1]]
+    end = max([campaign.window_end, *changes])
+    return [(day, counts) for day, counts in progress if day <= end]
+
+
 class DashboardView(Protected, AdminIndexView):
     allowed_roles = EVERYONE
 
@@ -50,11 +63,13 @@ class DashboardView(Protected, AdminIndexView):
             return redirect(url_for("inspection.index_view"))
         as_of = _parse_day(request.args.get("as_of", "")) or today()
         board = dashboard.build(db_session(), current_actor(), as_of, campaign_context.chosen_code(), today=today())
-        chart = stacked_area(board.progress, [(key, gettext(label), colour) for key, label, colour in STAGE_LOOK])
-        plan_url = (url_for("campaign.plan_view", campaign_id=board.campaign.id, step="settings")
-                    if board.campaign is not None and current_actor().may_manage("edit_campaign") else None)
+        chart = stacked_area(_shown_progress(board.progress, board.campaign), [(key, gettext(label), colour) for key, label, colour in STAGE_LOOK])
+        manages = board.campaign is not None and current_actor().may_manage("edit_campaign")
+        plan_url = url_for("campaign.plan_view", campaign_id=board.campaign.id, step="settings") if manages else None
+        campaign_url = url_for("campaign.details_view", id=board.campaign.id) if manages else None
         return self.render(
-            "admin/dashboard.html", board=board, chart=chart, format_date=format_date, plan_url=plan_url,
+            "admin/dashboard.html", board=board, chart=chart, format_date=format_date, plan_url=plan_url, campaign_url=campaign_url,
+            weekday=lambda day: gettext(WEEKDAYS[day.weekday()]),
             state_badge=state_badge, kind_label=lambda k: Kind(k).label, state_label=lambda s: State(s).label,
             what_label=lambda what: gettext(WHAT_IS_DUE[what]),
             rule_label=lambda rule: gettext(RULES_BY_NAME[rule].label), level_label=lambda level: gettext(LEVEL_LABELS[level]),

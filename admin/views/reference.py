@@ -75,7 +75,7 @@ class UserView(AuditedModelView):
     form_columns = ("email", "name", "role", "unit", "active", "new_password")
     form_extra_fields = {"new_password": PasswordField(label(N_("New password")), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)])}
     form_overrides = {"role": SelectField}
-    form_args = {"role": {"choices": [(role, role) for role in ROLES]}}
+    form_args = {"role": {"choices": [(role, role) for role in ROLES]}, "unit": {"blank_text": label(N_("(none)"))}}
     column_formatters = {"role": lambda v, c, m, n: role_label(m.role)}
     column_labels = {
         "email": label(N_("E-mail")), "name": label(N_("Name")), "role": label(N_("Role")), "unit": label(N_("Unit")),
@@ -120,7 +120,9 @@ class OutlineSectionView(AuditedModelView):
     column_default_sort = "position"
     column_formatters = {"outline.unit_kind": lambda v, c, m, n: _unit_kind(m.outline.unit_kind)}
     can_create = False
-    column_labels = {"outline.unit_kind": label(N_("Outline for")), "code": label(N_("Section")), "title": label(N_("Title")),
+    column_details_list = ("outline.unit_kind", "code", "title", "description", "assessed", "position")
+    column_formatters_detail = column_formatters
+    column_labels = {"outline.unit_kind": label(N_("Outline for")), "code": label(N_("Section")), "title": label(N_("Title")), "position": label(N_("Order")),
                      "description": label(N_("Description")), "assessed": label(N_("Has results and shortcomings"))}
 
 
@@ -131,6 +133,9 @@ class OutlineItemView(AuditedModelView):
     form_columns = ("section", "text", "position")
     column_default_sort = "position"
     column_formatters = {"section.outline.unit_kind": lambda v, c, m, n: _unit_kind(m.section.outline.unit_kind)}
+    column_details_list = column_list
+    column_formatters_detail = column_formatters
+    form_args = {"section": {"get_label": lambda section: f"{section.code}. {section.title} ({_unit_kind(section.outline.unit_kind)})"}}
     can_delete = True
     column_labels = {"section.outline.unit_kind": label(N_("Outline for")), "section.code": label(N_("Section")),
                      "section": label(N_("Section")), "position": label(N_("Order")), "text": label(N_("Item"))}

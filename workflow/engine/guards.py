@@ -12,7 +12,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from models import Outline, OutlineSection, Unit
-from vocabulary.i18n import _
+from vocabulary.i18n import N_, _
 from vocabulary.states import Kind
 from workflow.engine.context import CaseContext
 from workflow.errors import Problem
@@ -60,15 +60,26 @@ def not_in_future(field: str) -> Guard:
     return guard
 
 
+# What the earlier date of a step is, as the refusal names it (issue #11: both steps' dates named).
+EARLIER_DATES = {
+    "notice_date": N_("the date of the schedule notice"),
+    "visited_date": N_("the inspection date"),
+    "minutes_date": N_("the date the minutes were adopted"),
+    "conclusion_date": N_("the date of the conclusion notice"),
+}
+
+
 def not_before(field: str, earlier: str) -> Guard:
-    """A step is dated before the step it follows (e.g. minutes before the visit)."""
+    """A step is dated before the step it follows (e.g. minutes before the visit): "Ngày kết luận
+    (20/07/2023) không được trước ngày thông qua biên bản (27/07/2023)"."""
 
     @needs_data
     def guard(case: CaseContext) -> Problem | None:
         value, before = getattr(case.data, field), getattr(case.inspection, earlier)
         if value is None or before is None or value >= before:
             return None
-        return case.data.field_problem(field, _("{value} is before the previous step, dated {before}.", value=value, before=before))
+        return Problem(_("{label} ({value}) may not be before {earlier} ({before}).", label=case.data.field_label(field), value=value,
+                         earlier=_(EARLIER_DATES[earlier]), before=before), field)
 
     guard.__name__ = f"{field}_not_before_{earlier}"
     return guard

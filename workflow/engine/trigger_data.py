@@ -462,7 +462,20 @@ def _problem(schema: type[BaseModel], error: Any) -> Problem:
         context = error.get("ctx") or {}
         reason = Text(_REASONS.get(kind, N_("is invalid")), {key: str(value) for key, value in context.items()})
     field = ".".join(str(step) for step in loc) if loc else None
+    if kind == "missing" and loc:  # "Vui lòng nhập lý do.", on a finding's row "Kiến nghị số 2: Vui lòng nhập hạn khắc phục."
+        *row, name = _label(schema, loc).split(" › ")
+        asked = _("Please enter {field}.", field=_in_sentence(name))
+        return Problem(_("{label}: {reason}", label=" › ".join(row), reason=asked) if row else asked, field)
     return Problem(_("{label}: {reason}", label=_label(schema, loc) if loc else "", reason=reason), field)
+
+
+def _in_sentence(label: str) -> str:
+    """A field's label inside a sentence: its first letter small, unless its first word is a name
+    or an abbreviation ("Đoàn kiểm tra", "UBND")."""
+    first = label.split(" ", 1)[0]
+    if first in ("Đoàn", "Inspection") or first.isupper() or len(first) < 2:
+        return label
+    return label[0].lower() + label[1:]
 
 
 def parse(trigger: str, data: dict[str, Any], schema: type[TriggerData] | None = None) -> TriggerData:
