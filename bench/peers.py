@@ -21,12 +21,17 @@ the peers' ``findings: 3`` is a number they only store.
 Not timed, as in the peers: opening the cases (theirs is an INSERT before the clock starts) and
 keeping the signed scan in the file store (an upload, done by the web request before the change).
 
-    python -m bench.peers [CASES] [--warmup 30] [--db /tmp/peer-bench/project.db]
+``--steps`` then runs as many cases again and prints where each step's time goes: wall and CPU time,
+statements, and the pages it adds to the write-ahead log — what the commit's ``fsync`` has to write
+(measured with automatic checkpoints off and the log emptied between cases, outside the clock).
+
+    python -m bench.peers [CASES] [--warmup 30] [--db /tmp/peer-bench/project.db] [--steps]
 """
 from __future__ import annotations
 
 import argparse
 import itertools
+from collections import Counter
 import resource
 import tempfile
 import time
@@ -34,7 +39,7 @@ from datetime import date, datetime, time as clock, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models import Campaign, Inspection, Unit
 from models.db import Database, write_transaction
@@ -121,31 +126,75 @@ def run_case(database: Database, case_id: int, scan: StoredFile) -> float:
     return time.perf_counter() - start
 
 
+WAL_FRAME = 4096 + 24  # a page and its frame header
+
+
+def step_costs(database: Database, path: Path, ids: list[int], scan: StoredFile) -> None:
+    """Per step: mean wall and CPU ms, statements, and pages added to the write-ahead log."""
+    statements = Counter[str]()
+    current: list[str] = []
+
+    def count(*_args: Any) -> None:
+        if current:
+            statements[current[0]] += 1
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    event.listen(database.engine, "connect", lambda connection, _record: connection.execute("PRAGMA wal_autocheckpoint = 0"))
+    database.engine.dispose()  # connections again, with the checkpoints off
+    wal = Path(f"{path}-wal")
+    wall, cpu, pages = Counter[str](), Counter[str](), Counter[str]()
+    for case_id in ids:
+        with database.session() as session:
+            inspection = session.get(Inspection, case_id)
+            steps = step_data(inspection.campaign, inspection.visit_date, scan)
+        with database.engine.connect() as connection:  # an empty log for this case (untimed)
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        for trigger, (now, data) in zip(STEPS, steps):
+            size, started, used = wal.stat().st_size, time.perf_counter(), time.process_time()
+            current[:] = [trigger]
+            with database.session() as session:
+                fire(session, case_id, trigger, WHO, now, **data)
+            current.clear()
+            wall[trigger] += time.perf_counter() - started
+            cpu[trigger] += time.process_time() - used
+            pages[trigger] += (wal.stat().st_size - size) / WAL_FRAME
+    event.remove(database.engine, "before_cursor_execute", count)
+    n = len(ids)
+    print("# step            wall ms   CPU ms  statements  WAL pages")
+    for trigger in STEPS:
+        print(f"# {trigger:16} {1000 * wall[trigger] / n:7.2f} {1000 * cpu[trigger] / n:8.2f} {statements[trigger] / n:11.1f}"
+              f" {pages[trigger] / n:10.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="project: steps/s advancing persisted inspection cases")
     parser.add_argument("cases", nargs="?", type=int, default=300, help="timed cases (6 steps each)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed cases run first")
     parser.add_argument("--db", default="/tmp/peer-bench/project.db", help="recreated on every run")
+    parser.add_argument("--steps", action="store_true", help="then each step's costs, on as many more cases")
     args = parser.parse_args()
     path = Path(args.db)
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):  # a fresh database file every run
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    database, ids = prepare(f"sqlite:///{path}", args.warmup + args.cases)
+    database, ids = prepare(f"sqlite:///{path}", args.warmup + args.cases * (2 if args.steps else 1))
     with tempfile.TemporaryDirectory(prefix="cchc-peers-") as files:
         source = Path(files) / "bien-ban-da-ky.pdf"
         source.write_bytes(samples.PDF)
         scan = FileStore(Path(files) / "store", 1 << 20).store_path(source)
         for case_id in ids[:args.warmup]:
             run_case(database, case_id, scan)
-        elapsed = sum(run_case(database, case_id, scan) for case_id in ids[args.warmup:])
+        timed = ids[args.warmup:args.warmup + args.cases]
+        elapsed = sum(run_case(database, case_id, scan) for case_id in timed)
+        if args.steps:
+            step_costs(database, path, ids[args.warmup + args.cases:], scan)
     with database.session() as session:
         closed = session.scalar(select(Inspection.id).where(Inspection.id.in_(ids), Inspection.state != "closed").limit(1))
         assert closed is None, f"case #{closed} is not closed"
     database.dispose()
     steps = len(STEPS) * args.cases
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    print(f"# project: {steps} steps in {elapsed:.3f} s ({args.warmup + args.cases} cases closed through workflow.engine.service.fire)")
+    print(f"# project: {steps} steps in {elapsed:.3f} s ({len(ids)} cases closed through workflow.engine.service.fire)")
     print(f"RESULT project {steps / elapsed:.1f} {rss_mb:.1f}")
 
 
