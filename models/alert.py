@@ -37,7 +37,7 @@ class Alert(Audited, Base):
     audit_entity = "alert"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"))  # first in the unique (case, rule, level)
     rule: Mapped[str] = mapped_column(String(30))
     level: Mapped[int] = mapped_column(Integer)
     # The due date the rule watches, and the moment this level comes due.

@@ -31,7 +31,7 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
-    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))  # ix_audit_entry_case_history
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(200))
     trigger: Mapped[str] = mapped_column(String(50))

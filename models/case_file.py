@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, one_of
@@ -96,7 +96,12 @@ class RegisterEntry(Base):
     """One outgoing document in the register (sổ đăng ký văn bản đi): "05/TB-UBND"."""
 
     __tablename__ = "register_entry"
-    __table_args__ = (UniqueConstraint("year", "doc_type", "number"), one_of("doc_type", DOCUMENT_TYPES, "doc_type"))
+    __table_args__ = (
+        UniqueConstraint("year", "doc_type", "number"),
+        one_of("doc_type", DOCUMENT_TYPES, "doc_type"),
+        Index("ix_register_entry_campaign_purpose_symbol", "campaign_id", "purpose", "symbol"),  # a campaign's notices
+        Index("ix_register_entry_year_doc_type_doc_date", "year", "doc_type", "doc_date"),  # numbers out of date order
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -105,7 +110,7 @@ class RegisterEntry(Base):
     symbol: Mapped[str] = mapped_column(String(50))
     doc_date: Mapped[date] = mapped_column(Date)
     purpose: Mapped[str] = mapped_column(String(30))
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     # For a schedule notice: the cases it lists, {case id: "visit date"}.
     covers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -31,7 +31,7 @@ class Inspection(Audited, Base):
     audit_entity = "inspection"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))  # indexed first in the composites below
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     unit_name: Mapped[str] = mapped_column(String(200))
     # The unit's name folded for searching (vocabulary.search.fold), set with the name.
