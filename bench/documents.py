@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from bench.common import plan_database
 from models import Campaign, Finding, Inspection, Unit
 from models.db import Database, write_transaction
-from models.migrate import upgrade
 from plans import tuky_2023
 from vocabulary.config import zone
 from workflow.casefile.rendering import render_document
@@ -80,10 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{directory}/bench.db"
-        upgrade(url)
-        database = Database(url)
-        with database.session() as session:
-            tuky_2023.load(session, NOW)
+        database = plan_database(url, NOW)
         with database.session() as session:
             campaign_id = session.scalar(select(Campaign.id).where(Campaign.code == tuky_2023.CODE))
         store = FileStore(Path(directory) / "files", 50 * 2**20)

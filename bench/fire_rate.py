@@ -32,10 +32,9 @@ import psycopg
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
+from bench.common import plan_database
 from models import AuditEntry, Campaign, Inspection
 from models.db import Database, write_transaction
-from models.migrate import upgrade
-from plans import tuky_2023
 from tests import postgres
 from vocabulary.config import zone
 from workflow.engine.service import fire
@@ -195,10 +194,7 @@ def rate(step: Callable[[int], None], count: int) -> tuple[float, float]:
 def prepare(url: str) -> tuple[Database, list[int]]:
     """The 2023 plan, with the notices numbered by this register (``own``): every notify takes
     the next number in one ``UPDATE … RETURNING``, as the baseline moves its counter."""
-    upgrade(url)
-    database = Database(url)
-    with database.session() as session:
-        tuky_2023.load(session, NOW)
+    database = plan_database(url, NOW)
     with database.session() as session, write_transaction(session):
         campaign = session.scalar(select(Campaign))
         campaign.numbering = {**(campaign.numbering or {}), "TB": "own"}

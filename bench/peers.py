@@ -41,10 +41,9 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from bench.common import plan_database
 from models import Campaign, Inspection, Unit
 from models.db import Database, write_transaction
-from models.migrate import upgrade
-from plans import tuky_2023
 from tests import samples
 from vocabulary.config import zone
 from workflow.deadlines.counting import counting_of
@@ -95,10 +94,7 @@ def step_data(campaign: Campaign, visit: date, scan: StoredFile) -> list[tuple[d
 
 def prepare(url: str, count: int) -> tuple[Database, list[int]]:
     """The 2023 plan loaded, and ``count`` direct cases opened on its units (untimed)."""
-    upgrade(url)
-    database = Database(url)
-    with database.session() as session:
-        tuky_2023.load(session, LOADED)
+    database = plan_database(url, LOADED)
     with database.session() as session, write_transaction(session):
         campaign = session.scalar(select(Campaign))
         # One case per unit and campaign: the benchmark's units are the plan's, numbered again.

@@ -60,7 +60,7 @@ def main() -> None:
         for label, command in COMMANDS.items():
             runs = [timed(command, env) for _ in range(args.runs)]
             print(f"{label:34} {statistics.median(w for w, _ in runs):>13.3f}s {statistics.median(c for _, c in runs):>12.3f}s")
-        print(f"\nlargest own import times of `flask --app wsgi inspections list --help`:")
+        print("\nlargest own import times of `flask --app wsgi inspections list --help`:")
         for own, name in offenders(COMMANDS["flask … inspections list --help"], env, args.top):
             print(f"  {own / 1000:8.1f} ms  {name}")
 

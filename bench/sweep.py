@@ -29,10 +29,9 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from jobs.sweep import sweep
+from bench.common import plan_database
 from models import Alert, Campaign, Inspection, Unit
 from models.db import Database
-from models.migrate import upgrade
-from plans import tuky_2023
 from tests import postgres
 from vocabulary.config import zone
 from workflow.people.accounts import save_user
@@ -87,10 +86,8 @@ def _alert_rows(cases: list[tuple[int, date]]) -> list[dict]:
 
 
 def build(url: str, count: int) -> Database:
-    upgrade(url)
-    database = Database(url)
+    database = plan_database(url, SEEDED)
     with database.session() as session:
-        tuky_2023.load(session, SEEDED)
         save_user(session, email="lanhdao@tuky.local", role="leader", actor=Actor("bench", "admin"), now=SEEDED, password="bench-password")
         sweep(session, BEFORE_DUE)  # the plan's own 35 cases are all past their deadlines by then
         campaign_id = session.scalar(select(Campaign.id))
