@@ -1,23 +1,24 @@
+from __future__ import annotations
+
 import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 import click
 
-from models import Inspection
 from vocabulary.i18n import N_, format_date, gettext
-from vocabulary.states import Kind, State, UnitKind
-from web.files import file_store
-from workflow.campaigns.opening import OPENING_KINDS, open_inspection
-from workflow.casefile.findings import review_finding
-from workflow.casefile.review import review_section, review_sheet
-from workflow.engine.service import fire
+from vocabulary.states import OPENING_KINDS, Kind, State, UnitKind
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
-from workflow.queries.case_list import case_summary, list_cases, stream_summaries
-from workflow.records.files import FileStore
 
+if TYPE_CHECKING:
+    from workflow.records.files import FileStore
+
+# The workflow's modules are imported by the command that uses them: `--help` and a listing do
+# not load the engine, the campaigns or the case file (start-up, issue #14).
 from .common import (
     RECORD_ID,
     acting_as,
@@ -43,6 +44,8 @@ def group() -> None:
 @click.option("--campaign", help=N_("Only this campaign (its code). Default: every campaign."))
 @click.option("--json", "as_json", is_flag=True, help=N_("One JSON list of objects, for scripts."))
 def list_command(state: str | None, kind: str | None, unit_kind: str | None, campaign: str | None, as_json: bool) -> None:
+    from workflow.queries.case_list import case_summary, list_cases, stream_summaries
+
     filters = dict(state=state, kind=kind, unit_kind=unit_kind, campaign=campaign)
     if as_json:
         with database().session() as session:
@@ -129,6 +132,9 @@ def _upload_files(data: dict[str, Any], store: FileStore) -> dict[str, Any]:
 @at_option
 @click.option("--set", "values", multiple=True, help=N_("Data of the trigger, key=value; repeatable. JSON for findings and statuses."))
 def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str | None, values: tuple[str, ...]) -> None:
+    from web.files import file_store
+    from workflow.engine.service import fire
+
     now = moment_option(at)
     with database().session() as session:
         actor = acting_as(session, as_email)
@@ -154,6 +160,8 @@ def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str
 @at_option
 def open_command(campaign_code: str, unit_name: str, kind: str, visit_date: datetime | None, visit_time: datetime | None,
                  reason: str | None, as_email: str | None, at: str | None) -> None:
+    from workflow.campaigns.opening import open_inspection
+
     now = moment_option(at)
     with database().session() as session:
         actor = acting_as(session, as_email)
@@ -170,6 +178,9 @@ def open_command(campaign_code: str, unit_name: str, kind: str, visit_date: date
 @click.argument("inspection_id", type=RECORD_ID)
 @as_option
 def outline_command(inspection_id: int, as_email: str | None) -> None:
+    from models import Inspection
+    from workflow.casefile.review import review_sheet
+
     with database().session() as session:
         actor = acting_as(session, as_email)
         inspection = session.get(Inspection, inspection_id)
@@ -198,6 +209,9 @@ def outline_command(inspection_id: int, as_email: str | None) -> None:
 @at_option
 def review_section_command(inspection_id: int, section: str, achieved: str | None, shortcomings: str | None,
                            causes: str | None, missing: tuple[int, ...], as_email: str | None, at: str | None) -> None:
+    from models import Inspection
+    from workflow.casefile.review import review_section, review_sheet
+
     now = moment_option(at)
     with database().session() as session:
         actor = acting_as(session, as_email)
@@ -222,6 +236,8 @@ def review_section_command(inspection_id: int, section: str, achieved: str | Non
 @as_option
 @at_option
 def review_finding_command(inspection_id: int, number: int, accepted: bool, note: str | None, as_email: str | None, at: str | None) -> None:
+    from workflow.casefile.findings import review_finding
+
     now = moment_option(at)
     with database().session() as session:
         actor = acting_as(session, as_email)

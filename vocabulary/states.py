@@ -52,6 +52,9 @@ class Kind(StrEnum):
         return gettext(KIND_LABELS[self])
 
 
+# The kinds a coordinator may open outside the plan's list (a re-inspection is ordered from its case).
+OPENING_KINDS = (Kind.SURPRISE.value, Kind.DIRECT.value, Kind.SELF.value)
+
 KIND_LABELS = {
     Kind.DIRECT: N_("Direct inspection"),
     Kind.SURPRISE: N_("Surprise inspection"),

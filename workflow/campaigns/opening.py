@@ -15,7 +15,7 @@ from models import CampaignUnit, Inspection
 from vocabulary.campaigns import ACTIVE
 from vocabulary.config import local_date
 from vocabulary.i18n import _
-from vocabulary.states import Kind
+from vocabulary.states import OPENING_KINDS, Kind
 from workflow.engine.cases import open_case
 from workflow.engine.locking import change_transaction, lock_campaign
 from workflow.errors import BadData, Problem
@@ -23,8 +23,6 @@ from workflow.people.permissions import Actor
 from workflow.people.unit_names import unit_named
 
 from .plans import existing_case, find_campaign, free_slots, require
-
-OPENING_KINDS = (Kind.SURPRISE.value, Kind.DIRECT.value, Kind.SELF.value)
 
 
 class OpeningData(BaseModel):
