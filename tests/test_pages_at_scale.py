@@ -1,6 +1,8 @@
 """Pages whose cost follows what they show: the dashboard's aggregate queries give the numbers a
 plain recount over every case gives (also "as of" a past day, from the audit log), the API's lists
-come in pages with their links and total, and a search ignores diacritics and case."""
+come in pages with their links and total, and a search ignores diacritics and case. The tally of
+moves the audit log's trigger keeps equals a recount of the log, and counts nothing refused or
+rolled back."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,9 +11,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models import AuditEntry, Inspection
+from models import AuditEntry, CaseMoveTally, Inspection
+from models.db import write_transaction
 from tests.conftest import VN
-from tests.helpers import DAY, at, direct_path, fire_in, first_case, run_path
+from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, first_case, run_path
+from workflow import audit
+from workflow.errors import TransitionNotAllowed
 from workflow.deadlines.due_dates import late_steps, missed_steps, next_due
 from workflow.people.permissions import Actor
 from workflow.queries import dashboard
@@ -42,6 +47,22 @@ def recount(session, as_of: date) -> dict:
             "soon": [i for _d, i in sorted(soon)][:dashboard.LISTED], "soon_total": len(soon)}
 
 
+def tallied(session) -> Counter:
+    return Counter({(t.campaign_id, t.hour, t.kind, t.from_state, t.to_state): t.n for t in session.scalars(select(CaseMoveTally))})
+
+
+def recounted(session) -> Counter:
+    """The tally the plain way: every case entry of the log with a state, counted per UTC hour."""
+    counted = Counter()
+    for entry, campaign_id, kind in session.execute(select(AuditEntry, Inspection.campaign_id, Inspection.kind)
+                                                    .join(Inspection, AuditEntry.inspection_id == Inspection.id)
+                                                    .where(AuditEntry.entity == "inspection")):
+        if entry.to_state:
+            hour = entry.at.replace(minute=0, second=0, microsecond=0)
+            counted[(campaign_id, hour, kind, entry.from_state or "", entry.to_state)] += 1
+    return counted
+
+
 def figures(board: dashboard.Dashboard) -> dict:
     return {"counts": +board.counts, "missed": +board.missed_steps, "late": +board.late_steps,
             "units": (board.units_missed, board.units_late), "overdue": [d.case.id for d in board.overdue],
@@ -70,6 +91,31 @@ def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_ca
     # The chart: every case planned until the first change, then moved on day by day.
     days = dict(on_the_day.progress)
     assert sum(days[date(2023, 8, 10)].values()) == 35 and days[date(2023, 8, 10)]["notified"] >= 2
+    with db.session() as session:
+        assert tallied(session) == recounted(session) and sum(tallied(session).values()) > 35
+        # A unit sees its own cases, their moves read from the log: the same states.
+        unit = dashboard.build(session, Actor("unit@tuky.local", "unit", unit_id=self_case.unit_id), date(2023, 8, 10),
+                               today=date(2026, 2, 1))
+        assert +unit.counts == Counter({("self", "report_received"): 1})
+        assert dict(unit.progress)[date(2023, 8, 10)] == Counter({"notified": 1})
+
+
+def test_the_tally_counts_in_the_change_s_transaction_and_nothing_refused_or_rolled_back(db):
+    inspection = first_case(db, "direct")
+    with db.session() as session:
+        before = tallied(session)
+    with pytest.raises(TransitionNotAllowed):
+        fire_in(db, inspection.id, "accept", at(inspection.visit_date))
+    with db.session() as session, pytest.raises(ZeroDivisionError):
+        with write_transaction(session):
+            case = session.get(Inspection, inspection.id)
+            audit.append(session, case, at=at(inspection.visit_date), actor=COORDINATOR.name, trigger="notify",
+                         from_state="planned", to_state="notified")
+            session.flush()
+            assert sum(tallied(session).values()) == sum(before.values()) + 1  # counted by the insert itself
+            1 / 0  # the change fails after its entry was written: rolled back, counted with it
+    with db.session() as session:
+        assert tallied(session) == before == recounted(session)
 
 
 def test_the_case_lists_come_in_pages_with_links_and_the_total(app):
