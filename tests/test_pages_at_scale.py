@@ -9,9 +9,9 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from models import AuditEntry, CaseMoveTally, Inspection
+from models import Alert, AuditEntry, CaseMoveTally, Inspection
 from models.db import write_transaction
 from tests.conftest import VN
 from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, first_case, run_path
@@ -42,7 +42,9 @@ def recount(session, as_of: date) -> dict:
         if waiting := next_due(case):
             days = (waiting[1] - as_of).days
             (overdue if days < 0 else soon if days < 7 else []).append((days, case.id))
+    alerts = sorted(session.scalars(select(Alert).where(Alert.status == "open")), key=lambda a: (-a.level, a.due_on, a.id))
     return {"counts": +counts, "missed": +missed, "late": +late, "units": (units_missed, units_late),
+            "alerts": [a.id for a in alerts][:dashboard.LISTED], "alerts_total": len(alerts),
             "overdue": [i for _d, i in sorted(overdue)][:dashboard.LISTED], "overdue_total": len(overdue),
             "soon": [i for _d, i in sorted(soon)][:dashboard.LISTED], "soon_total": len(soon)}
 
@@ -65,7 +67,8 @@ def recounted(session) -> Counter:
 
 def figures(board: dashboard.Dashboard) -> dict:
     return {"counts": +board.counts, "missed": +board.missed_steps, "late": +board.late_steps,
-            "units": (board.units_missed, board.units_late), "overdue": [d.case.id for d in board.overdue],
+            "units": (board.units_missed, board.units_late),
+            "alerts": [a.id for a in board.escalations], "alerts_total": board.escalations_total, "overdue": [d.case.id for d in board.overdue],
             "overdue_total": board.overdue_total, "soon": [d.case.id for d in board.due_soon], "soon_total": board.due_soon_total}
 
 
@@ -80,6 +83,11 @@ def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_ca
     fire_in(db, late_report.id, "receive_report", at(visit - 4 * DAY))  # after the limit: done late
     fire_in(db, self_case.id, "receive_report", at(date(2023, 8, 10)))
     fire_in(db, self_case.id, "accept", at(date(2026, 1, 5)))  # closed years later
+    with db.session() as session:  # alerts of every level open, more than the board lists
+        raised = session.scalars(select(Alert).where(Alert.status == "planned").order_by(Alert.id).limit(20)).all()
+        assert len({a.level for a in raised}) > 1
+        session.execute(update(Alert).where(Alert.id.in_([a.id for a in raised])).values(status="open", raised_at=at(date(2023, 8, 1))))
+        session.commit()
     for as_of in (date(2023, 7, 17), date(2023, 8, 10), date(2023, 8, 25), date(2026, 2, 1)):
         with db.session() as session:
             board = dashboard.build(session, LEADER, as_of, today=date(2026, 2, 1))

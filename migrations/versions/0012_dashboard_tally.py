@@ -1,4 +1,5 @@
-"""The dashboard's tally of case moves, kept by a trigger on the audit log
+"""The dashboard's tally of case moves, kept by a trigger on the audit log, and the index of its
+open alerts
 
 Revision ID: 0012
 Revises: 0011
@@ -13,6 +14,9 @@ table is filled from the log already written.
 PostgreSQL: the trigger's function is the owner's and runs as it (SECURITY DEFINER, with a fixed
 search path); the runtime role may read the tally but not write it, so the tally, like the log,
 changes only by an entry appended.
+
+The index on alert (status, level, due_on, id) gives the dashboard its first open alerts of each
+level without sorting all of them.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -70,9 +74,11 @@ def upgrade() -> None:
                f"GROUP BY 1, 2, 3, 4, 5")
     for statement in _trigger(dialect):
         op.execute(statement)
+    op.create_index("ix_alert_status_level_due_on_id", "alert", ["status", "level", "due_on", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_alert_status_level_due_on_id", "alert")
     op.execute("DROP TRIGGER audit_entry_tally" + (" ON audit_entry" if op.get_bind().dialect.name == "postgresql" else ""))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION case_move_tally_count()")
