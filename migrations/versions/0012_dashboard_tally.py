@@ -6,10 +6,10 @@ Revises: 0011
 Create Date: 2026-12-02
 
 ``case_move_tally`` counts the audit log's case entries with a state per campaign, UTC hour, kind
-of case and move (``from_state`` ``""`` for a creation). A trigger after each insert into
-``audit_entry`` adds one to its row in the same transaction, so the service, the scheduler and
-bulk inserts (executemany, COPY) all keep it right and a rolled back change counts nothing. The
-table is filled from the log already written.
+of case and move (``from_state`` ``""`` for a creation). A trigger on the insert into
+``audit_entry`` adds the new entries in the same transaction (per row on SQLite, per statement on
+PostgreSQL), so the service, the scheduler and bulk inserts (executemany, COPY) all keep it right
+and a rolled back change counts nothing. The table is filled from the log already written.
 
 PostgreSQL: the trigger's function is the owner's and runs as it (SECURITY DEFINER, with a fixed
 search path); the runtime role may read the tally but not write it, so the tally, like the log,
@@ -30,30 +30,38 @@ RUNTIME = "cchc_runtime"
 COLUMNS = "campaign_id, hour, kind, from_state, to_state"
 # The UTC hour of an entry's moment, stored as the column type stores a moment.
 HOUR = {"sqlite": "substr({at}, 1, 13) || ':00:00.000000'", "postgresql": "date_trunc('hour', {at})"}
-COUNTED = "{e}.entity = 'inspection' AND {e}.to_state IS NOT NULL"
 
 
-def _counted_moves(dialect: str, entry: str, hour_of: str) -> str:
-    """The SELECT of (campaign, hour, kind, move) of the case entries in ``entry``."""
-    return (f"SELECT i.campaign_id, {HOUR[dialect].format(at=hour_of)}, i.kind, coalesce({entry}.from_state, ''), {entry}.to_state")
+def count_moves(dialect: str, entries: str, counted: str) -> str:
+    """Add to the tally the case entries with a state of ``entries`` (a table, or a row's values
+    as a one-row SELECT): grouped, then added to the rows already there."""
+    return (f"INSERT INTO case_move_tally ({COLUMNS}, n) "
+            f"SELECT i.campaign_id, {HOUR[dialect].format(at='a.at')}, i.kind, coalesce(a.from_state, ''), a.to_state, {counted} "
+            f"FROM {entries} a JOIN inspection i ON i.id = a.inspection_id "
+            "WHERE a.entity = 'inspection' AND a.to_state IS NOT NULL GROUP BY 1, 2, 3, 4, 5 "
+            f"ON CONFLICT ({COLUMNS}) DO UPDATE SET n = case_move_tally.n + excluded.n")
 
 
-def _trigger(dialect: str) -> list[str]:
-    one = (f"INSERT INTO case_move_tally ({COLUMNS}, n) {_counted_moves(dialect, 'NEW', 'NEW.at')}, 1 "
-           f"FROM inspection i WHERE i.id = NEW.inspection_id "
-           f"ON CONFLICT ({COLUMNS}) DO UPDATE SET n = case_move_tally.n + 1")
-    if dialect == "sqlite":
-        return [f"CREATE TRIGGER audit_entry_tally AFTER INSERT ON audit_entry WHEN {COUNTED.format(e='NEW')} "
-                f"BEGIN {one}; END"]
-    return [
+# SQLite: a row trigger. PostgreSQL: a statement trigger over the rows the statement added, so a
+# COPY or a many-row INSERT adds each (campaign, hour, kind, move) once, not once per entry.
+TRIGGER = {
+    "sqlite": [
+        "CREATE TRIGGER audit_entry_tally AFTER INSERT ON audit_entry "
+        "WHEN NEW.entity = 'inspection' AND NEW.to_state IS NOT NULL BEGIN "
+        + count_moves("sqlite", "(SELECT NEW.inspection_id AS inspection_id, NEW.entity AS entity, NEW.at AS at, "
+                                "NEW.from_state AS from_state, NEW.to_state AS to_state)", "1")
+        + "; END",
+    ],
+    "postgresql": [
         "CREATE FUNCTION case_move_tally_count() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
-        f"SET search_path = public, pg_temp AS $$ BEGIN {one}; RETURN NULL; END $$",
-        "CREATE TRIGGER audit_entry_tally AFTER INSERT ON audit_entry FOR EACH ROW "
-        f"WHEN ({COUNTED.format(e='NEW')}) EXECUTE FUNCTION case_move_tally_count()",
+        f"SET search_path = public, pg_temp AS $$ BEGIN {count_moves('postgresql', 'added', 'count(*)')}; RETURN NULL; END $$",
+        "CREATE TRIGGER audit_entry_tally AFTER INSERT ON audit_entry REFERENCING NEW TABLE AS added "
+        "FOR EACH STATEMENT EXECUTE FUNCTION case_move_tally_count()",
         "REVOKE ALL ON FUNCTION case_move_tally_count() FROM PUBLIC",
         f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{RUNTIME}') THEN "
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON case_move_tally FROM {RUNTIME}; END IF; END $$",
-    ]
+    ],
+}
 
 
 def upgrade() -> None:
@@ -69,10 +77,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("campaign_id", "hour", "kind", "from_state", "to_state", name=op.f("pk_case_move_tally")),
     )
     dialect = op.get_bind().dialect.name
-    op.execute(f"INSERT INTO case_move_tally ({COLUMNS}, n) {_counted_moves(dialect, 'a', 'a.at')}, count(*) "
-               f"FROM audit_entry a JOIN inspection i ON i.id = a.inspection_id WHERE {COUNTED.format(e='a')} "
-               f"GROUP BY 1, 2, 3, 4, 5")
-    for statement in _trigger(dialect):
+    op.execute(count_moves(dialect, "audit_entry", "count(*)"))
+    for statement in TRIGGER[dialect]:
         op.execute(statement)
     op.create_index("ix_alert_status_level_due_on_id", "alert", ["status", "level", "due_on", "id"])
 
