@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from models import Alert, AuditEntry, CaseMoveTally, Inspection
 from models.db import write_transaction
@@ -120,7 +120,13 @@ def test_the_tally_counts_in_the_change_s_transaction_and_nothing_refused_or_rol
             audit.append(session, case, at=at(inspection.visit_date), actor=COORDINATOR.name, trigger="notify",
                          from_state="planned", to_state="notified")
             session.flush()
-            assert sum(tallied(session).values()) == sum(before.values()) + 1  # counted by the insert itself
+            # A bulk insert of entries (one statement of many rows, as an import would) counts each.
+            session.execute(insert(AuditEntry), [
+                {"entity": "inspection", "entity_id": case.id, "seq": 1000 + n, "inspection_id": case.id,
+                 "at": at(inspection.visit_date, 10 + n), "actor": "import", "trigger": "notify", "from_state": "planned",
+                 "to_state": "notified", "data_json": "{}", "prev_hash": "0" * 64, "hash": "0" * 64} for n in range(3)])
+            assert tallied(session) == recounted(session) != before  # counted by the inserts themselves
+            assert sum(tallied(session).values()) == sum(before.values()) + 4
             1 / 0  # the change fails after its entry was written: rolled back, counted with it
     with db.session() as session:
         assert tallied(session) == before == recounted(session)
