@@ -1,6 +1,7 @@
 """How the main pages hold up with data: the 2023 campaign grown to 35, 10,000, 100,000 and
 1,000,000 cases (with their audit entries and alerts, written by bulk insert: executemany on
-SQLite, COPY on PostgreSQL), every page timed through the Flask test client, on SQLite and on
+SQLite, COPY on PostgreSQL; the audit log's trigger fills the dashboard's ``case_move_tally`` row
+by row on both, so the cases are written before their entries), every page timed through the Flask test client, on SQLite and on
 PostgreSQL, against a baseline request (``/healthz``, one query) timed in the same run.
 
 Targets (issue #14): at 100,000 cases every page within 2x its time at 35 cases and under 150 ms;

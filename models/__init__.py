@@ -1,6 +1,6 @@
 """SQLAlchemy 2 models. The schema is created and changed only by the Alembic migrations."""
 from .alert import ALERT_STATUSES, OUTBOX_STATUSES, RAISED_STATUSES, Alert, OutboxMessage
-from .audit import AuditEntry
+from .audit import AuditEntry, CaseMoveTally
 from .base import Audited, Base, GENESIS_HASH, UTCDateTime
 from .campaign import Campaign, CampaignUnit
 from .case_file import ATTACHMENT_KINDS, RENDER_JOB_STATUSES, Attachment, RegisterCounter, RegisterEntry, RenderJob, SectionReview
@@ -30,6 +30,7 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignUnit",
+    "CaseMoveTally",
     "CriteriaSet",
     "Criterion",
     "DUE_DATE_FIELDS",

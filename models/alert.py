@@ -33,6 +33,8 @@ class Alert(Audited, Base):
         one_of("status", ALERT_STATUSES, "status"),
         Index("ix_alert_status_fire_at", "status", "fire_at", "id"),  # the sweep's ORDER BY: reads exactly a batch
         Index("ix_alert_action_status", "action", "status"),
+        # The dashboard's open alerts, a level at a time, the earliest due first: reads what it shows.
+        Index("ix_alert_status_level_due_on_id", "status", "level", "due_on", "id"),
     )
     audit_entity = "alert"
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -44,3 +44,25 @@ class AuditEntry(Base):
     hash_version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     inspection = relationship("Inspection", viewonly=True)
+
+
+class CaseMoveTally(Base):
+    """How many times the cases of a campaign moved from one state to another within an hour (UTC),
+    per kind of case: the audit log's case entries with a state, counted as they are written.
+
+    Kept by a database trigger on the insert of an ``audit_entry`` (revision 0012), in the same
+    transaction, so every writer keeps it right and a refused change counts nothing. Read by the
+    dashboard's progress chart and its "as of" counts instead of the log itself. A case's creation
+    (no state before) is counted with ``from_state`` ``""``. Whole UTC hours give the local day of
+    any zone whose offset is a whole number of hours (Asia/Ho_Chi_Minh: +7).
+    """
+
+    __tablename__ = "case_move_tally"
+    __table_args__ = (PrimaryKeyConstraint("campaign_id", "hour", "kind", "from_state", "to_state"),)
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    n: Mapped[int] = mapped_column(Integer)

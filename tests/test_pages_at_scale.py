@@ -1,17 +1,22 @@
 """Pages whose cost follows what they show: the dashboard's aggregate queries give the numbers a
 plain recount over every case gives (also "as of" a past day, from the audit log), the API's lists
-come in pages with their links and total, and a search ignores diacritics and case."""
+come in pages with their links and total, and a search ignores diacritics and case. The tally of
+moves the audit log's trigger keeps equals a recount of the log, and counts nothing refused or
+rolled back."""
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
-from models import AuditEntry, Inspection
+from models import Alert, AuditEntry, CaseMoveTally, Inspection
+from models.db import write_transaction
 from tests.conftest import VN
-from tests.helpers import DAY, at, direct_path, fire_in, first_case, run_path
+from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, first_case, run_path
+from workflow import audit
+from workflow.errors import TransitionNotAllowed
 from workflow.deadlines.due_dates import late_steps, missed_steps, next_due
 from workflow.people.permissions import Actor
 from workflow.queries import dashboard
@@ -37,14 +42,33 @@ def recount(session, as_of: date) -> dict:
         if waiting := next_due(case):
             days = (waiting[1] - as_of).days
             (overdue if days < 0 else soon if days < 7 else []).append((days, case.id))
+    alerts = sorted(session.scalars(select(Alert).where(Alert.status == "open")), key=lambda a: (-a.level, a.due_on, a.id))
     return {"counts": +counts, "missed": +missed, "late": +late, "units": (units_missed, units_late),
+            "alerts": [a.id for a in alerts][:dashboard.LISTED], "alerts_total": len(alerts),
             "overdue": [i for _d, i in sorted(overdue)][:dashboard.LISTED], "overdue_total": len(overdue),
             "soon": [i for _d, i in sorted(soon)][:dashboard.LISTED], "soon_total": len(soon)}
 
 
+def tallied(session) -> Counter:
+    return Counter({(t.campaign_id, t.hour, t.kind, t.from_state, t.to_state): t.n for t in session.scalars(select(CaseMoveTally))})
+
+
+def recounted(session) -> Counter:
+    """The tally the plain way: every case entry of the log with a state, counted per UTC hour."""
+    counted = Counter()
+    for entry, campaign_id, kind in session.execute(select(AuditEntry, Inspection.campaign_id, Inspection.kind)
+                                                    .join(Inspection, AuditEntry.inspection_id == Inspection.id)
+                                                    .where(AuditEntry.entity == "inspection")):
+        if entry.to_state:
+            hour = entry.at.replace(minute=0, second=0, microsecond=0)
+            counted[(campaign_id, hour, kind, entry.from_state or "", entry.to_state)] += 1
+    return counted
+
+
 def figures(board: dashboard.Dashboard) -> dict:
     return {"counts": +board.counts, "missed": +board.missed_steps, "late": +board.late_steps,
-            "units": (board.units_missed, board.units_late), "overdue": [d.case.id for d in board.overdue],
+            "units": (board.units_missed, board.units_late),
+            "alerts": [a.id for a in board.escalations], "alerts_total": board.escalations_total, "overdue": [d.case.id for d in board.overdue],
             "overdue_total": board.overdue_total, "soon": [d.case.id for d in board.due_soon], "soon_total": board.due_soon_total}
 
 
@@ -59,6 +83,11 @@ def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_ca
     fire_in(db, late_report.id, "receive_report", at(visit - 4 * DAY))  # after the limit: done late
     fire_in(db, self_case.id, "receive_report", at(date(2023, 8, 10)))
     fire_in(db, self_case.id, "accept", at(date(2026, 1, 5)))  # closed years later
+    with db.session() as session:  # alerts of every level open, more than the board lists
+        raised = session.scalars(select(Alert).where(Alert.status == "planned").order_by(Alert.id).limit(20)).all()
+        assert len({a.level for a in raised}) > 1
+        session.execute(update(Alert).where(Alert.id.in_([a.id for a in raised])).values(status="open", raised_at=at(date(2023, 8, 1))))
+        session.commit()
     for as_of in (date(2023, 7, 17), date(2023, 8, 10), date(2023, 8, 25), date(2026, 2, 1)):
         with db.session() as session:
             board = dashboard.build(session, LEADER, as_of, today=date(2026, 2, 1))
@@ -70,6 +99,37 @@ def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_ca
     # The chart: every case planned until the first change, then moved on day by day.
     days = dict(on_the_day.progress)
     assert sum(days[date(2023, 8, 10)].values()) == 35 and days[date(2023, 8, 10)]["notified"] >= 2
+    with db.session() as session:
+        assert tallied(session) == recounted(session) and sum(tallied(session).values()) > 35
+        # A unit sees its own cases, their moves read from the log: the same states.
+        unit = dashboard.build(session, Actor("unit@tuky.local", "unit", unit_id=self_case.unit_id), date(2023, 8, 10),
+                               today=date(2026, 2, 1))
+        assert +unit.counts == Counter({("self", "report_received"): 1})
+        assert dict(unit.progress)[date(2023, 8, 10)] == Counter({"notified": 1})
+
+
+def test_the_tally_counts_in_the_change_s_transaction_and_nothing_refused_or_rolled_back(db):
+    inspection = first_case(db, "direct")
+    with db.session() as session:
+        before = tallied(session)
+    with pytest.raises(TransitionNotAllowed):
+        fire_in(db, inspection.id, "accept", at(inspection.visit_date))
+    with db.session() as session, pytest.raises(ZeroDivisionError):
+        with write_transaction(session):
+            case = session.get(Inspection, inspection.id)
+            audit.append(session, case, at=at(inspection.visit_date), actor=COORDINATOR.name, trigger="notify",
+                         from_state="planned", to_state="notified")
+            session.flush()
+            # A bulk insert of entries (one statement of many rows, as an import would) counts each.
+            session.execute(insert(AuditEntry), [
+                {"entity": "inspection", "entity_id": case.id, "seq": 1000 + n, "inspection_id": case.id,
+                 "at": at(inspection.visit_date, 10 + n), "actor": "import", "trigger": "notify", "from_state": "planned",
+                 "to_state": "notified", "data_json": "{}", "prev_hash": "0" * 64, "hash": "0" * 64} for n in range(3)])
+            assert tallied(session) == recounted(session) != before  # counted by the inserts themselves
+            assert sum(tallied(session).values()) == sum(before.values()) + 4
+            1 / 0  # the change fails after its entry was written: rolled back, counted with it
+    with db.session() as session:
+        assert tallied(session) == before == recounted(session)
 
 
 def test_the_case_lists_come_in_pages_with_links_and_the_total(app):

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from models.db import Database
 from tests.conftest import BACKENDS, SEED_NOW
 from tests.helpers import direct_path, first_case, run_path
+from tests.test_pages_at_scale import recounted, tallied
 from workflow.audit.chain import entry_hash, verify
 from workflow.audit.checkpoint import CheckpointStore, make_checkpoint, verify_against
 
@@ -396,6 +397,11 @@ BYPASSES = [
     "ALTER TABLE audit_entry OWNER TO cchc_app_test",
     "SET ROLE cchc_owner",
     "CREATE TABLE audit_entry_copy (id integer)",
+    # The tally of moves changes only by an entry appended (its trigger's function is the owner's).
+    "UPDATE case_move_tally SET n = n + 1",
+    "DELETE FROM case_move_tally",
+    "INSERT INTO case_move_tally VALUES (1, now(), 'direct', '', 'planned', 1)",
+    "DROP FUNCTION case_move_tally_count()",
 ]
 
 
@@ -408,6 +414,7 @@ def test_the_runtime_role_runs_the_application_but_cannot_bypass_the_log(runtime
         with database.session() as session:
             assert one(session, "SELECT current_user") == RUNTIME_LOGIN
             assert verify(session).ok
+            assert tallied(session) == recounted(session)  # the trigger counted the changes as this role
     finally:
         database.dispose()
     refused = []

@@ -4,8 +4,9 @@ visits ahead, and the campaign's progress day by day.
 Every figure is an aggregate query on indexed columns of one campaign: the database counts, Python
 only adds up a few grouped rows, and only the cases a list shows are loaded (at most ``LISTED``
 per list, ``PER_DAY`` per day of the calendar), so the page costs what it shows, not what is
-stored. The state of the cases "as of" a past day is read from the audit log, each case's last
-change before the end of that day found through the index on (case, entity, time)."""
+stored. The states of the cases "as of" a past day and the progress chart add up the moves of
+``case_move_tally``, which a trigger on the audit log keeps per campaign, hour, kind and move: a
+few rows a day, however many cases move."""
 from __future__ import annotations
 
 from collections import Counter
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy.orm import Session, contains_eager
 
-from models import Alert, AuditEntry, Campaign, Inspection
+from models import Alert, AuditEntry, Campaign, CaseMoveTally, Inspection
 from vocabulary.config import zone
 from vocabulary.states import Kind, State
+from workflow.alerts.rules import RULES
 from workflow.deadlines.counting import counting_of
 from workflow.deadlines.due_dates import STEPS, next_due
 from workflow.people.permissions import Actor
@@ -36,6 +38,7 @@ STAGE_OF = {state: stage for stage, states in STAGES.items() for state in states
 LISTED = 15  # rows of each list on the page; the rest are counted and found in the case list
 PER_DAY = 10  # visits shown per day of the calendar
 VISIT_STATES = ("planned", "notified", "report_received")
+LEVELS = sorted({level for rule in RULES for level in rule.levels}, reverse=True)  # of the alerts, highest first
 
 
 @dataclass
@@ -93,19 +96,30 @@ def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None
     board = Dashboard(campaign, as_of)
     if campaign is None:
         return board
-    scope = [Inspection.campaign_id == campaign.id]
+    scope, whole = [Inspection.campaign_id == campaign.id], campaign.id
     if actor.role == "unit":
         scope.append(Inspection.unit_id == actor.unit_id)
-    board.counts = state_counts(session, scope, None if today is not None and as_of >= today else end_of(as_of))
+        whole = None  # a unit's cases: their moves are read from the log, not from the campaign's tally
+    board.counts = state_counts(session, scope, whole, None if today is not None and as_of >= today else as_of)
     _deadlines(session, board, scope)
     _steps(session, board, scope, campaign)
     _visits(session, board, scope, ahead)
-    board.progress = progress(session, scope, as_of)
-    alerts = select(Alert).where(Alert.status == "open", Alert.inspection_id.in_(select(Inspection.id).where(*scope)))
-    board.escalations_total = _count(session, alerts)
-    board.escalations = list(session.scalars(
-        alerts.options(joinedload(Alert.inspection)).order_by(Alert.level.desc(), Alert.due_on, Alert.id).limit(LISTED)))
+    board.progress = progress(session, scope, whole, as_of)
+    _escalations(session, board, scope)
     return board
+
+
+def _escalations(session: Session, board: Dashboard, scope: list) -> None:
+    """The open alerts, the highest level first, then the earliest due: a level at a time in the
+    order of the index on (status, level, due_on, id), so only the rows shown are read."""
+    alerts = select(Alert).join(Inspection, Alert.inspection_id == Inspection.id).where(Alert.status == "open", *scope)
+    board.escalations_total = _count(session, alerts)
+    for level in LEVELS:
+        if len(board.escalations) == LISTED:
+            break
+        board.escalations += session.scalars(
+            alerts.where(Alert.level == level).options(contains_eager(Alert.inspection))
+            .order_by(Alert.due_on, Alert.id).limit(LISTED - len(board.escalations)))
 
 
 def end_of(day: date) -> datetime:
@@ -117,27 +131,20 @@ def _count(session: Session, query) -> int:
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def state_at(moment: datetime) -> ColumnElement:
-    """A case's state at ``moment``: the state its last change before then led to (the audit
-    log's index on case, entity and time finds it); planned when it had none yet."""
-    last = (
-        select(AuditEntry.to_state)
-        .where(AuditEntry.inspection_id == Inspection.id, AuditEntry.entity == "inspection",
-               AuditEntry.at < moment, AuditEntry.to_state.is_not(None))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(1)
-        .correlate(Inspection)
-        .scalar_subquery()
-    )
-    return func.coalesce(last, literal(State.PLANNED.value))
-
-
-def state_counts(session: Session, scope: list, moment: datetime | None) -> Counter:
-    """(kind, state) -> number of cases, now (``moment`` None) or at ``moment``."""
-    state = Inspection.state if moment is None else state_at(moment)
-    cases = select(Inspection.kind.label("kind"), state.label("state")).where(*scope).subquery()
-    rows = session.execute(select(cases.c.kind, cases.c.state, func.count()).group_by(cases.c.kind, cases.c.state))
-    return Counter({(kind, state): number for kind, state, number in rows})
+def state_counts(session: Session, scope: list, campaign_id: int | None, as_of: date | None) -> Counter:
+    """(kind, state) -> number of cases, now (``as_of`` None) or at the end of ``as_of``: every
+    case planned, then moved on by the moves up to then (see :func:`moves`)."""
+    if as_of is None:
+        rows = session.execute(select(Inspection.kind, Inspection.state, func.count()).where(*scope)
+                               .group_by(Inspection.kind, Inspection.state))
+        return Counter({(kind, state): number for kind, state, number in rows})
+    planned = State.PLANNED.value
+    counts = Counter({(kind, planned): number for kind, number in session.execute(
+        select(Inspection.kind, func.count()).where(*scope).group_by(Inspection.kind))})
+    for kind, from_state, to_state, number in moves(session, scope, campaign_id, as_of, per_day=False):
+        counts[(kind, from_state or planned)] -= number
+        counts[(kind, to_state)] += number
+    return +counts
 
 
 def _deadlines(session: Session, board: Dashboard, scope: list) -> None:
@@ -238,24 +245,39 @@ def _local_day(session: Session, moment: ColumnElement, until: date) -> ColumnEl
     return func.date(moment, f"{int(offset.total_seconds() // 60):+d} minutes")
 
 
-def progress(session: Session, scope: list, until: date) -> list[tuple[date, Counter]]:
+def moves(session: Session, scope: list, campaign_id: int | None, until: date, *, per_day: bool) -> list[tuple]:
+    """The cases' moves up to the end of ``until``, counted per (local day or kind of case, from
+    state, to state); a case's creation comes from no state. The whole campaign's
+    (``campaign_id`` given) are read from ``case_move_tally``, which a trigger on the audit log
+    keeps (a few rows an hour, whatever the number of cases); a part of it (a unit's cases) from
+    the log itself."""
+    if campaign_id is not None:
+        tally = CaseMoveTally
+        moment, kind, from_state, to_state = tally.hour, tally.kind, tally.from_state, tally.to_state
+        query = select().where(tally.campaign_id == campaign_id)
+        number: ColumnElement = func.sum(tally.n)
+    else:
+        entry = AuditEntry
+        moment, kind, from_state, to_state = entry.at, Inspection.kind, entry.from_state, entry.to_state
+        query = (select().join_from(entry, Inspection, entry.inspection_id == Inspection.id)
+                 .where(*scope, entry.entity == "inspection", entry.to_state.is_not(None)))
+        number = func.count()
+    group = (_local_day(session, moment, until) if per_day else kind).label("group")
+    return list(session.execute(query.add_columns(group, from_state, to_state, number)
+                                .where(moment < end_of(until)).group_by(group, from_state, to_state)))
+
+
+def progress(session: Session, scope: list, campaign_id: int | None, until: date) -> list[tuple[date, Counter]]:
     """How many of the cases were at each stage at the end of every day, from the first change:
-    every case starts planned; the log's changes, counted per day and move, move them on."""
+    every case starts planned; the moves, counted per day (:func:`moves`), move them on."""
     total = session.scalar(select(func.count()).select_from(Inspection).where(*scope)) or 0
-    day = _local_day(session, AuditEntry.at, until).label("day")
-    moves = session.execute(
-        select(day, AuditEntry.from_state, AuditEntry.to_state, func.count())
-        .join(Inspection, AuditEntry.inspection_id == Inspection.id)
-        .where(*scope, AuditEntry.entity == "inspection", AuditEntry.to_state.is_not(None), AuditEntry.at < end_of(until))
-        .group_by(day, AuditEntry.from_state, AuditEntry.to_state)
-    ).all()
-    if not moves:
-        return []
     changes: dict[date, Counter] = {}
-    for on, from_state, to_state, number in moves:
+    for on, from_state, to_state, number in moves(session, scope, campaign_id, until, per_day=True):
         change = changes.setdefault(date.fromisoformat(on), Counter())
         change[STAGE_OF[from_state or State.PLANNED.value]] -= number
         change[STAGE_OF[to_state]] += number
+    if not changes:
+        return []
     stages = Counter({"planned": total})
     days: list[tuple[date, Counter]] = []
     current = min(changes)
