@@ -14,9 +14,7 @@ import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
-from tests.conftest import SEED_NOW
-from workflow.people.accounts import issue_api_token, save_user
-from workflow.people.permissions import Actor
+from tests.web import new_coordinator_token
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "50"))
 SEED = 20261202
@@ -26,10 +24,7 @@ TALLY: Counter = Counter()
 
 @pytest.fixture
 def coordinator_token(app) -> str:
-    with app.extensions["database"].session() as session:
-        user, _password, _created = save_user(session, email="fuzz@tuky.local", role="coordinator", password="mat-khau-kiem-thu",
-                                              actor=Actor("test", "admin"), now=SEED_NOW)
-        return issue_api_token(session, user.id, Actor("test", "admin"), SEED_NOW)
+    return new_coordinator_token(app.extensions["database"], "fuzz@tuky.local")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry
-from tests.conftest import PASSWORD, SEED_NOW
+from tests.conftest import PASSWORD
 from tests.helpers import first_case
+from tests.web import new_coordinator_token
 from vocabulary.config import Settings
-from workflow.people.accounts import issue_api_token, save_user
-from workflow.people.permissions import Actor
 
 COORDINATOR = "dieuphoi@tuky.local"
 
@@ -29,10 +28,7 @@ def served(database_url, tmp_path):
     application = create_app(Settings(database_url=database_url, secret_key="test", files_dir=tmp_path / "files",
                                       checkpoint_dir=tmp_path / "checkpoints"))
     database = application.extensions["database"]
-    with database.session() as session:
-        user, _password, _created = save_user(session, email=COORDINATOR, role="coordinator", password=PASSWORD,
-                                              actor=Actor("test", "admin"), now=SEED_NOW)
-        token = issue_api_token(session, user.id, Actor("test", "admin"), SEED_NOW)
+    token = new_coordinator_token(database, COORDINATOR, PASSWORD)
     client = application.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     yield application, client

@@ -7,10 +7,7 @@ import hypothesis
 import hypothesis.strategies as st
 import pytest
 
-from tests.conftest import SEED_NOW
-from tests.web import login
-from workflow.people.accounts import issue_api_token, save_user
-from workflow.people.permissions import Actor
+from tests.web import login, new_coordinator_token
 
 SETTINGS = hypothesis.settings(max_examples=120, deadline=None, database=None, derandomize=True,
                                suppress_health_check=list(hypothesis.HealthCheck))
@@ -32,10 +29,7 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
 
 @pytest.fixture
 def token(app) -> str:
-    with app.extensions["database"].session() as session:
-        user, _password, _created = save_user(session, email="tinh-chat@tuky.local", role="coordinator", password="mat-khau-kiem-thu",
-                                              actor=Actor("test", "admin"), now=SEED_NOW)
-        return issue_api_token(session, user.id, Actor("test", "admin"), SEED_NOW)
+    return new_coordinator_token(app.extensions["database"], "tinh-chat@tuky.local")
 
 
 def _answered_in_kind(response) -> None:

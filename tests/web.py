@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import PASSWORD, ROLE_USERS
+from tests.conftest import PASSWORD, ROLE_USERS, SEED_NOW
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
@@ -83,3 +83,14 @@ def form_values(html: str, form_id: str | None = None) -> dict[str, str]:
     reader = _FormReader(form_id)
     reader.parser.feed(html)
     return reader.values
+
+
+def new_coordinator_token(database, email: str, password: str = "mat-khau-kiem-thu") -> str:
+    """A new coordinator ``email`` in ``database`` and a fresh API token of theirs."""
+    from workflow.people.accounts import issue_api_token, save_user
+    from workflow.people.permissions import Actor
+
+    with database.session() as session:
+        user, _password, _created = save_user(session, email=email, role="coordinator", password=password,
+                                              actor=Actor("test", "admin"), now=SEED_NOW)
+        return issue_api_token(session, user.id, Actor("test", "admin"), SEED_NOW)
