@@ -1,11 +1,12 @@
+"""The `inspections` commands. The workflow's modules are imported by the command that uses
+them: `--help` and a listing do not load the engine, the campaigns or the case file (start-up,
+issue #14)."""
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,11 +15,6 @@ from vocabulary.states import OPENING_KINDS, Kind, State, UnitKind
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
 
-if TYPE_CHECKING:
-    from workflow.records.files import FileStore
-
-# The workflow's modules are imported by the command that uses them: `--help` and a listing do
-# not load the engine, the campaigns or the case file (start-up, issue #14).
 from .common import (
     RECORD_ID,
     acting_as,
@@ -30,6 +26,9 @@ from .common import (
     print_table,
     say,
 )
+
+if TYPE_CHECKING:
+    from workflow.records.files import FileStore
 
 
 @click.group("inspections", help=N_("Inspection cases."))
