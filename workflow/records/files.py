@@ -136,6 +136,10 @@ def _zip_problem(path: Path, label: str) -> Text | None:
                     with archive.open(member) as part:
                         if part.read(4).startswith(_PROGRAM_HEAD):
                             return _("it contains a program or a file outside the document ({name})", name=member.filename)
+    # How zipfile fails on a file that is not a whole, plain ZIP: a broken directory (BadZipFile),
+    # ZIP64 it will not read (LargeZipFile), a compression method it lacks (NotImplementedError),
+    # an encrypted part (RuntimeError), a truncated part (EOFError, OSError). Each is the upload's
+    # fault, refused next to its field; nothing else is caught.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
         return _("it is not a complete ZIP container")
     return None
