@@ -2,11 +2,12 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
-from models import Base
+from models import Base, Inspection
 from models.db import Database
 from models.migrate import alembic_config
+from workflow.deadlines.due_dates import next_due
 
 
 def test_models_and_migrations_agree(empty_database_url):
@@ -27,3 +28,23 @@ def test_downgrade_and_upgrade_again(empty_database_url):
     database = Database(empty_database_url)
     assert {"inspection", "audit_entry", "campaign"} <= set(inspect(database.engine).get_table_names())
     database.dispose()
+
+
+def test_the_next_due_date_filled_by_0010_is_the_one_the_engine_keeps(database_url):
+    """0010 fills ``next_due_on`` with its own copy of the due-date table: on the example
+    campaigns (cases in every state) it must write what the engine itself stores."""
+    def stored() -> dict[int, object]:
+        database = Database(database_url)
+        with database.session() as session:
+            rows = dict(session.execute(select(Inspection.id, Inspection.next_due_on)).all())
+            kept = {case.id: (next_due(case) or (None, None))[1] for case in session.scalars(select(Inspection))}
+        database.dispose()
+        assert rows == kept
+        return rows
+
+    before = stored()
+    assert sum(due is not None for due in before.values()) >= 5
+    config = alembic_config(database_url)
+    command.downgrade(config, "0009")
+    command.upgrade(config, "head")
+    assert stored() == before

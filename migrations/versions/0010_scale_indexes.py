@@ -8,9 +8,10 @@ Create Date: 2026-12-02
 from alembic import op
 import sqlalchemy as sa
 
-from models import Inspection
+# The folding is shared vocabulary (no models, no workflow): the column must hold what searches
+# compare with. The due-date table below is this revision's own copy, so that a later change to
+# the application cannot change what this migration does.
 from vocabulary.search import fold
-from workflow.deadlines.due_dates import next_due_sql
 
 revision = "0010"
 down_revision = "0009"
@@ -18,6 +19,34 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5000
+
+# What a case waited for in each state at this revision: (category, state) -> the date column.
+_AFTER_THE_VISIT = {"report_received": "visit_date", "visited": "minutes_due", "minutes_signed": "conclusion_due",
+                    "remediation": "remediation_due"}
+_WAITING_FOR = {
+    ("self", "planned"): "self_report_due",
+    ("announced", "planned"): "notice_due",
+    ("announced", "notified"): "report_due",
+    ("unannounced", "planned"): "visit_date",
+    **{(category, state): column for category in ("announced", "unannounced") for state, column in _AFTER_THE_VISIT.items()},
+}
+
+
+def _fill_next_due() -> None:
+    """The date each case waits on in its state, computed in one UPDATE."""
+    columns = set(_WAITING_FOR.values())
+    inspection = sa.table("inspection", sa.column("kind", sa.String), sa.column("state", sa.String),
+                          sa.column("unannounced", sa.Boolean), sa.column("next_due_on", sa.Date),
+                          *(sa.column(name, sa.Date) for name in sorted(columns)))
+    kind = inspection.c.kind
+    category = sa.case(
+        (kind == "self", "self"),
+        (sa.or_(kind == "direct", sa.and_(kind == "reinspection", inspection.c.unannounced.is_(False))), "announced"),
+        else_="unannounced",
+    )
+    next_due = sa.case(*((sa.and_(category == cat, inspection.c.state == state), inspection.c[column])
+                         for (cat, state), column in _WAITING_FOR.items()), else_=None)
+    op.execute(inspection.update().values(next_due_on=next_due))
 
 
 def _fold_names() -> None:
@@ -40,7 +69,7 @@ def upgrade() -> None:
     op.create_index("ix_inspection_campaign_id_unit_name_folded", "inspection", ["campaign_id", "unit_name_folded"])
     op.create_index("ix_inspection_campaign_id_visit_date", "inspection", ["campaign_id", "visit_date"])
     op.add_column("inspection", sa.Column("next_due_on", sa.Date(), nullable=True))
-    op.execute(sa.update(Inspection.__table__).values(next_due_on=next_due_sql()))
+    _fill_next_due()
     op.create_index("ix_inspection_campaign_id_next_due_on", "inspection", ["campaign_id", "next_due_on"])
     op.create_index("ix_audit_entry_case_history", "audit_entry", ["inspection_id", "entity", "at", "id", "to_state"])
 
@@ -50,6 +79,7 @@ def downgrade() -> None:
     for name in ("ix_inspection_campaign_id_next_due_on", "ix_inspection_campaign_id_visit_date", "ix_inspection_campaign_id_unit_name_folded",
                  "ix_inspection_campaign_id_kind_state"):
         op.drop_index(name, "inspection")
-    with op.batch_alter_table("inspection", schema=None) as batch_op:
-        batch_op.drop_column("next_due_on")
-        batch_op.drop_column("unit_name_folded")
+    # Plain DROP COLUMN (SQLite 3.35+), as the upgrade: a batch copy of a table that holds cases
+    # fails on their foreign keys and would lose the tables' triggers.
+    op.drop_column("inspection", "next_due_on")
+    op.drop_column("inspection", "unit_name_folded")

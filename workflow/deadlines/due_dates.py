@@ -20,10 +20,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_
-from sqlalchemy import case as sql_case
-from sqlalchemy import or_
-
 from models import Campaign, Inspection
 from vocabulary.states import Kind, State
 from workflow.deadlines.counting import counting_of
@@ -138,7 +134,7 @@ def missed_steps(inspection: Inspection, as_of: date) -> list[str]:
 
 
 # What a case waits for in each state, by how it is run: (category, state) -> (what, date field).
-# One table for Python (next_due) and SQL (next_due_sql: sorting and "overdue" filters).
+# next_due writes the stored next_due_on that sorting and "overdue" filters read.
 SELF, ANNOUNCED, UNANNOUNCED = "self", "announced", "unannounced"
 _AFTER_THE_VISIT = {
     "report_received": ("visit", "visit_date"),
@@ -166,19 +162,3 @@ def next_due(inspection: Inspection) -> tuple[str, date] | None:
     what, field = WAITING_FOR.get((category(inspection), inspection.state), (None, None))
     value = getattr(inspection, field) if field else None
     return (what, value) if value else None
-
-
-def next_due_sql() -> ColumnElement:
-    """:func:`next_due`'s date as an SQL expression over the inspection table (it fills the
-    stored ``next_due_on`` of the cases written before it was kept; queries read that column)."""
-    kind = Inspection.kind
-    category_sql = sql_case(
-        (kind == Kind.SELF.value, SELF),
-        (or_(kind == Kind.DIRECT.value, and_(kind == Kind.REINSPECTION.value, Inspection.unannounced.is_(False))), ANNOUNCED),
-        else_=UNANNOUNCED,
-    )
-    return sql_case(
-        *((and_(category_sql == cat, Inspection.state == state), getattr(Inspection, field))
-          for (cat, state), (_what, field) in WAITING_FOR.items()),
-        else_=None,
-    )
