@@ -32,7 +32,7 @@ def test_downgrade_and_upgrade_again(empty_database_url):
 
 def test_the_next_due_date_filled_by_0010_is_the_one_the_engine_keeps(database_url):
     """0010 fills ``next_due_on`` with its own copy of the due-date table: on the example
-    campaigns (cases in every state) it must write what the engine itself stores."""
+    campaigns' cases it must write what the engine itself stores."""
     def stored() -> dict[int, object]:
         database = Database(database_url)
         with database.session() as session:

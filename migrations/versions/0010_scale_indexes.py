@@ -32,12 +32,17 @@ _WAITING_FOR = {
 }
 
 
+# The columns of the case this revision reads and fills, as they were at this revision.
+_INSPECTION = sa.table(
+    "inspection", sa.column("kind", sa.String), sa.column("state", sa.String), sa.column("unannounced", sa.Boolean),
+    sa.column("unit_name", sa.String), sa.column("unit_name_folded", sa.String), sa.column("next_due_on", sa.Date),
+    *(sa.column(name, sa.Date) for name in sorted(set(_WAITING_FOR.values()))),
+)
+
+
 def _fill_next_due() -> None:
     """The date each case waits on in its state, computed in one UPDATE."""
-    columns = set(_WAITING_FOR.values())
-    inspection = sa.table("inspection", sa.column("kind", sa.String), sa.column("state", sa.String),
-                          sa.column("unannounced", sa.Boolean), sa.column("next_due_on", sa.Date),
-                          *(sa.column(name, sa.Date) for name in sorted(columns)))
+    inspection = _INSPECTION
     kind = inspection.c.kind
     category = sa.case(
         (kind == "self", "self"),
@@ -52,8 +57,7 @@ def _fill_next_due() -> None:
 def _fold_names() -> None:
     """Fill the folded name of every case, a batch at a time (the folding is Python's)."""
     connection = op.get_bind()
-    inspection = sa.table("inspection", sa.column("id", sa.Integer), sa.column("unit_name", sa.String),
-                          sa.column("unit_name_folded", sa.String))
+    inspection = _INSPECTION
     names = {name for (name,) in connection.execute(sa.select(inspection.c.unit_name).distinct())}
     update = inspection.update().where(inspection.c.unit_name == sa.bindparam("name")).values(unit_name_folded=sa.bindparam("folded"))
     rows = [{"name": name, "folded": fold(name)} for name in sorted(names)]

@@ -134,7 +134,7 @@ def missed_steps(inspection: Inspection, as_of: date) -> list[str]:
 
 
 # What a case waits for in each state, by how it is run: (category, state) -> (what, date field).
-# next_due writes the stored next_due_on that sorting and "overdue" filters read.
+# refresh_due_dates stores next_due's date as next_due_on, which sorting and "overdue" filters read.
 SELF, ANNOUNCED, UNANNOUNCED = "self", "announced", "unannounced"
 _AFTER_THE_VISIT = {
     "report_received": ("visit", "visit_date"),
