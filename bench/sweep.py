@@ -67,11 +67,11 @@ def _moment(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 7, tzinfo=VN)
 
 
-def _alert_rows(cases: list[tuple[int, date]]) -> list[dict]:
+def _alert_rows(campaign_id: int, cases: list[tuple[int, date]]) -> list[dict]:
     rows = []
     for position, (case_id, notice_due) in enumerate(cases):
         group = position % 100
-        common = dict(inspection_id=case_id, rule="notice", due_on=notice_due, action=None, audit_seq=0, audit_head=GENESIS)
+        common = dict(inspection_id=case_id, campaign_id=campaign_id, rule="notice", due_on=notice_due, action=None, audit_seq=0, audit_head=GENESIS)
         if group <= 20:  # raised at levels 0 (then superseded) and 1
             rows.append({**common, "level": 0, "fire_at": _moment(notice_due - timedelta(days=3)), "status": "resolved",
                          "raised_at": _moment(notice_due - timedelta(days=3)), "resolution": "escalated"})
@@ -99,7 +99,7 @@ def build(url: str, count: int) -> Database:
         with database.engine.begin() as connection:
             ids = list(range(first, first + len(chunk)))
             connection.execute(insert(inspection), [{"id": case_id, **row} for case_id, row in zip(ids, chunk)])
-            connection.execute(insert(alert), _alert_rows([(case_id, row["notice_due"]) for case_id, row in zip(ids, chunk)]))
+            connection.execute(insert(alert), _alert_rows(campaign_id, [(case_id, row["notice_due"]) for case_id, row in zip(ids, chunk)]))
             first += len(chunk)
     with database.engine.begin() as connection:
         connection.execute(text("ANALYZE"))

@@ -21,3 +21,13 @@ def upgrade() -> None:
 @click.option("-m", "--message", required=True)
 def revision(message: str) -> None:
     migrate.revision(database().url, message)
+
+
+@group.command("count-steps", help=N_("Count the cases stored before the dashboard's day tally into it (once, after upgrading)."))
+def count_steps() -> None:
+    from workflow.deadlines.uncounted import count_uncounted
+
+    counted = 0
+    for counted, total in count_uncounted(database()):
+        say("Counted {done} of {total} cases.", done=counted, total=total)
+    say("Every case is counted in the dashboard's tally ({counted} just now).", counted=counted)

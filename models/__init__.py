@@ -7,6 +7,7 @@ from .case_file import ATTACHMENT_KINDS, RENDER_JOB_STATUSES, Attachment, Regist
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
 from .scheduler import JobRun, SchedulerLease
+from .step_tally import StepDayTally
 from .scoring import CriteriaSet, Criterion, ScoreEntry, ScoreEvidence, ScoreSheet
 from .unit import Unit, UnitChange
 from .user import LoginThrottle, User
@@ -22,6 +23,7 @@ __all__ = [
     "OutboxMessage",
     "RAISED_STATUSES",
     "SchedulerLease",
+    "StepDayTally",
     "ATTACHMENT_KINDS",
     "AUDITED_MODELS",
     "Attachment",

@@ -33,13 +33,19 @@ class Alert(Audited, Base):
         one_of("status", ALERT_STATUSES, "status"),
         Index("ix_alert_status_fire_at", "status", "fire_at", "id"),  # the sweep's ORDER BY: reads exactly a batch
         Index("ix_alert_action_status", "action", "status"),
-        # The dashboard's open alerts, a level at a time, the earliest due first: reads what it shows.
-        Index("ix_alert_status_level_due_on_id", "status", "level", "due_on", "id"),
+        # The dashboard's open alerts of a campaign, counted and then a level at a time, the earliest
+        # due first: reads what it shows.
+        Index("ix_alert_campaign_id_status_level_due_on_id", "campaign_id", "status", "level", "due_on", "id"),
     )
     audit_entity = "alert"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"))  # first in the unique (case, rule, level)
+    # The case's campaign, copied when the alert is planned (a case never changes campaign), so
+    # the dashboard counts a campaign's open alerts on an index, without reading their cases.
+    # A copy, so no foreign key of its own (the case's is the one), and nullable only because
+    # revision 0014 added it to a table SQLite cannot alter.
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(30))
     level: Mapped[int] = mapped_column(Integer)
     # The due date the rule watches, and the moment this level comes due.

@@ -97,6 +97,9 @@ class Inspection(Audited, Base):
     # The one the case waits on in its state (workflow.deadlines.due_dates.next_due), kept with
     # them: the dashboard's overdue lists and the case list's sorting read it through an index.
     next_due_on: Mapped[date | None] = mapped_column(Date)
+    # What the case adds to the dashboard's step_day_tally (workflow.deadlines.due_dates.step_marks),
+    # kept with its dates; NULL for a case not counted there yet (written before revision 0014).
+    step_marks: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -130,8 +133,11 @@ class Inspection(Audited, Base):
         # The dashboard's counts and the case list's search and sorting, within a campaign.
         Index("ix_inspection_campaign_id_kind_state", "campaign_id", "kind", "state"),
         Index("ix_inspection_campaign_id_unit_name_folded", "campaign_id", "unit_name_folded"),
-        Index("ix_inspection_campaign_id_visit_date", "campaign_id", "visit_date"),
+        # The visits ahead: counted per day and the first of each day read from the index alone.
+        Index("ix_inspection_campaign_id_visit_date_state", "campaign_id", "visit_date", "state", "visit_time"),
         Index("ix_inspection_campaign_id_next_due_on", "campaign_id", "next_due_on"),
+        Index("ix_inspection_campaign_id_uncounted", "campaign_id",
+              sqlite_where=text("step_marks IS NULL"), postgresql_where=text("step_marks IS NULL")),
     )
     __mapper_args__ = {"version_id_col": version}
 

@@ -97,6 +97,20 @@ def test_seed_twice_and_upgrade_are_idempotent(cli):
     assert cli("db", "upgrade").returncode == 0
 
 
+def test_cases_stored_before_the_day_tally_are_counted_into_it(cli):
+    with sqlite3.connect(cli.path) as connection:
+        tallied = connection.execute("SELECT measure, step, day, n FROM step_day_tally WHERE n <> 0 ORDER BY 1, 2, 3").fetchall()
+        connection.execute("UPDATE inspection SET step_marks = NULL")  # as revision 0014 leaves the cases stored before it
+        connection.execute("DELETE FROM step_day_tally")
+    counted = cli("db", "count-steps").stdout
+    assert "Đã tính 35/35 hồ sơ." in counted and "(35 hồ sơ vừa tính)" in counted
+    assert "(0 hồ sơ vừa tính)" in cli("db", "count-steps").stdout
+    with sqlite3.connect(cli.path) as connection:
+        assert connection.execute("SELECT count(*) FROM inspection WHERE step_marks IS NULL").fetchone() == (0,)
+        again = connection.execute("SELECT measure, step, day, n FROM step_day_tally WHERE n <> 0 ORDER BY 1, 2, 3").fetchall()
+    assert tallied and again == tallied
+
+
 def test_documents_are_rendered_listed_and_downloaded_from_the_command_line(cli, tmp_path):
     case = cases(cli)[0]
     visit = date.fromisoformat(case["visit_date"])

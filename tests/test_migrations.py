@@ -48,3 +48,41 @@ def test_the_next_due_date_filled_by_0010_is_the_one_the_engine_keeps(database_u
     command.downgrade(config, "0009")
     command.upgrade(config, "head")
     assert stored() == before
+
+
+def test_0014_copies_each_alert_s_campaign_and_leaves_the_stored_cases_to_be_counted(database_url):
+    """Upgraded to 0014, the cases already stored carry no step marks and the tally is empty: the
+    dashboard counts them one by one and shows what it showed before; counted into the tally,
+    the same again."""
+    from datetime import date
+
+    from models import Alert, StepDayTally
+    from tests.test_pages_at_scale import LEADER, figures, step_tally
+    from workflow.deadlines.uncounted import count_uncounted
+    from workflow.queries import dashboard
+
+    def board(database: Database) -> list[dict]:
+        with database.session() as session:
+            return [figures(dashboard.build(session, LEADER, day, today=date(2023, 9, 1)))
+                    for day in (date(2023, 7, 20), date(2023, 8, 21), date(2023, 9, 1))]
+
+    database = Database(database_url)
+    before = board(database)
+    with database.session() as session:
+        tallied = step_tally(session)
+    assert tallied and any(row["missed"] for row in before)
+    database.dispose()
+    config = alembic_config(database_url)
+    command.downgrade(config, "0013")
+    command.upgrade(config, "head")
+    database = Database(database_url)
+    with database.session() as session:
+        alerts = session.execute(select(Alert.campaign_id, Inspection.campaign_id).join(Inspection, Alert.inspection_id == Inspection.id)).all()
+        assert alerts and all(copied == campaign for copied, campaign in alerts)
+        assert session.scalar(select(Inspection.id).where(Inspection.step_marks.is_not(None))) is None
+        assert session.scalar(select(StepDayTally.campaign_id)) is None
+    assert board(database) == before
+    assert list(count_uncounted(database))[-1] == (35, 35)
+    with database.session() as session:
+        assert board(database) == before and step_tally(session) == tallied
+    database.dispose()

@@ -9,15 +9,16 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
-from models import Alert, AuditEntry, CaseMoveTally, Inspection
+from models import Alert, AuditEntry, CaseMoveTally, Inspection, StepDayTally
 from models.db import write_transaction
 from tests.conftest import VN
 from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, first_case, run_path
 from workflow import audit
 from workflow.errors import TransitionNotAllowed
-from workflow.deadlines.due_dates import late_steps, missed_steps, next_due
+from workflow.deadlines.due_dates import DONE_ON, late_steps, missed_steps, next_due, step_marks
+from workflow.deadlines.uncounted import count_uncounted
 from workflow.people.permissions import Actor
 from workflow.queries import dashboard
 
@@ -34,7 +35,8 @@ def recount(session, as_of: date) -> dict:
                                                                     AuditEntry.entity == "inspection").order_by(AuditEntry.id))
                  if e.to_state and e.at < end]
         counts[(case.kind, max(moves, key=lambda e: (e.at, e.id)).to_state if moves else "planned")] += 1
-        case_missed, case_late = missed_steps(case, as_of), late_steps(case, case.campaign)
+        case_missed = missed_steps(case, as_of)
+        case_late = [step for step in late_steps(case, case.campaign) if getattr(case, DONE_ON[step]) <= as_of]
         missed.update(case_missed)
         late.update(case_late)
         units_missed += bool(case_missed)
@@ -72,6 +74,32 @@ def figures(board: dashboard.Dashboard) -> dict:
             "overdue_total": board.overdue_total, "soon": [d.case.id for d in board.due_soon], "soon_total": board.due_soon_total}
 
 
+def step_tally(session) -> Counter:
+    return Counter({(t.campaign_id, t.measure, t.step, t.day): t.n for t in session.scalars(select(StepDayTally)) if t.n})
+
+
+def summed_marks(session) -> Counter:
+    """The step tally the plain way: every case's marks recomputed from its dates, added up."""
+    summed = Counter()
+    for case in session.scalars(select(Inspection)):
+        for measure, step, day, n in step_marks(case, case.campaign):
+            summed[(case.campaign_id, measure, step, date.fromisoformat(day))] += n
+    return Counter({key: n for key, n in summed.items() if n})
+
+
+def assert_recounted(db, days) -> None:
+    for as_of in days:
+        with db.session() as session:
+            board = dashboard.build(session, LEADER, as_of, today=date(2026, 2, 1))
+            assert figures(board) == recount(session, as_of), as_of
+
+
+def session_first_planned(db, exclude: set[int]) -> int:
+    with db.session() as session:
+        return session.scalar(select(Inspection.id).where(Inspection.kind == "direct", Inspection.state == "planned",
+                                                          Inspection.id.not_in(exclude)).order_by(Inspection.id))
+
+
 def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_case_closed(db):
     concluded, late_report, self_case = first_case(db, "direct"), None, first_case(db, "self")
     run_path(db, concluded.id, direct_path(concluded.visit_date))
@@ -83,15 +111,27 @@ def test_the_dashboard_counts_what_a_recount_counts_also_as_of_a_day_before_a_ca
     fire_in(db, late_report.id, "receive_report", at(visit - 4 * DAY))  # after the limit: done late
     fire_in(db, self_case.id, "receive_report", at(date(2023, 8, 10)))
     fire_in(db, self_case.id, "accept", at(date(2026, 1, 5)))  # closed years later
+    cancelled = session_first_planned(db, exclude={concluded.id, late_report.id})
+    fire_in(db, cancelled, "cancel", at(date(2023, 7, 21)), reason="Đơn vị sáp nhập")  # its missed notice counted no more
     with db.session() as session:  # alerts of every level open, more than the board lists
         raised = session.scalars(select(Alert).where(Alert.status == "planned").order_by(Alert.id).limit(20)).all()
         assert len({a.level for a in raised}) > 1
         session.execute(update(Alert).where(Alert.id.in_([a.id for a in raised])).values(status="open", raised_at=at(date(2023, 8, 1))))
         session.commit()
-    for as_of in (date(2023, 7, 17), date(2023, 8, 10), date(2023, 8, 25), date(2026, 2, 1)):
-        with db.session() as session:
-            board = dashboard.build(session, LEADER, as_of, today=date(2026, 2, 1))
-            assert figures(board) == recount(session, as_of), as_of
+    days = (date(2023, 7, 17), date(2023, 7, 20), date(2023, 8, 10), date(2023, 8, 25), date(2026, 2, 1))
+    assert_recounted(db, days)
+    with db.session() as session:
+        assert step_tally(session) == summed_marks(session) and sum(step_tally(session).values()) > 35
+    # Cases stored before the tally (no marks, nothing tallied) are counted one by one, the same,
+    # until counted into it.
+    with db.session() as session, write_transaction(session):
+        session.execute(update(Inspection).values(step_marks=None))
+        session.execute(delete(StepDayTally))
+    assert_recounted(db, days)
+    assert list(count_uncounted(db, batch=10)) == [(10, 35), (20, 35), (30, 35), (35, 35)]
+    with db.session() as session:
+        assert step_tally(session) == summed_marks(session) and sum(step_tally(session).values()) > 35
+    assert_recounted(db, days)
     with db.session() as session:
         on_the_day = dashboard.build(session, LEADER, date(2023, 8, 10), today=date(2026, 2, 1))
     assert on_the_day.counts[("self", "report_received")] == 1 and on_the_day.counts[("self", "closed")] == 0

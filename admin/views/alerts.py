@@ -8,12 +8,11 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from jobs.mailer import retry
 from jobs.outbox import OUTBOX_STATUS_LABELS
-from models import Alert, Inspection, OutboxMessage
+from models import Alert, OutboxMessage
 from vocabulary.i18n import N_, format_datetime, gettext
 from vocabulary.states import ALERT_STATUS_LABELS
 from web.database import db_session
@@ -65,7 +64,7 @@ class AlertView(SecureModelView):
         query = query.filter(Alert.status != "planned")
         campaign = campaign_context.chosen()
         if campaign is not None:
-            query = query.filter(Alert.inspection_id.in_(select(Inspection.id).where(Inspection.campaign_id == campaign.id)))
+            query = query.filter(Alert.campaign_id == campaign.id)
         return query
 
     def get_query(self):

@@ -67,7 +67,7 @@ def replan_alerts(session: Session, inspection: Inspection, now: datetime) -> No
             elif due != row.due_on:
                 settle.append({"alert_id": row.id, "at": now, "why": DATE_CHANGED})
     # What is left of ``wanted`` has no row yet (a resolved row keeps its key: popped above).
-    plan = [{"inspection_id": inspection.id, "rule": moment.rule, "level": moment.level, "due_on": moment.due_on,
+    plan = [{"inspection_id": inspection.id, "campaign_id": inspection.campaign_id, "rule": moment.rule, "level": moment.level, "due_on": moment.due_on,
              "fire_at": moment.fire_at, "action": moment.action, "status": "planned"} for moment in wanted.values()]
     if drop:
         session.execute(_DROP, {"ids": drop})

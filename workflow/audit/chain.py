@@ -103,7 +103,7 @@ def _stored_hash(entry: AuditEntry) -> str:
 
 
 # Bookkeeping columns that are not part of what an entity "is".
-_NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "password_hash", "api_token_hash", "session_generation"}
+_NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "step_marks", "password_hash", "api_token_hash", "session_generation"}
 
 
 def snapshot(subject: Any) -> dict[str, Any]:

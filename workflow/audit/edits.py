@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Audited, Campaign, Outline, OutlineItem, OutlineSection
 from workflow import audit
 
-_BOOKKEEPING = {"version", "audit_seq", "audit_head", "updated_at", "created_at", "password_hash", "api_token_hash", "session_generation"}
+_BOOKKEEPING = {"version", "audit_seq", "audit_head", "updated_at", "created_at", "step_marks", "password_hash", "api_token_hash", "session_generation"}
 
 
 def changed_values(obj: Any) -> dict[str, dict[str, Any]]:

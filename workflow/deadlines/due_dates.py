@@ -61,6 +61,9 @@ def refresh_due_dates(inspection: Inspection, campaign: Campaign) -> None:
     waiting = next_due(inspection)
     if inspection.next_due_on != (waiting[1] if waiting else None):
         inspection.next_due_on = waiting[1] if waiting else None
+    marks = step_marks(inspection, campaign)
+    if inspection.step_marks != marks:  # read first, so that the flush knows what the tally held
+        inspection.step_marks = marks
 
 
 def late_steps(inspection: Inspection, campaign: Campaign) -> list[str]:
@@ -82,6 +85,11 @@ def late_steps(inspection: Inspection, campaign: Campaign) -> list[str]:
         if done and due and done > due:
             late.append(step)
     return late
+
+
+# The field a late step's date is in.
+DONE_ON = {"self_check": "self_check_date", "report": "received_date", "minutes": "minutes_date",
+           "conclusion": "conclusion_date", "remediation": "remediation_reported_date"}
 
 
 def report_limit(inspection: Inspection, campaign: Campaign) -> date | None:
@@ -162,3 +170,56 @@ def next_due(inspection: Inspection) -> tuple[str, date] | None:
     what, field = WAITING_FOR.get((category(inspection), inspection.state), (None, None))
     value = getattr(inspection, field) if field else None
     return (what, value) if value else None
+
+
+def missed_spans(inspection: Inspection) -> list[tuple[str, date, date | None]]:
+    """The days each step counts as missed, as (step, first day, day it was done or None): the
+    step is in :func:`missed_steps` of exactly the days from the first up to, not including, the
+    last."""
+    if inspection.state == State.CANCELLED:
+        return []
+    spans = []
+    for step, due_field, done_field in STEPS:
+        due, done = getattr(inspection, due_field), getattr(inspection, done_field)
+        if due is None:
+            continue
+        if step == "self_check" and done is None:
+            done = inspection.received_date
+        first = due + timedelta(days=1)
+        if step in _AFTER_THE_NOTICE and announced(inspection):
+            if inspection.notice_date is None:
+                continue
+            first = max(first, inspection.notice_date)
+        if done is None or done > first:
+            spans.append((step, first, done))
+    return spans
+
+
+def _merged(spans: list[tuple[str, date, date | None]]) -> list[tuple[date, date | None]]:
+    """The days on which at least one of the spans runs, as disjoint (first, end or None) spans."""
+    merged: list[tuple[date, date | None]] = []
+    for _step, first, end in sorted(spans, key=lambda span: span[1]):
+        if merged and (merged[-1][1] is None or first <= merged[-1][1]):
+            last_first, last_end = merged[-1]
+            merged[-1] = (last_first, None if end is None or last_end is None else max(end, last_end))
+        else:
+            merged.append((first, end))
+    return merged
+
+
+def step_marks(inspection: Inspection, campaign: Campaign) -> list[list]:
+    """What the case adds to the dashboard's day tally (models.step_tally): [measure, step, ISO
+    day, n] — for every span of :func:`missed_spans` +1 on its first day and -1 on its end, the
+    same for the days any step is missed (step ""), and +1 on the day a step was done late
+    (:func:`late_steps`), and on the first such day for "any step"."""
+    spans = missed_spans(inspection)
+    marks = []
+    for step, first, end in [*spans, *(("", first, end) for first, end in _merged(spans))]:
+        marks.append(["missed", step, first.isoformat(), 1])
+        if end is not None:
+            marks.append(["missed", step, end.isoformat(), -1])
+    late = {step: getattr(inspection, DONE_ON[step]) for step in late_steps(inspection, campaign)}
+    marks += [["late", step, day.isoformat(), 1] for step, day in late.items()]
+    if late:
+        marks.append(["late", "", min(late.values()).isoformat(), 1])
+    return marks

@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
-from models import Alert, AuditEntry, Campaign, CaseMoveTally, Inspection
+from models import Alert, AuditEntry, Campaign, CaseMoveTally, Inspection, StepDayTally
 from vocabulary.config import zone
 from vocabulary.states import Kind, State
 from workflow.alerts.rules import RULES
@@ -102,18 +102,20 @@ def build(session: Session, actor: Actor, as_of: date, campaign_code: str | None
         whole = None  # a unit's cases: their moves are read from the log, not from the campaign's tally
     board.counts = state_counts(session, scope, whole, None if today is not None and as_of >= today else as_of)
     _deadlines(session, board, scope)
-    _steps(session, board, scope, campaign)
+    _steps(session, board, scope, campaign, whole)
     _visits(session, board, scope, ahead)
-    board.progress = progress(session, scope, whole, as_of)
-    _escalations(session, board, scope)
+    board.progress = progress(session, scope, whole, as_of, total=sum(board.counts.values()))
+    _escalations(session, board, scope, whole)
     return board
 
 
-def _escalations(session: Session, board: Dashboard, scope: list) -> None:
+def _escalations(session: Session, board: Dashboard, scope: list, whole: int | None) -> None:
     """The open alerts, the highest level first, then the earliest due: a level at a time in the
-    order of the index on (status, level, due_on, id), so only the rows shown are read."""
-    alerts = select(Alert).join(Inspection, Alert.inspection_id == Inspection.id).where(Alert.status == "open", *scope)
-    board.escalations_total = _count(session, alerts)
+    order of the index on (campaign, status, level, due_on, id), so only the rows shown are read
+    (and for the whole campaign the count reads that index alone)."""
+    campaign_open = select(Alert).where(Alert.campaign_id == board.campaign.id, Alert.status == "open")  # type: ignore[union-attr]
+    alerts = campaign_open.join(Inspection, Alert.inspection_id == Inspection.id).where(*scope)
+    board.escalations_total = _count(session, alerts if whole is None else campaign_open)
     for level in LEVELS:
         if len(board.escalations) == LISTED:
             break
@@ -189,15 +191,42 @@ def _missed(step: str, due_field: str, done_field: str, as_of: date) -> ColumnEl
     return _flag(condition)
 
 
-def _steps(session: Session, board: Dashboard, scope: list, campaign: Campaign) -> None:
-    """Steps missed as of the board's day and steps done late, counted in one grouped query: the
-    groups are the combinations of flags (and, for an announced case's report, the visit and
-    receipt dates, whose limit the campaign's day counting gives), never the cases."""
-    missed = [(step, _missed(step, due, done, board.as_of)) for step, due, done in STEPS]
-    late = [(step, _flag(getattr(Inspection, done) > getattr(Inspection, due))) for step, done, due in _LATE_BY_DATES]
-    late.append(("self_report", _flag(and_(Inspection.kind == Kind.SELF.value,
-                                           Inspection.received_date > Inspection.self_report_due))))
-    counted = and_(_announced(), Inspection.received_date.is_not(None), Inspection.visit_date.is_not(None))
+def _steps(session: Session, board: Dashboard, scope: list, campaign: Campaign, whole: int | None) -> None:
+    """Steps missed as of the board's day and steps done late by then: for the whole campaign
+    from its day tally (models.step_tally), adding the cases not counted there yet one by one;
+    for a unit's cases, one by one."""
+    if whole is not None:
+        _tallied_steps(session, board, whole)
+        scope = [*scope, Inspection.step_marks.is_(None)]
+    _steps_case_by_case(session, board, scope, campaign)
+
+
+def _tallied_steps(session: Session, board: Dashboard, campaign_id: int) -> None:
+    tally = StepDayTally
+    for measure, step, number in session.execute(
+            select(tally.measure, tally.step, func.sum(tally.n)).where(tally.campaign_id == campaign_id, tally.day <= board.as_of)
+            .group_by(tally.measure, tally.step)):
+        if not number:
+            continue
+        if step:
+            (board.missed_steps if measure == "missed" else board.late_steps)[step] += number
+        elif measure == "missed":
+            board.units_missed += number
+        else:
+            board.units_late += number
+
+
+def _steps_case_by_case(session: Session, board: Dashboard, scope: list, campaign: Campaign) -> None:
+    """The same counts in one grouped query over the cases: the groups are the combinations of
+    flags (and, for an announced case's report, the visit and receipt dates, whose limit the
+    campaign's day counting gives), never the cases."""
+    as_of = board.as_of
+    missed = [(step, _missed(step, due, done, as_of)) for step, due, done in STEPS]
+    late = [(step, _flag(and_(getattr(Inspection, done) > getattr(Inspection, due), getattr(Inspection, done) <= as_of)))
+            for step, done, due in _LATE_BY_DATES]
+    late.append(("self_report", _flag(and_(Inspection.kind == Kind.SELF.value, Inspection.received_date > Inspection.self_report_due,
+                                           Inspection.received_date <= as_of))))
+    counted = and_(_announced(), Inspection.received_date <= as_of, Inspection.visit_date.is_not(None))
     earliest_visit = case((Inspection.visited_date < Inspection.visit_date, Inspection.visited_date), else_=Inspection.visit_date)
     report_visit, report_received = case((counted, earliest_visit)), case((counted, Inspection.received_date))
     columns = [flag.label(f"missed_{step}") for step, flag in missed] + [flag.label(f"late_{step}") for step, flag in late]
@@ -228,8 +257,10 @@ def _visits(session: Session, board: Dashboard, scope: list, ahead: int) -> None
         select(Inspection.visit_date, func.count()).where(planned).group_by(Inspection.visit_date)).all()))
     ranked = select(Inspection.id, func.row_number().over(
         partition_by=Inspection.visit_date, order_by=(Inspection.visit_time, Inspection.id)).label("rank")).where(planned).subquery()
-    shown = (select(Inspection).join(ranked, ranked.c.id == Inspection.id).where(ranked.c.rank <= PER_DAY)
-             .order_by(Inspection.visit_date, Inspection.visit_time, Inspection.id))
+    # The ids first: given the ranked rows as a subquery, a planner expects all of the window's
+    # cases back and reads the whole table to join them.
+    ids = list(session.scalars(select(ranked.c.id).where(ranked.c.rank <= PER_DAY)))
+    shown = select(Inspection).where(Inspection.id.in_(ids)).order_by(Inspection.visit_date, Inspection.visit_time, Inspection.id)
     for inspection in session.scalars(shown):
         board.visits[inspection.visit_date].append(inspection)
 
@@ -267,10 +298,9 @@ def moves(session: Session, scope: list, campaign_id: int | None, until: date, *
                                 .where(moment < end_of(until)).group_by(group, from_state, to_state)))
 
 
-def progress(session: Session, scope: list, campaign_id: int | None, until: date) -> list[tuple[date, Counter]]:
-    """How many of the cases were at each stage at the end of every day, from the first change:
-    every case starts planned; the moves, counted per day (:func:`moves`), move them on."""
-    total = session.scalar(select(func.count()).select_from(Inspection).where(*scope)) or 0
+def progress(session: Session, scope: list, campaign_id: int | None, until: date, *, total: int) -> list[tuple[date, Counter]]:
+    """How many of the ``total`` cases were at each stage at the end of every day, from the first
+    change: every case starts planned; the moves, counted per day (:func:`moves`), move them on."""
     changes: dict[date, Counter] = {}
     for on, from_state, to_state, number in moves(session, scope, campaign_id, until, per_day=True):
         change = changes.setdefault(date.fromisoformat(on), Counter())
