@@ -56,7 +56,7 @@ bench: install system-deps
 	@if [ -x "$(PEERS_DIR)/run_all.sh" ]; then \
 	  PROJECT_CMD='cd $(CURDIR) && $(CURDIR)/$(BIN)/python -m bench.peers $(PEERS_CASES)' "$(PEERS_DIR)/run_all.sh" $(PEERS_CASES); \
 	else echo "$(PEERS_DIR)/run_all.sh not found: the peers' table is skipped"; fi
-	$(BIN)/python -m bench.fire_rate
+	$(BIN)/python -m bench.fire_rate --profile 25
 	$(BIN)/python -m bench.sweep
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.documents
