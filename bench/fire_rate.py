@@ -4,8 +4,10 @@ Both sides run one durable transaction per change: on SQLite a file in WAL mode 
 ``synchronous=FULL``; on PostgreSQL a server started here with ``fsync=on``. The service side goes
 through ``workflow.engine.service.fire`` (lock, machine, guards, due dates, audit hash chain); the
 baseline locks, reads and updates the case row, re-plans its alerts, numbers the notice in the
-register and inserts the hash-chained audit row with sqlite3 / psycopg directly. A third line does the baseline's writes through the SQLAlchemy ORM
-with no domain logic, to show how much of the gap is the stack and how much is ours.
+register and inserts the hash-chained audit row with sqlite3 / psycopg directly. Two more lines do the
+baseline's writes with no domain logic through the stack: its very statements through a SQLAlchemy
+``Connection`` (the Core floor: the most any service written on SQLAlchemy could do), and through the
+ORM (the case loaded and updated as an object), to show how much of the gap is the stack and how much is ours.
 
 It prints, for each database, the ratio of the service to the baseline, our own code's time per
 fire (everything but the driver's execute, fetch and commit, from a profile), and the RSS before
@@ -26,10 +28,11 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from functools import cache
+from typing import Any, Callable
 
 import psycopg
-from sqlalchemy import select, text
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import joinedload
 
 from bench.common import plan_database
@@ -62,10 +65,9 @@ def service_step(database: Database, case_ids: list[int]) -> Callable[[int], Non
 
 
 def register_writes(execute: Callable[..., object], fetch_one: Callable[..., tuple], fetch_all: Callable[..., list],
-                    p: str, case_id: int, at: datetime) -> str:
+                    p: str, lock: str, case_id: int, at: datetime) -> str:
     """What the register does for a notice: create and lock the (year, type) counter, look for
     numbers taken above it, move it, enter the document. Returns the number given."""
-    lock = " FOR UPDATE" if p == "%s" else ""
     execute("INSERT INTO register_counter (year, doc_type, last_number) VALUES (2023, 'TB', 0) ON CONFLICT DO NOTHING", ())
     last = fetch_one(f"SELECT last_number FROM register_counter WHERE year = 2023 AND doc_type = 'TB'{lock}", ())[0]
     fetch_all(f"SELECT number FROM register_entry WHERE year = 2023 AND doc_type = 'TB' AND number > {p}", (last,))
@@ -78,11 +80,10 @@ def register_writes(execute: Callable[..., object], fetch_one: Callable[..., tup
     return symbol
 
 
-def alert_plan_writes(execute: Callable[..., object], fetch_all: Callable[..., list], p: str, case_id: int,
+def alert_plan_writes(execute: Callable[..., object], fetch_all: Callable[..., list], p: str, lock: str, case_id: int,
                       rule: str, due: date) -> None:
     """What the alert plan does when a case changes state: lock the case's alerts, drop the planned
     ones of the rule it left, plan the three levels of the rule it entered."""
-    lock = " FOR UPDATE" if p == "%s" else ""
     fetch_all(f"SELECT id, rule, level, status FROM alert WHERE inspection_id = {p}{lock}", (case_id,))
     execute(f"DELETE FROM alert WHERE inspection_id = {p} AND status = 'planned'", (case_id,))
     for level in (0, 1, 2):
@@ -94,6 +95,8 @@ def alert_plan_writes(execute: Callable[..., object], fetch_all: Callable[..., l
 def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], None]:
     """The same writes through the SQLAlchemy ORM with no domain logic at all: what the stack
     itself costs (lock and load the case with its campaign and findings, update it, add the entry)."""
+    lock = " FOR UPDATE" if database.dialect == "postgresql" else ""
+
     def step(i: int) -> None:
         case_id = case_ids[i % len(case_ids)]
         notify = (i // len(case_ids)) % 2 == 0
@@ -110,11 +113,11 @@ def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], N
                                    data_json="{}", prev_hash=case.audit_head, hash=digest))
             case.state, case.notice_date = payload[7], date(2023, 7, 10) if notify else None
             case.notice_number = None
-            run = lambda sql, params: session.execute(text(_named(sql)), _bind(params))
+            run = lambda sql, params: session.execute(_statement(sql), _bind(params))
             if notify:
                 case.notice_number = register_writes(run, lambda sql, params: run(sql, params).one(),
-                                                     lambda sql, params: run(sql, params).all(), "?", case_id, at)
-            alert_plan_writes(run, lambda sql, params: run(sql, params).all(), "?", case_id,
+                                                     lambda sql, params: run(sql, params).all(), "?", lock, case_id, at)
+            alert_plan_writes(run, lambda sql, params: run(sql, params).all(), "?", lock, case_id,
                               "report" if notify else "notice", date(2023, 8, 25 if notify else 20))
             case.updated_at, case.audit_seq, case.audit_head = at, case.audit_seq + 1, digest
     return step
@@ -124,18 +127,19 @@ def _audit_hash(prev: str, payload: list) -> str:
     return hashlib.sha256(json.dumps([prev, *payload], ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
 
 
-def baseline_step(connect: Callable[[], object], placeholder: str, begin: str, case_ids: list[int]) -> Callable[[int], None]:
-    """The same rows written with DB-API: lock and read the case, update it, append the entry."""
+def baseline_step(connect: Callable[[], Any], placeholder: str, lock: str, begin: str, case_ids: list[int]) -> Callable[[int], None]:
+    """The same rows written with DB-API: lock and read the case, update it, append the entry.
+    ``lock``: " FOR UPDATE" on PostgreSQL (SQLite's ``begin`` takes the write lock instead)."""
     connection = connect()
     p = placeholder
-    lock = f"SELECT state, version, audit_seq, audit_head FROM inspection WHERE id = {p}" + (" FOR UPDATE" if p == "%s" else "")
+    lock_case = f"SELECT state, version, audit_seq, audit_head FROM inspection WHERE id = {p}{lock}"
 
     def step(i: int) -> None:
         case_id = case_ids[i % len(case_ids)]
         notify = (i // len(case_ids)) % 2 == 0
         cursor = connection.cursor()
         cursor.execute(begin)
-        state, version, seq, head = _fetch(cursor, lock, (case_id,))
+        state, version, seq, head = _fetch(cursor, lock_case, (case_id,))
         new_state = "notified" if notify else "planned"
         at = datetime.now(timezone.utc).replace(tzinfo=None)
         payload = ["inspection", case_id, seq + 1, at.isoformat(), ACTOR.name, "notify" if notify else "reschedule", state, new_state, None, "{}"]
@@ -143,8 +147,8 @@ def baseline_step(connect: Callable[[], object], placeholder: str, begin: str, c
         number = None
         if notify:
             number = register_writes(cursor.execute, lambda sql, args: _fetch(cursor, sql, args), lambda sql, args: _fetch_all(cursor, sql, args),
-                                     p, case_id, at)
-        alert_plan_writes(cursor.execute, lambda sql, args: _fetch_all(cursor, sql, args), p, case_id,
+                                     p, lock, case_id, at)
+        alert_plan_writes(cursor.execute, lambda sql, args: _fetch_all(cursor, sql, args), p, lock, case_id,
                           "report" if notify else "notice", date(2023, 8, 25 if notify else 20))
         cursor.execute(
             f"UPDATE inspection SET state = {p}, version = {p}, notice_date = {p}, notice_number = {p}, visit_date = {p}, "
@@ -161,6 +165,35 @@ def baseline_step(connect: Callable[[], object], placeholder: str, begin: str, c
     return step
 
 
+class CoreConnection:
+    """A DB-API connection's ``cursor().execute / fetchone / fetchall`` over a SQLAlchemy
+    ``Connection``: the baseline's own statements (``?`` placeholders, each text compiled once)
+    run through SQLAlchemy Core — its ``BEGIN`` and ``COMMIT`` as the connection's transaction, so
+    SQLite's ``BEGIN IMMEDIATE`` comes from our engine set-up as in the service."""
+
+    def __init__(self, database: Database):
+        self.connection = database.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        self.transaction: Any = None
+        self.result: Any = None
+
+    def cursor(self) -> "CoreConnection":
+        return self
+
+    def execute(self, sql: str, args: tuple = ()) -> None:
+        if sql.startswith("BEGIN"):
+            self.transaction = self.connection.begin()
+        elif sql == "COMMIT":
+            self.transaction.commit()
+        else:
+            self.result = self.connection.execute(_statement(sql), _bind(args))
+
+    def fetchone(self) -> Any:
+        return self.result.fetchone()
+
+    def fetchall(self) -> list:
+        return self.result.fetchall()
+
+
 def _fetch(cursor, query: str, args: tuple):
     cursor.execute(query, args)
     return cursor.fetchone()
@@ -169,6 +202,13 @@ def _fetch(cursor, query: str, args: tuple):
 def _fetch_all(cursor, query: str, args: tuple) -> list:
     cursor.execute(query, args)
     return cursor.fetchall()
+
+
+@cache
+def _statement(sql: str) -> TextClause:
+    """The SQLAlchemy statement of a DB-API query, built once per text (so the lines that run
+    through SQLAlchemy do not pay for building it on every change)."""
+    return text(_named(sql))
 
 
 def _named(sql: str) -> str:
@@ -263,16 +303,21 @@ def memory_run(step: Callable[[int], None], fires: int) -> None:
 
 def compare(name: str, service_db: Database, case_ids: list[int], baseline: Callable[[int], None], floor_db: Database,
             fires: int, profile: int, memory: int) -> None:
-    """Service, DB-API baseline and ORM floor in one run, then the profile and the memory run."""
+    """Service, DB-API baseline, Core floor and ORM floor in one run (the floors share a copy of
+    the database: they write the same rows), then the profile and the memory run."""
     step = service_step(service_db, case_ids)
     service, service_cpu = rate(step, fires)
     base, base_cpu = rate(baseline, fires)
+    lock = " FOR UPDATE" if floor_db.dialect == "postgresql" else ""
+    core, core_cpu = rate(baseline_step(lambda: CoreConnection(floor_db), "?", lock, "BEGIN", case_ids), fires)
     floor, floor_cpu = rate(orm_floor_step(floor_db, case_ids), fires)
     print(f"{name}:\n"
           f"  service                {service:8,.0f} fires/s  {1000 / service:5.2f} ms each, {service_cpu:5.2f} ms CPU\n"
           f"  DB-API baseline        {base:8,.0f} tx/s     {1000 / base:5.2f} ms each, {base_cpu:5.2f} ms CPU\n"
+          f"  SQLAlchemy Core floor  {core:8,.0f} tx/s     {1000 / core:5.2f} ms each, {core_cpu:5.2f} ms CPU (the baseline's statements through a Connection)\n"
           f"  SQLAlchemy ORM floor   {floor:8,.0f} tx/s     {1000 / floor:5.2f} ms each, {floor_cpu:5.2f} ms CPU (same writes, no domain logic)\n"
-          f"  service/baseline = {service / base:.2f}  [target >= 0.5]   service/ORM floor = {service / floor:.2f}", flush=True)
+          f"  service/baseline = {service / base:.2f}  [target >= 0.5]   Core floor/baseline = {core / base:.2f} (the most a service on "
+          f"SQLAlchemy could reach)   service/ORM floor = {service / floor:.2f}", flush=True)
     own_code(step, min(fires, 1000), service_cpu, profile)
     if memory:
         memory_run(step, memory)
@@ -295,7 +340,7 @@ def bench_sqlite(fires: int, memory: int, profile: int) -> None:
         return connection
 
     try:
-        compare("SQLite (WAL, synchronous=FULL)", service_db, case_ids, baseline_step(connect_sqlite, "?", "BEGIN IMMEDIATE", case_ids),
+        compare("SQLite (WAL, synchronous=FULL)", service_db, case_ids, baseline_step(connect_sqlite, "?", "", "BEGIN IMMEDIATE", case_ids),
                 floor_db, fires, profile, memory)
     finally:
         service_db.dispose()
@@ -318,7 +363,7 @@ def bench_postgres(fires: int, memory: int, profile: int) -> None:
         dsn = server.admin_dsn.rsplit("/", 1)[0] + "/bench_baseline"
         try:
             compare("PostgreSQL (fsync=on, synchronous_commit=on)", service_db, case_ids,
-                    baseline_step(lambda: psycopg.connect(dsn, autocommit=True), "%s", "BEGIN", case_ids),
+                    baseline_step(lambda: psycopg.connect(dsn, autocommit=True), "%s", " FOR UPDATE", "BEGIN", case_ids),
                     floor_db, fires, profile, memory)
         finally:
             service_db.dispose()
