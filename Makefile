@@ -54,7 +54,7 @@ PEERS_DIR ?= ../shared/peers
 PEERS_CASES ?= 300
 bench: install system-deps
 	@if [ -x "$(PEERS_DIR)/run_all.sh" ]; then \
-	  PROJECT_CMD='cd $(CURDIR) && $(CURDIR)/$(BIN)/python -m bench.peers $(PEERS_CASES)' "$(PEERS_DIR)/run_all.sh" $(PEERS_CASES); \
+	  PROJECT_CMD='cd $(CURDIR) && $(CURDIR)/$(BIN)/python -m bench.peers $(PEERS_CASES) --floors' "$(PEERS_DIR)/run_all.sh" $(PEERS_CASES); \
 	else echo "$(PEERS_DIR)/run_all.sh not found: the peers' table is skipped"; fi
 	$(BIN)/python -m bench.fire_rate --profile 25
 	$(BIN)/python -m bench.sweep

@@ -28,14 +28,13 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from functools import cache
 from typing import Any, Callable
 
 import psycopg
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from bench.common import plan_database
+from bench.common import CoreConnection, bind, plan_database, statement
 from models import AuditEntry, Campaign, Inspection
 from models.db import Database, write_transaction
 from tests import postgres
@@ -113,7 +112,7 @@ def orm_floor_step(database: Database, case_ids: list[int]) -> Callable[[int], N
                                    data_json="{}", prev_hash=case.audit_head, hash=digest))
             case.state, case.notice_date = payload[7], date(2023, 7, 10) if notify else None
             case.notice_number = None
-            run = lambda sql, params: session.execute(_statement(sql), _bind(params))
+            run = lambda sql, params: session.execute(statement(sql), bind(params))
             if notify:
                 case.notice_number = register_writes(run, lambda sql, params: run(sql, params).one(),
                                                      lambda sql, params: run(sql, params).all(), "?", lock, case_id, at)
@@ -165,35 +164,6 @@ def baseline_step(connect: Callable[[], Any], placeholder: str, lock: str, begin
     return step
 
 
-class CoreConnection:
-    """A DB-API connection's ``cursor().execute / fetchone / fetchall`` over a SQLAlchemy
-    ``Connection``: the baseline's own statements (``?`` placeholders, each text compiled once)
-    run through SQLAlchemy Core — its ``BEGIN`` and ``COMMIT`` as the connection's transaction, so
-    SQLite's ``BEGIN IMMEDIATE`` comes from our engine set-up as in the service."""
-
-    def __init__(self, database: Database):
-        self.connection = database.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
-        self.transaction: Any = None
-        self.result: Any = None
-
-    def cursor(self) -> "CoreConnection":
-        return self
-
-    def execute(self, sql: str, args: tuple = ()) -> None:
-        if sql.startswith("BEGIN"):
-            self.transaction = self.connection.begin()
-        elif sql == "COMMIT":
-            self.transaction.commit()
-        else:
-            self.result = self.connection.execute(_statement(sql), _bind(args))
-
-    def fetchone(self) -> Any:
-        return self.result.fetchone()
-
-    def fetchall(self) -> list:
-        return self.result.fetchall()
-
-
 def _fetch(cursor, query: str, args: tuple):
     cursor.execute(query, args)
     return cursor.fetchone()
@@ -202,23 +172,6 @@ def _fetch(cursor, query: str, args: tuple):
 def _fetch_all(cursor, query: str, args: tuple) -> list:
     cursor.execute(query, args)
     return cursor.fetchall()
-
-
-@cache
-def _statement(sql: str) -> TextClause:
-    """The SQLAlchemy statement of a DB-API query, built once per text (so the lines that run
-    through SQLAlchemy do not pay for building it on every change)."""
-    return text(_named(sql))
-
-
-def _named(sql: str) -> str:
-    """DB-API "?" placeholders as SQLAlchemy's ":p0, :p1, …"."""
-    parts = sql.split("?")
-    return "".join(part + (f":p{i}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
-
-
-def _bind(params: tuple) -> dict:
-    return {f"p{i}": value for i, value in enumerate(params)}
 
 
 def rate(step: Callable[[int], None], count: int) -> tuple[float, float]:

@@ -21,19 +21,27 @@ the peers' ``findings: 3`` is a number they only store.
 Not timed, as in the peers: opening the cases (theirs is an INSERT before the clock starts) and
 keeping the signed scan in the file store (an upload, done by the web request before the change).
 
+``--floors`` then records the statements our service sends to the driver for the six steps of as
+many cases again, and sends the very same statements (same parameters, one transaction per step)
+once more on a copy of the database taken before them: through sqlite3 alone, and through a
+SQLAlchemy ``Connection`` (each text compiled once). Two more RESULT lines: what our writes cost
+with no Python of ours and no ORM — the most any service writing these rows could reach.
+
 ``--steps`` then runs as many cases again and prints where each step's time goes: wall and CPU time,
 statements, and the pages it adds to the write-ahead log — what the commit's ``fsync`` has to write
 (measured with automatic checkpoints off and the log emptied between cases, outside the clock).
 
-    python -m bench.peers [CASES] [--warmup 30] [--db /tmp/peer-bench/project.db] [--steps]
+    python -m bench.peers [CASES] [--warmup 30] [--db /tmp/peer-bench/project.db] [--floors] [--steps]
 """
 from __future__ import annotations
 
 import argparse
 import itertools
-from collections import Counter
 import resource
+import sqlite3
 import tempfile
+from collections import Counter
+from contextlib import closing
 import time
 from datetime import date, datetime, time as clock, timedelta
 from pathlib import Path
@@ -41,7 +49,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from bench.common import plan_database
+from bench.common import CoreConnection, plan_database
 from models import Campaign, Inspection, Unit
 from models.db import Database, write_transaction
 from tests import samples
@@ -122,6 +130,82 @@ def run_case(database: Database, case_id: int, scan: StoredFile) -> float:
     return time.perf_counter() - start
 
 
+Statement = tuple[str, Any, bool]  # SQL as sent to the driver, its parameters, executemany
+
+
+def recorded_steps(database: Database, ids: list[int], scan: StoredFile) -> list[list[Statement]]:
+    """The six steps of each case in ``ids`` (untimed), and the statements each step's
+    transaction sent to the driver, its ``BEGIN IMMEDIATE`` first."""
+    steps: list[list[Statement]] = []
+    current: list[Statement] = []
+    listeners = (
+        ("before_cursor_execute", lambda _c, _cursor, sql, parameters, _context, many: current.append((sql, parameters, many))),
+        ("commit", lambda _c: (steps.append(current[:]), current.clear())),
+        ("rollback", lambda _c: current.clear()),  # the untimed read of the case before its steps
+    )
+    for name, listener in listeners:
+        event.listen(database.engine, name, listener)
+    try:
+        for case_id in ids:
+            run_case(database, case_id, scan)
+    finally:
+        for name, listener in listeners:
+            event.remove(database.engine, name, listener)
+    assert len(steps) == len(STEPS) * len(ids) and all(step[0][0] == "BEGIN IMMEDIATE" for step in steps)
+    return steps
+
+
+def replay(connection: Any, steps: list[list[Statement]]) -> float:
+    """Seconds to send ``steps`` again through a DB-API(-like) ``connection``, a transaction each."""
+    cursor = connection.cursor()
+    start = time.perf_counter()
+    for statements in steps:
+        for sql, parameters, many in statements:
+            (cursor.executemany if many else cursor.execute)(sql, parameters)
+            if cursor.description is not None:
+                cursor.fetchall()
+        cursor.execute("COMMIT")
+    return time.perf_counter() - start
+
+
+def _sqlite3(path: Path) -> sqlite3.Connection:
+    """sqlite3 set up as our engine sets up its connections (models/db.py)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
+        connection.execute(f"PRAGMA {pragma}")
+    return connection
+
+
+def _cases(path: Path) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT id, state, version, audit_seq, audit_head FROM inspection ORDER BY id").fetchall()
+
+
+def floors(database: Database, path: Path, ids: list[int], scan: StoredFile) -> dict[str, float]:
+    """Steps per second of our service's own statements for ``ids`` sent again, by sqlite3 and by
+    SQLAlchemy Core, each on its copy of the database as it was before the steps."""
+    copies = {name: path.with_name(f"{path.stem}-{name}.db") for name in ("sqlite3", "sqlalchemy")}
+    for copy in copies.values():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as target:
+            source.backup(target)
+    steps = recorded_steps(database, ids, scan)
+    with closing(_sqlite3(copies["sqlite3"])) as connection:
+        by_driver = replay(connection, steps)
+    core_database = Database(f"sqlite:///{copies['sqlalchemy']}")
+    connection = CoreConnection(core_database)
+    try:
+        by_core = replay(connection, steps)
+    finally:
+        connection.close()
+        core_database.dispose()
+    wanted = _cases(path)
+    for copy in copies.values():  # the same writes: every case where the service left it
+        assert _cases(copy) == wanted, f"{copy}: the replay did not write what the service wrote"
+    return {"sql-via-sqlite3": len(steps) / by_driver, "sql-via-sqlalchemy": len(steps) / by_core}
+
+
 WAL_FRAME = 4096 + 24  # a page and its frame header
 
 
@@ -167,13 +251,14 @@ def main() -> None:
     parser.add_argument("cases", nargs="?", type=int, default=300, help="timed cases (6 steps each)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed cases run first")
     parser.add_argument("--db", default="/tmp/peer-bench/project.db", help="recreated on every run")
+    parser.add_argument("--floors", action="store_true", help="then our statements for as many more cases, sent again by sqlite3 and by SQLAlchemy Core")
     parser.add_argument("--steps", action="store_true", help="then each step's costs, on as many more cases")
     args = parser.parse_args()
     path = Path(args.db)
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):  # a fresh database file every run
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    database, ids = prepare(f"sqlite:///{path}", args.warmup + args.cases * (2 if args.steps else 1))
+    database, ids = prepare(f"sqlite:///{path}", args.warmup + args.cases * (1 + args.floors + args.steps))
     with tempfile.TemporaryDirectory(prefix="cchc-peers-") as files:
         source = Path(files) / "bien-ban-da-ky.pdf"
         source.write_bytes(samples.PDF)
@@ -182,8 +267,10 @@ def main() -> None:
             run_case(database, case_id, scan)
         timed = ids[args.warmup:args.warmup + args.cases]
         elapsed = sum(run_case(database, case_id, scan) for case_id in timed)
+        rest = ids[args.warmup + args.cases:]
+        rates = floors(database, path, rest[:args.cases], scan) if args.floors else {}
         if args.steps:
-            step_costs(database, path, ids[args.warmup + args.cases:], scan)
+            step_costs(database, path, rest[-args.cases:], scan)
     with database.session() as session:
         closed = session.scalar(select(Inspection.id).where(Inspection.id.in_(ids), Inspection.state != "closed").limit(1))
         assert closed is None, f"case #{closed} is not closed"
@@ -192,6 +279,10 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     print(f"# project: {steps} steps in {elapsed:.3f} s ({len(ids)} cases closed through workflow.engine.service.fire)")
     print(f"RESULT project {steps / elapsed:.1f} {rss_mb:.1f}")
+    if rates:
+        print(f"# project-sql-via-*: the statements our service sent for {args.cases} more cases, sent again (no Python of ours, no ORM)")
+    for name, rate in rates.items():
+        print(f"RESULT project-{name} {rate:.1f} {rss_mb:.1f}")
 
 
 if __name__ == "__main__":

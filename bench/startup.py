@@ -1,5 +1,6 @@
-"""Start-up time of the command line and of the web app, beside ``python -c pass`` and the bare
-import of Flask and SQLAlchemy (the floor every command pays), median of a few runs, wall and
+"""Start-up time of the command line and of the web app, beside ``python -c pass``, the bare
+import of Flask and SQLAlchemy (the floor every command pays) and that of our mapped classes,
+configured (the floor of every command that reads the database), median of a few runs, wall and
 CPU time; then the modules that cost the most (``python -X importtime``, own time).
 
     python -m bench.startup [--runs 5] [--top 12]
@@ -20,6 +21,8 @@ FLASK = [PYTHON, "-m", "flask", "--app", "wsgi"]
 COMMANDS = {
     "python -c pass": [PYTHON, "-c", "pass"],
     "import flask, sqlalchemy": [PYTHON, "-c", "import flask, sqlalchemy"],
+    # The floor of a command that reads the database: the mapped classes, configured.
+    "import flask, models; configure": [PYTHON, "-c", "import flask, models, sqlalchemy.orm; sqlalchemy.orm.configure_mappers()"],
     "flask … inspections list --help": [*FLASK, "inspections", "list", "--help"],
     "flask … inspections list": [*FLASK, "inspections", "list"],
     "import wsgi; create_app()": [PYTHON, "-c", "import wsgi; wsgi.create_app()"],
