@@ -4,13 +4,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 from flask import Flask
 
 from vocabulary.config import PROJECT_DIR, Settings, installation_key
-from workflow.audit.checkpoint import CheckpointStore
-from documents.pdf import pdf_converter
-from workflow.records.files import FileStore
 
 
 def _secret_key(settings: Settings, instance: Path) -> str:
@@ -58,16 +56,48 @@ def create_app(settings: Settings | None = None, *, web: bool | None = None) -> 
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from cli import register as register_cli
+
+    if web:
+        _install_services(app, settings)
+        _install_web(app, settings)
+    else:
+        app.extensions = _ServicesOnFirstUse(lambda: _install_services(app, settings), app.extensions)
+    register_cli(app)
+    return app
+
+
+SERVICES = ("database", "file_store", "checkpoints", "pdf_converter")
+
+
+def _install_services(app: Flask, settings: Settings) -> None:
+    """What every command and request works with: the database, the file store, the audit
+    checkpoints and the PDF converter (``app.extensions[name]`` for each of :data:`SERVICES`)."""
+    from documents.pdf import pdf_converter
     from web.database import init_database
+    from workflow.audit.checkpoint import CheckpointStore
+    from workflow.records.files import FileStore
 
     init_database(app, settings.database_url)
     app.extensions["file_store"] = FileStore.from_settings(settings)
     app.extensions["checkpoints"] = CheckpointStore(settings.checkpoint_dir, settings.audit_signing_key())
     app.extensions["pdf_converter"] = pdf_converter(settings.soffice)
-    if web:
-        _install_web(app, settings)
-    register_cli(app)
-    return app
+
+
+class _ServicesOnFirstUse(dict):
+    """``app.extensions`` of a command-line app: the services are installed the first time a
+    command asks for one of them, so ``… --help`` and a mistyped option load no SQLAlchemy, no
+    models and no database driver (issue #14: CLI start-up)."""
+
+    def __init__(self, install: Callable[[], None], existing: dict):
+        super().__init__(existing)
+        self._install: Callable[[], None] | None = install
+
+    def __missing__(self, name: str) -> object:
+        if name not in SERVICES or self._install is None:
+            raise KeyError(name)
+        install, self._install = self._install, None
+        install()
+        return self[name]
 
 
 def _install_web(app: Flask, settings: Settings) -> None:

@@ -6,21 +6,21 @@ import logging
 import os
 import re
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from models import User
-from models.db import Database
 from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters
 from vocabulary.config import parse_moment
 from vocabulary.i18n import LOCALES, N_, _, gettext, set_locale
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
 
+if TYPE_CHECKING:  # the models and SQLAlchemy are loaded by a command that runs, not by its --help
+    from sqlalchemy.orm import Session
+
+    from models.db import Database
 
 # Click's own words on a help page, looked up in our catalog.
 CLICK_WORDS = (N_("Usage: "), N_("Options"), N_("Commands"), N_("Arguments"), N_("Show this message and exit."),
@@ -130,6 +130,10 @@ def acting_as(session: Session, as_email: str | None) -> Actor:
     """``--as EMAIL``: that active user, with their role; without it the command line, as admin."""
     if not as_email:
         return Actor.command_line(getpass.getuser())
+    from sqlalchemy import select
+
+    from models import User
+
     user = session.scalar(select(User).where(User.email == as_email.strip().lower(), User.active.is_(True)))
     if user is None:
         raise click.BadParameter(f"no active user {as_email}", param_hint="--as")

@@ -24,15 +24,24 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & heavy), s
 """
 
 
-def loaded(tmp_path, *command: str) -> list[str]:
+def loaded(tmp_path, *command: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of the ``watched`` packages ``flask --app wsgi <command>`` has imported by its end."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/none.db", "FILES_DIR": str(tmp_path / "files")}
-    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(command), json.dumps(HEAVY)], cwd=PROJECT_DIR, env=env,
+    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(command), json.dumps(watched)], cwd=PROJECT_DIR, env=env,
                          capture_output=True, text=True, timeout=120, check=True)
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 def test_a_simple_command_loads_none_of_the_heavy_libraries(tmp_path):
     assert loaded(tmp_path, "inspections", "list", "--help") == []
+
+
+def test_a_help_page_loads_no_database_layer_which_the_command_itself_does(tmp_path):
+    """The services are installed when a command first asks for one (wsgi._ServicesOnFirstUse)."""
+    database_layer = ("sqlalchemy", "flask_sqlalchemy_lite", "models")
+    assert loaded(tmp_path, "inspections", "list", "--help", watched=database_layer) == []
+    assert loaded(tmp_path, "inspections", "lis", watched=database_layer) == []  # a mistyped command: Click's message
+    assert loaded(tmp_path, "db", "upgrade", watched=database_layer) == sorted(database_layer)
 
 
 def test_the_command_list_still_shows_every_group_and_the_web_commands(tmp_path):
