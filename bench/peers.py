@@ -24,8 +24,10 @@ keeping the signed scan in the file store (an upload, done by the web request be
 ``--floors`` then records the statements our service sends to the driver for the six steps of as
 many cases again, and sends the very same statements (same parameters, one transaction per step)
 once more on a copy of the database taken before them: through sqlite3 alone, and through a
-SQLAlchemy ``Connection`` (each text compiled once). Two more RESULT lines: what our writes cost
-with no Python of ours and no ORM — the most any service writing these rows could reach.
+SQLAlchemy ``Connection`` (each text compiled once); and by sqlite3 on a copy without the
+secondary indexes. Three more RESULT lines: what our writes cost with no Python of ours and no ORM —
+the most any service writing these rows could reach — and what they would cost if no page read by
+an index.
 
 ``--steps`` then runs as many cases again and prints where each step's time goes: wall and CPU time,
 statements, and the pages it adds to the write-ahead log — what the commit's ``fsync`` has to write
@@ -181,29 +183,44 @@ def _cases(path: Path) -> list[tuple]:
         return connection.execute("SELECT id, state, version, audit_seq, audit_head FROM inspection ORDER BY id").fetchall()
 
 
+def _drop_secondary_indexes(path: Path) -> None:
+    """Every index that is not a key or a unique constraint: what the pages read by, and what a
+    step's writes have to move."""
+    with closing(sqlite3.connect(path)) as connection:
+        names = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'")]
+        for name in names:
+            connection.execute(f'DROP INDEX "{name}"')
+        connection.commit()
+
+
 def floors(database: Database, path: Path, ids: list[int], scan: StoredFile) -> dict[str, float]:
     """Steps per second of our service's own statements for ``ids`` sent again, by sqlite3 and by
-    SQLAlchemy Core, each on its copy of the database as it was before the steps."""
-    copies = {name: path.with_name(f"{path.stem}-{name}.db") for name in ("sqlite3", "sqlalchemy")}
+    SQLAlchemy Core, each on its copy of the database as it was before the steps; and by sqlite3
+    on a copy without the secondary indexes (what the same rows cost a schema no page reads by)."""
+    copies = {name: path.with_name(f"{path.stem}-{name}.db") for name in ("sqlite3", "sqlalchemy", "sqlite3-no-indexes")}
     for copy in copies.values():
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
         with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as target:
             source.backup(target)
+    _drop_secondary_indexes(copies["sqlite3-no-indexes"])
     steps = recorded_steps(database, ids, scan)
-    with closing(_sqlite3(copies["sqlite3"])) as connection:
-        by_driver = replay(connection, steps)
+    rates = {}
+    for name in ("sqlite3", "sqlite3-no-indexes"):
+        with closing(_sqlite3(copies[name])) as connection:
+            rates[f"sql-via-{name}"] = len(steps) / replay(connection, steps)
     core_database = Database(f"sqlite:///{copies['sqlalchemy']}")
     connection = CoreConnection(core_database)
     try:
-        by_core = replay(connection, steps)
+        rates["sql-via-sqlalchemy"] = len(steps) / replay(connection, steps)
     finally:
         connection.close()
         core_database.dispose()
     wanted = _cases(path)
     for copy in copies.values():  # the same writes: every case where the service left it
         assert _cases(copy) == wanted, f"{copy}: the replay did not write what the service wrote"
-    return {"sql-via-sqlite3": len(steps) / by_driver, "sql-via-sqlalchemy": len(steps) / by_core}
+    return rates
 
 
 WAL_FRAME = 4096 + 24  # a page and its frame header
@@ -251,7 +268,7 @@ def main() -> None:
     parser.add_argument("cases", nargs="?", type=int, default=300, help="timed cases (6 steps each)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed cases run first")
     parser.add_argument("--db", default="/tmp/peer-bench/project.db", help="recreated on every run")
-    parser.add_argument("--floors", action="store_true", help="then our statements for as many more cases, sent again by sqlite3 and by SQLAlchemy Core")
+    parser.add_argument("--floors", action="store_true", help="then our statements for as many more cases, sent again by sqlite3 (with and without the secondary indexes) and by SQLAlchemy Core")
     parser.add_argument("--steps", action="store_true", help="then each step's costs, on as many more cases")
     args = parser.parse_args()
     path = Path(args.db)
@@ -280,7 +297,7 @@ def main() -> None:
     print(f"# project: {steps} steps in {elapsed:.3f} s ({len(ids)} cases closed through workflow.engine.service.fire)")
     print(f"RESULT project {steps / elapsed:.1f} {rss_mb:.1f}")
     if rates:
-        print(f"# project-sql-via-*: the statements our service sent for {args.cases} more cases, sent again (no Python of ours, no ORM)")
+        print(f"# project-sql-via-*: the statements our service sent for {args.cases} more cases, sent again (no Python of ours, no ORM; -no-indexes: on a copy without the secondary indexes)")
     for name, rate in rates.items():
         print(f"RESULT project-{name} {rate:.1f} {rss_mb:.1f}")
 
