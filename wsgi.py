@@ -66,12 +66,12 @@ def create_app(settings: Settings | None = None, *, web: bool | None = None) -> 
     return app
 
 
-SERVICES = ("database", "file_store", "checkpoints", "pdf_converter")
+_SERVICES = ("database", "file_store", "checkpoints", "pdf_converter")
 
 
 def _install_services(app: Flask, settings: Settings) -> None:
     """What every command and request works with: the database, the file store, the audit
-    checkpoints and the PDF converter (``app.extensions[name]`` for each of :data:`SERVICES`)."""
+    checkpoints and the PDF converter (``app.extensions[name]`` for each of :data:`_SERVICES`)."""
     from documents.pdf import pdf_converter
     from web.database import init_database
     from workflow.audit.checkpoint import CheckpointStore
@@ -93,11 +93,17 @@ class _ServicesOnFirstUse(dict):
         self._install: Callable[[], None] | None = install
 
     def __missing__(self, name: str) -> object:
-        if name not in SERVICES or self._install is None:
+        if name not in _SERVICES or self._install is None:
             raise KeyError(name)
         install, self._install = self._install, None
         install()
         return self[name]
+
+    def get(self, name: str, default: object = None) -> object:
+        try:
+            return self[name]
+        except KeyError:
+            return default
 
 
 def _install_web(app: Flask, settings: Settings) -> None:

@@ -12,7 +12,7 @@ import click
 from flask import current_app
 
 from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters
-from vocabulary.config import parse_moment
+from vocabulary.config import SettingsError, parse_moment
 from vocabulary.i18n import LOCALES, N_, _, gettext, set_locale
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
@@ -174,6 +174,9 @@ def _checked(callback: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except WorkflowError as error:
             fail(error)
+        except SettingsError as error:  # the installation's settings, not the command's input
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from None
         except Exception as error:  # the point: whatever it is, a sentence, not a stack
             logging.getLogger("cchc.cli").debug("unexpected error", exc_info=True)
             click.echo(str(_(UNEXPECTED, kind=type(error).__name__)), err=True)

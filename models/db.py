@@ -14,11 +14,16 @@ from typing import Any, Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from vocabulary.config import SettingsError
+from vocabulary.i18n import N_, _
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+UNUSABLE_URL = N_("DATABASE_URL: \u201c{scheme}\u201d is not a database this system can use; give "
+                  "sqlite:///path/to/file.db or postgresql://user:password@host/name.")
 _BEGIN_OPTION = "sqlite_begin"
 
 
@@ -49,7 +54,11 @@ def _configure_sqlite(engine: Engine) -> None:
 def engine_options(url: str) -> dict[str, Any]:
     """The ``create_engine`` arguments for ``url`` (also handed to Flask-SQLAlchemy-Lite)."""
     url = normalise_url(url)
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError):  # only the scheme is shown: the rest may hold a password
+        raise SettingsError(str(_(UNUSABLE_URL, scheme=url.partition(":")[0]))) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -51,3 +51,26 @@ def test_the_command_list_still_shows_every_group_and_the_web_commands(tmp_path)
 
     for name in (*GROUP_NAMES, "routes", "run"):
         assert f"  {name} " in listing, name
+
+
+def test_a_database_url_no_driver_can_use_is_named_in_one_line_and_its_password_is_not_shown(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "nosuch://cchc:bi-mat@dbhost/cchc", "FILES_DIR": str(tmp_path / "files"), "CLI_LANGUAGE": "vi"}
+    run = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "inspections", "list"], cwd=PROJECT_DIR, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "DATABASE_URL: \u201cnosuch\u201d không phải loại cơ sở dữ liệu mà hệ thống dùng được; hãy đặt sqlite:///đường/dẫn/tệp.db "
+        "hoặc postgresql://người_dùng:mật_khẩu@máy_chủ/tên_cơ_sở_dữ_liệu."]
+
+
+def test_a_command_line_app_installs_its_services_on_the_first_look_up_of_any_of_them(tmp_path):
+    from vocabulary.config import Settings
+    from wsgi import create_app
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/cchc.db", files_dir=tmp_path / "files",
+                              audit_key="test", checkpoint_dir=tmp_path / "checkpoints"), web=False)
+    assert "database" not in app.extensions
+    assert app.extensions.get("pdf_converter", "absent") != "absent"  # .get installs too, like [...]
+    assert {"database", "file_store", "checkpoints"} <= set(app.extensions)
+    assert app.extensions.get("no such service", "absent") == "absent"
+    app.extensions["database"].dispose()

@@ -43,6 +43,11 @@ def _soffice(value: str | None) -> str | None:
     return value or shutil.which("soffice")
 
 
+class SettingsError(ValueError):
+    """A setting of the environment that cannot be used: its message names the setting and says
+    what it may be (the command line prints it as it is, without a stack)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
