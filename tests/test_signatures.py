@@ -170,7 +170,7 @@ def test_a_notice_signed_by_the_person_on_a_token_then_by_the_organisation(rende
     assert save_png(signed, "notice-signed", page).stat().st_size > 0
 
 
-def test_the_minutes_place_each_signature_in_its_own_column(rendered):
+def test_the_minutes_place_each_signature_in_its_own_column(rendered, signing_pki, trust):
     minutes = rendered["minutes"]
     lines = page_lines(PdfReader(BytesIO(minutes)).pages[-1])
     boxes = {title: person_box(minutes, title, name) for title, name in
@@ -183,6 +183,20 @@ def test_the_minutes_place_each_signature_in_its_own_column(rendered):
     assert all(left.x1 <= right.x0 for left, right in zip(ordered, ordered[1:]))
     with pytest.raises(SigningError, match="Không tìm thấy khối chữ ký"):
         person_box(minutes, "TRƯỞNG ĐOÀN", "Vũ Văn Dũng")  # a name under another column's title
+
+    # the team's chair and secretary sign, then the organisation over the chair's signature
+    signed = minutes
+    for slug, title, field in (("person", "TRƯỞNG ĐOÀN", "TruongDoan"), ("secretary", "THƯ KÝ", "ThuKy")):
+        with open_signer(p12(signing_pki, slug), ENV) as signer:
+            signed = sign_person(signed, signer, box=boxes[title], image_png=blue_signature_png(), field_name=field,
+                                 when=WHEN)
+    with open_signer(p12(signing_pki, "organisation"), ENV) as signer:
+        signed = sign_organisation(signed, signer, box=seal_box(boxes["TRƯỞNG ĐOÀN"]), seal_png=red_seal_png(),
+                                   field_name="CoQuan", when=WHEN)
+    verdict = check_pdf(signed, trust)
+    assert verdict.status == "valid" and [item.role for item in verdict.signatures] == ["person", "person", "organisation"]
+    assert first_signed_revision(signed) == minutes
+    save_png(signed, "minutes-signed", boxes["TRƯỞNG ĐOÀN"].page)
 
 
 def test_a_tampered_file_is_broken(rendered, signing_pki, trust):

@@ -28,15 +28,13 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 
 from documents.signatures.keys import CertificateInfo
-from vocabulary.i18n import N_, _, format_datetime
+from vocabulary.i18n import _, format_datetime
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("valid", "unsigned", "broken", "untrusted", "expired", "revoked")
 # worst first: the verdict of a file is that of its worst signature
 _SEVERITY = ("broken", "revoked", "expired", "untrusted", "valid")
 
-N_("Valid digital signature — signed by {signer}, at {time}")
 CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 
 
