@@ -329,3 +329,18 @@ def test_certificate_roles(signing_pki):
     assert person.serial == format(signing_pki["person"].certificate.serial_number, "x")
     assert person.not_before < datetime.now(VN) < person.not_after and person.issuer == "Test Issuing CA"
     assert not info(signing_pki.issue("no-organisation", BODY, None)).is_organisation
+
+
+def test_first_signed_revision_says_why_there_is_none(rendered, signing_pki, trust):
+    """A file another tool wrote out whole with its signature is valid, but keeps no draft."""
+    from pyhanko.sign import signers
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    writer = copy_into_new_writer(PdfFileReader(BytesIO(rendered["notice"])))
+    with open_signer(p12(signing_pki, "person"), ENV) as signer:
+        whole = signers.PdfSigner(signers.PdfSignatureMetadata(field_name="S"), signer).sign_pdf(writer).getvalue()
+    assert check_pdf(whole, trust).status == "valid"
+    for pdf, reason in ((whole, "không còn bản chưa ký để đối chiếu"), (rendered["notice"], "Tệp không có chữ ký số"),
+                        (b"garbage", "Không đọc được tệp dưới dạng PDF")):
+        with pytest.raises(SigningError, match=reason):
+            first_signed_revision(pdf)
