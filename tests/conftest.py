@@ -127,6 +127,26 @@ def smtp_server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def signing_pki(tmp_path_factory):
+    """The test PKI of tests/pki.py (a root, an issuing CA, people's, an organisation's, an expired,
+    an untrusted and a revoked certificate, as PKCS#12 files; ``.trust_dir`` the trust folder)."""
+    from tests import pki
+
+    return pki.build(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory):
+    """SoftHSM2 with a token folder of this run (tests/softhsm.py); make tokens with ``make_token``."""
+    from tests import softhsm
+
+    why = softhsm.available()
+    if why:
+        missing("SoftHSM2", why)
+    return softhsm.SoftHsm(tmp_path_factory.mktemp("softhsm"))
+
+
 # --- the web app ------------------------------------------------------------------------------
 
 PASSWORD = "mat-khau-thu-nghiem"
