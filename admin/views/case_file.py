@@ -3,6 +3,8 @@ the review of the unit's report against the outline, and the decision on each fi
 Every change goes through the services of ``workflow`` (locked, audited)."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 
@@ -12,7 +14,7 @@ from web.database import db_session
 from web.files import file_store, pdf_converter
 from workflow.casefile import findings, rendering, review, uploads
 from workflow.errors import WorkflowError
-from workflow.records import attachments
+from workflow.records import arrival, attachments
 
 from ..access import current_actor
 from .base import now
@@ -26,6 +28,12 @@ DOCUMENT_FROM = {"unit_schedule_notice": {"notified", "report_received", "visite
 REVIEW_FROM = {"report_received", "visited", "minutes_signed", "concluded", "remediation", "remediation_reported", "reinspection", "closed"}
 
 
+def verdict_notes(files) -> list[str]:
+    """What the check on arrival found in each file that has a verdict, for the message after the change."""
+    return [gettext("{name}: {verdict}").format(name=file.original_name, verdict=line[1])
+            for file in files if (line := arrival.verdict_line(file.signature_check))]
+
+
 def _version() -> int | None:
     value = request.form.get("expected_version", "")
     return int(value) if value.isdigit() else None
@@ -37,14 +45,15 @@ class CaseFileViews:
     def _back(self, case_id: int, anchor: str = ""):
         return redirect(self.get_url(".details_view", id=case_id) + anchor)
 
-    def _run(self, case_id: int, anchor: str, change, done: str):
-        """Make ``change``; flash ``done`` or the refusal (nothing changed) and go back to the case."""
+    def _run(self, case_id: int, anchor: str, change, done: str | Callable[[Any], str]):
+        """Make ``change``; flash ``done`` (or what it says of the change's result) or the refusal
+        (nothing changed) and go back to the case."""
         try:
-            change()
+            result = change()
         except WorkflowError as error:
             flash(str(error), "error")
         else:
-            flash(done, "success")
+            flash(done(result) if callable(done) else done, "success")
         return self._back(case_id, anchor)
 
     def case_file_context(self, inspection) -> dict:
@@ -52,6 +61,7 @@ class CaseFileViews:
         changing = inspection.campaign.status != CLOSED  # a closed campaign's cases are read, not changed
         return {
             "files": attachments.case_attachments(db_session(), inspection.id, actor),
+            "verdict_line": arrival.verdict_line,
             "attachment_label": attachments.kind_label,
             "upload_kinds": [kind for kind in uploads.UPLOAD_KINDS if actor.role != "unit" or kind in uploads.UNIT_UPLOAD_KINDS],
             "may_attach": changing and actor.may_edit("attach", inspection.unit_id),
@@ -73,10 +83,11 @@ class CaseFileViews:
 
         def change():
             stored = file_store().store_upload(upload.stream, upload.filename, field="file")
-            uploads.attach(db_session(), inspection.id, stored, kind=request.form.get("kind", "other"), actor=current_actor(),
-                           now=now(), comment=request.form.get("comment") or None, expected_version=_version())
+            return uploads.attach(db_session(), inspection.id, stored, kind=request.form.get("kind", "other"), actor=current_actor(),
+                                  now=now(), comment=request.form.get("comment") or None, expected_version=_version())
 
-        return self._run(case_id, "#files", change, gettext("The file was added to the case."))
+        return self._run(case_id, "#files", change,
+                         lambda attachment: " ".join([gettext("The file was added to the case."), *verdict_notes([attachment])]))
 
     @expose("/render/<int:case_id>/<kind>", methods=("POST",))
     def render_view(self, case_id: int, kind: str):

@@ -14,6 +14,7 @@ from models import Attachment, Campaign, Finding, Inspection
 from vocabulary.i18n import N_, _, gettext
 from workflow.errors import NotFound
 from workflow.people.permissions import Actor
+from workflow.records.arrival import admit
 from workflow.records.files import StoredFile
 
 # Campaign documents every role may read; the others are the office's own (not the units').
@@ -32,7 +33,12 @@ def new_attachment(
     campaign: Campaign | None = None,
     finding: Finding | None = None,
     generated: bool = False,
+    field: str = "file",
 ) -> Attachment:
+    """The row of a file a change took. A unit's file is checked on arrival first
+    (:func:`workflow.records.arrival.admit`: refused, naming ``field``, when it may not come in)."""
+    if campaign is not None:
+        admit(stored, kind=kind, campaign=campaign, field=field)
     attachment = Attachment(
         inspection=inspection,
         campaign=campaign,
@@ -46,6 +52,7 @@ def new_attachment(
         generated=generated,
         uploaded_by=actor.name,
         uploaded_at=now,
+        signature_check=stored.signatures,
     )
     session.add(attachment)
     return attachment
@@ -73,6 +80,11 @@ def case_attachments(session: Session, inspection_id: int, actor: Actor) -> list
     if inspection is None or not actor.sees_unit(inspection.unit_id):
         raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
     return list(session.scalars(select(Attachment).where(Attachment.inspection_id == inspection_id).order_by(Attachment.id)))
+
+
+def entry_attachments(session: Session, audit_entry_id: int) -> list[Attachment]:
+    """The files one change took (its audit entry), e.g. to show their verdicts after it."""
+    return list(session.scalars(select(Attachment).where(Attachment.audit_entry_id == audit_entry_id).order_by(Attachment.id)))
 
 
 def campaign_attachments(session: Session, campaign_id: int, actor: Actor) -> list[Attachment]:
