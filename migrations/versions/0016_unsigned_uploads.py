@@ -1,7 +1,7 @@
 """A campaign's choice for a unit's file without a valid digital signature
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-08
 
 ``campaign.unsigned_uploads``: "accept" (the default: the file is kept, flagged) or "refuse". A
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
@@ -26,5 +26,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("campaign") as batch_op:
-        batch_op.drop_column("unsigned_uploads")
+    # SQLite (3.35+) drops a column whose only constraint is its own CHECK in place, triggers kept.
+    op.drop_column("campaign", "unsigned_uploads")
