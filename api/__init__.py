@@ -19,6 +19,7 @@ from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, json_too_deep
 from vocabulary.config import parse_moment, zone
 from vocabulary.i18n import _
 from web.database import db_session
+from web.files import file_store
 from web.problems import problem_response
 from workflow.engine import service
 from workflow.campaigns.opening import open_inspection
@@ -26,6 +27,7 @@ from workflow.errors import BadData, NotFound, NotPermitted, Problem, WorkflowEr
 from workflow.people.accounts import user_for_token
 from workflow.people.permissions import AUDIT_READERS, Actor
 from workflow.queries.case_list import case_summary, cases_query
+from workflow.records.attachments import checked_now
 
 from .openapi import DEFAULT_PAGE, MAX_PAGE, document
 from .schemas import FireRequest, OpenRequest
@@ -236,6 +238,13 @@ def audit_log():
          "to_state": e.to_state, "comment": e.comment, "data": json.loads(e.data_json), "prev_hash": e.prev_hash, "hash": e.hash}
         for e, unit in rows
     ]}), total, limit, offset)
+
+
+@blueprint.get("/files/<int:file_id>/signatures")
+@authenticated
+def file_signatures(file_id: int):
+    """The verdict on a stored PDF's signatures (a file the caller may see)."""
+    return jsonify(checked_now(db_session(), file_store(), file_id, g.actor))
 
 
 @blueprint.get("/openapi.json")

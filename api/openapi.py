@@ -11,7 +11,7 @@ from vocabulary.bounds import MAX_ID, MAX_OFFSET
 from vocabulary.states import Kind, State, UnitKind
 from workflow.engine.trigger_data import SCHEMAS
 
-from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, OpenRequest, Problem
+from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, OpenRequest, Problem, Signatures
 
 REF = "#/components/schemas/{model}"
 MAX_PAGE = 1000  # cases or audit entries in one answer
@@ -74,7 +74,7 @@ PAGE_HEADERS: dict[str, Any] = {
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
     trigger_schemas = {f"TriggerData_{name}": schema for name, schema in SCHEMAS.items()}
-    components = _schemas(CaseSummary, CaseDetail, FireRequest, FireResponse, OpenRequest, AuditPage, Problem)
+    components = _schemas(CaseSummary, CaseDetail, FireRequest, FireResponse, OpenRequest, AuditPage, Problem, Signatures)
     for name, schema in trigger_schemas.items():
         components[name] = schema.model_json_schema(ref_template=REF)
         components.update(components[name].pop("$defs", {}))
@@ -110,6 +110,12 @@ def document() -> dict[str, Any]:
                 "parameters": [case_id],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="FireRequest")}}}},
                 "responses": {"200": _json("FireResponse", "The change was made"), **_problems(401, 403, 404, 409, 422)},
+            }},
+            "/files/{file_id}/signatures": {"get": {
+                "summary": "The verdict on a stored PDF's digital signatures, checked now against the trust roots",
+                "parameters": [{"name": "file_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}],
+                "responses": {"200": _json("Signatures", "The verdict"), **_problems(401, 404, 422)},
             }},
             "/audit": {"get": {
                 "summary": "The audit log (auditors, leaders, coordinators, team members)",

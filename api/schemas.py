@@ -115,6 +115,33 @@ class AuditPage(BaseModel):
     entries: list[AuditEntryOut]
 
 
+class SignatureOut(BaseModel):
+    """One digital signature of a PDF, as ``documents.signatures.check_pdf`` judged it."""
+
+    field: str
+    signer: str = Field(description="The certificate's common name")
+    organisation: str | None
+    signed_at: str | None = Field(description="The signing time the signature claims, ISO 8601")
+    intact: bool
+    trusted: bool = Field(description="The certificate chains to a root of the trust folder (TRUST_ROOTS)")
+    valid_at_signing: bool
+    revoked: bool
+    covers_whole_file: bool
+    role: Literal["person", "organisation"]
+    problem: str | None
+    status: Literal["valid", "broken", "untrusted", "expired", "revoked"]
+
+
+class Signatures(BaseModel):
+    """The verdict on a PDF's digital signatures: ``valid`` when it carries at least one and all are."""
+
+    status: Literal["valid", "unsigned", "broken", "untrusted", "expired", "revoked"]
+    signatures: list[SignatureOut]
+    has_person: bool
+    has_organisation: bool
+    message: str
+
+
 class ProblemField(BaseModel):
     field: str | None
     message: str

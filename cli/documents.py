@@ -2,7 +2,7 @@
 register of outgoing documents, and the cleanup of orphan files."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -10,15 +10,16 @@ from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
 from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE
-from vocabulary.i18n import N_, format_date, format_datetime, format_size
+from vocabulary.i18n import N_, _, format_date, format_datetime, format_size, gettext
 from vocabulary.roles import actor_label
 from web.files import file_store
 from workflow.campaigns.current import default_campaign
 from workflow.casefile.rendering import DOCUMENT_KINDS, FORMATS, pdf_converter, render_document
 from vocabulary.config import Settings
 from workflow.casefile.uploads import UPLOAD_KINDS, attach
-from workflow.errors import WorkflowError
-from workflow.records.attachments import campaign_attachments, case_attachments, get_attachment, kind_label
+from workflow.casefile.signed_elsewhere import attach_signed_version
+from workflow.errors import BadData, WorkflowError
+from workflow.records.attachments import campaign_attachments, case_attachments, checked_now, get_attachment, kind_label
 from workflow.records.register import purpose_label
 from workflow.records.files import DEFAULT_GRACE
 
@@ -134,6 +135,65 @@ def attach_command(inspection_id: int, kind: str, path: Path, finding_number: in
                                 finding_number=finding_number, comment=comment)
         except WorkflowError as error:
             fail(error)
+        say("File #{id}: {name} ({size} bytes).", id=attachment.id, name=attachment.original_name, size=attachment.size)
+        if attachment.signature_check is not None:
+            click.echo(attachment.signature_check["message"])
+
+
+YES_NO = {True: N_("yes"), False: N_("no")}
+ROLES = {"person": N_("person"), "organisation": N_("organisation")}
+
+
+def _signature_line(check: dict) -> str:
+    signed_at = datetime.fromisoformat(check["signed_at"]) if check.get("signed_at") else None
+    return str(_("{signer}, signed {time}: intact {intact}, trusted {trusted}, covers the whole file {covers}, {role}",
+                 signer=check["signer"], time=format_datetime(signed_at) or "?", intact=gettext(YES_NO[check["intact"]]),
+                 trusted=gettext(YES_NO[check["trusted"]]), covers=gettext(YES_NO[check["covers_whole_file"]]),
+                 role=gettext(ROLES.get(check["role"], check["role"]))))
+
+
+@group.command("verify", help=N_("Check the digital signatures of a PDF, given by its path or as the id of a stored file: one line "
+               "per signature, then the verdict. Exit code 0 when it carries at least one signature and every one is valid and "
+               "trusted, 1 otherwise (an unsigned file too)."))
+@click.argument("target", metavar="PATH_OR_FILE_ID")
+@as_option
+def verify_command(target: str, as_email: str | None) -> None:
+    store = file_store()
+    if target.isdigit() and not Path(target).exists():
+        with database().session() as session:
+            try:
+                verdict = checked_now(session, store, int(target), acting_as(session, as_email))
+            except WorkflowError as error:
+                fail(error)
+    else:
+        try:
+            verdict = store.signatures(Path(target).read_bytes())
+        except OSError as error:
+            fail(BadData(_("{name}: the file cannot be read ({reason}).", name=target, reason=error.strerror or str(error))))
+    for check in verdict["signatures"]:
+        click.echo(_signature_line(check))
+    click.echo(verdict["message"])
+    raise SystemExit(0 if verdict["status"] == "valid" else 1)
+
+
+@group.command("attach-signed", help=N_("Record PATH, a PDF signed outside this system (e-office, vSignPDF), as the signed version "
+               "of the issued PDF FILE_ID: every signature must be valid and cover the whole file, and what was signed must be "
+               "that issued PDF byte for byte."))
+@click.argument("file_id", type=RECORD_ID)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--comment")
+@as_option
+@at_option
+def attach_signed_command(file_id: int, path: Path, comment: str | None, as_email: str | None, at: str | None) -> None:
+    now = moment_option(at)
+    store = file_store()
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            attachment = attach_signed_version(session, store, file_id, store.store_path(path), actor=actor, now=now, comment=comment)
+        except WorkflowError as error:
+            fail(error)
+        click.echo(attachment.signature_check["message"])
         say("File #{id}: {name} ({size} bytes).", id=attachment.id, name=attachment.original_name, size=attachment.size)
 
 

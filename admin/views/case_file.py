@@ -12,7 +12,7 @@ from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import gettext
 from web.database import db_session
 from web.files import file_store, pdf_converter
-from workflow.casefile import findings, rendering, review, uploads
+from workflow.casefile import findings, rendering, review, signed_elsewhere, uploads
 from workflow.errors import WorkflowError
 from workflow.records import arrival, attachments
 
@@ -65,6 +65,7 @@ class CaseFileViews:
             "attachment_label": attachments.kind_label,
             "upload_kinds": [kind for kind in uploads.UPLOAD_KINDS if actor.role != "unit" or kind in uploads.UNIT_UPLOAD_KINDS],
             "may_attach": changing and actor.may_edit("attach", inspection.unit_id),
+            "may_attach_signed": changing and actor.may_edit(signed_elsewhere.ACTION, inspection.unit_id),
             "documents": [(kind, gettext(spec.label)) for kind, spec in CASE_DOCUMENTS.items()
                           if changing and actor.role in spec.roles and inspection.state in DOCUMENT_FROM[kind]
                           and (kind != "unit_schedule_notice" or inspection.notice_number)],
@@ -88,6 +89,24 @@ class CaseFileViews:
 
         return self._run(case_id, "#files", change,
                          lambda attachment: " ".join([gettext("The file was added to the case."), *verdict_notes([attachment])]))
+
+    @expose("/signed/<int:case_id>/<int:attachment_id>", methods=("POST",))
+    def attach_signed_view(self, case_id: int, attachment_id: int):
+        """"Tải lên bản đã ký": the PDF of an issued document, signed outside the product."""
+        inspection = self.get_one(case_id) or abort(404)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(gettext("Choose a file to add."), "error")
+            return self._back(case_id, "#files")
+
+        def change():
+            store = file_store()
+            return signed_elsewhere.attach_signed_version(db_session(), store, attachment_id,
+                                                          store.store_upload(upload.stream, upload.filename, field="file"),
+                                                          actor=current_actor(), now=now())
+
+        return self._run(inspection.id, "#files", change, lambda attachment: " ".join([
+            gettext("The signed version was added to the case."), *verdict_notes([attachment])]))
 
     @expose("/render/<int:case_id>/<kind>", methods=("POST",))
     def render_view(self, case_id: int, kind: str):

@@ -47,11 +47,11 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 SELF_ASSESSMENT = frozenset({"self_assess", "submit_self_assessment"})
 APPRAISAL = frozenset({"appraise", "propose_finding"})
 EDITS_BY_ROLE: dict[str, frozenset[str]] = {
-    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "summary_content", "import_criteria"}) | SELF_ASSESSMENT | APPRAISAL,
-    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "summary_content", "import_criteria"}) | APPRAISAL,
+    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "attach_signed", "summary_content", "import_criteria"}) | SELF_ASSESSMENT | APPRAISAL,
+    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "attach_signed", "summary_content", "import_criteria"}) | APPRAISAL,
     "inspector": frozenset({"review_section", "review_finding", "attach", "render_document"}) | APPRAISAL,
     "unit": frozenset({"attach"}) | SELF_ASSESSMENT,
-    "clerk": frozenset({"issue_document"}),
+    "clerk": frozenset({"issue_document", "attach_signed"}),
 }
 
 

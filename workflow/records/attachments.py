@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from models import Attachment, Campaign, Finding, Inspection
 from vocabulary.i18n import N_, _, gettext
-from workflow.errors import NotFound
+from workflow.errors import BadData, NotFound
 from workflow.people.permissions import Actor
 from workflow.records.arrival import admit
-from workflow.records.files import StoredFile
+from workflow.records.files import PDF, FileStore, StoredFile
 
 # Campaign documents every role may read; the others are the office's own (not the units').
 PUBLIC_CAMPAIGN_KINDS = frozenset({"schedule_notice"})
@@ -73,6 +73,15 @@ def get_attachment(session: Session, attachment_id: int, actor: Actor) -> Attach
     if attachment is None or not can_download(actor, attachment):
         raise NotFound(_("File #{id} does not exist.", id=attachment_id))
     return attachment
+
+
+def checked_now(session: Session, store: FileStore, attachment_id: int, actor: Actor) -> dict:
+    """The verdict on a stored PDF's signatures, checked again now against the trust roots (a
+    CRL added since the file arrived counts); :class:`NotFound` as :func:`get_attachment`."""
+    attachment = get_attachment(session, attachment_id, actor)
+    if attachment.content_type != PDF.content_type:
+        raise BadData(_("File #{id} is not a PDF: it carries no digital signature.", id=attachment_id), field="file_id")
+    return store.signatures(store.read(attachment.sha256))
 
 
 def case_attachments(session: Session, inspection_id: int, actor: Actor) -> list[Attachment]:
