@@ -63,6 +63,9 @@ class Settings:
     checkpoint_dir: Path = field(default_factory=lambda: _instance("checkpoints"))
     # LibreOffice, to give every document as PDF too; None where it is not installed (or turned off).
     soffice: str | None = None
+    # The folder of trusted CA certificates and CRLs a PDF's signatures are checked against
+    # (documents.signatures.TrustStore.from_folder); None: no root is trusted.
+    trust_roots: Path | None = None
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> "Settings":
@@ -78,6 +81,7 @@ class Settings:
             audit_key_file=Path(env["AUDIT_KEY_FILE"]) if env.get("AUDIT_KEY_FILE") else _instance("audit_key"),
             checkpoint_dir=Path(env["AUDIT_CHECKPOINT_DIR"]) if env.get("AUDIT_CHECKPOINT_DIR") else _instance("checkpoints"),
             soffice=_soffice(env.get("SOFFICE")),
+            trust_roots=Path(env["TRUST_ROOTS"]) if env.get("TRUST_ROOTS") else None,
         )
 
     def audit_signing_key(self) -> bytes:

@@ -88,6 +88,8 @@ ACTION_LABELS = {
     "review_finding": _("accept or reject the remediation of a finding"),
     "attach": _("add a file"),
     "render_document": _("produce a document"),
+    "issue_document": _("issue a document"),
+    "sign_document": _("sign a document"),
     "summary_content": _("write the summary report's content"),
 }
 

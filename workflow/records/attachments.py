@@ -32,6 +32,10 @@ def new_attachment(
     campaign: Campaign | None = None,
     finding: Finding | None = None,
     generated: bool = False,
+    stage: str | None = None,
+    document: str | None = None,
+    parent: Attachment | None = None,
+    signature_check: dict | None = None,
 ) -> Attachment:
     attachment = Attachment(
         inspection=inspection,
@@ -46,6 +50,10 @@ def new_attachment(
         generated=generated,
         uploaded_by=actor.name,
         uploaded_at=now,
+        stage=stage,
+        document=document,
+        parent=parent,
+        signature_check=signature_check,
     )
     session.add(attachment)
     return attachment
