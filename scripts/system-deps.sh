@@ -6,7 +6,8 @@
 #                                 and Calc with poppler-utils (generated documents to PDF and PNG),
 #                                 and the DejaVu and Liberation 2 fonts (Liberation Serif is metric-
 #                                 compatible with Times New Roman; Debian's fonts-liberation 1.07
-#                                 lacks Vietnamese glyphs such as "ế", fonts-liberation2 has them)
+#                                 lacks Vietnamese glyphs such as "ế", fonts-liberation2 has them),
+#                                 and SoftHSM2 (the PKCS#11 token the signing tests put a key on)
 # Where LibreOffice is installed (for the PDFs of `make run` too), fonts-liberation2 comes with it.
 # As root it uses apt-get; otherwise it only says what is missing (STRICT=1 then fails the tests).
 set -euo pipefail
@@ -27,6 +28,7 @@ if [ "$profile" = test ]; then
   have_command pdftoppm || need+=(poppler-utils)
   have_package fonts-dejavu-core || need+=(fonts-dejavu-core)
   have_package fonts-liberation2 || need+=(fonts-liberation2)
+  have_command softhsm2-util || need+=(softhsm2)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

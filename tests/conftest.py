@@ -127,6 +127,15 @@ def smtp_server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def signing_pki(tmp_path_factory):
+    """The test PKI of tests/pki.py (a root, an issuing CA, people's, an organisation's, an expired,
+    an untrusted and a revoked certificate, as PKCS#12 files; ``.trust_dir`` the trust folder)."""
+    from tests import pki
+
+    return pki.build(tmp_path_factory.mktemp("pki"))
+
+
 # --- the web app ------------------------------------------------------------------------------
 
 PASSWORD = "mat-khau-thu-nghiem"
