@@ -3,6 +3,8 @@ version is its own attachment, made from the one before (``parent``), with its o
 label, so that two files of one document never look alike."""
 from __future__ import annotations
 
+from typing import Any
+
 from models import Attachment
 from documents import texts
 from vocabulary.i18n import N_, gettext
@@ -54,3 +56,13 @@ def signed_name(issued: str, done: int, total: int) -> str:
     stem = _stem(issued).split(" (đã ký ")[0]
     return f"{stem} {SIGNED_IN_NAME.format(done=done, total=total)}.pdf"
 
+
+
+def file_summary(attachment: Attachment) -> dict[str, Any]:
+    """A file as ``documents list --json`` and the API give it."""
+    verdict = attachment.signature_check
+    return {
+        "id": attachment.id, "kind": attachment.kind, "stage": attachment.stage, "label": stage_label(attachment),
+        "name": attachment.original_name, "document": attachment.document, "parent": attachment.parent_id,
+        "signatures": {"status": verdict.get("status"), "message": verdict.get("message")} if verdict else None,
+    }
