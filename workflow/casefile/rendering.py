@@ -258,7 +258,10 @@ def _minutes(job: Job, inspection: Inspection, change: Change) -> tuple[bytes, s
 
     if inspection.visited_date is None:
         raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
-    number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
+    number = inspection.minutes_number
+    if number is None:  # numbered at issue (workflow.casefile.issuing)
+        change.data["draft"] = True
+        number = _blank_number("BB", register.suffix(inspection.campaign, "BB"))
     day = inspection.minutes_date or inspection.visited_date
     content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=day), number)
     return content, texts.FILE_NAMES["minutes"].format(unit=inspection.unit_name)
@@ -346,7 +349,7 @@ def render_document(
     with use_locale("vi"), changing(session, owner_id, "render_document", actor, now, expected_version) as change:
         content, filename = BUILDERS[kind](job, change.subject, change)
         stage = DRAFT if kind in SIGNING_STEPS else None  # issued and signed later (workflow.casefile.issuing)
-        if stage:
+        if change.data.get("draft"):  # no number yet: "(dự thảo)" in the name
             filename = draft_name(filename)
         stored = store.store_generated(content, filename, spec.file_type)
         inspection = change.subject if spec.scope == "case" else None
