@@ -2,6 +2,7 @@
 register of outgoing documents, and the cleanup of orphan files."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from web.files import file_store
 from workflow.campaigns.current import default_campaign
 from workflow.casefile.rendering import DOCUMENT_KINDS, FORMATS, pdf_converter, render_document
 from vocabulary.config import Settings
+from workflow.casefile.issuing import issue_document
 from workflow.casefile.uploads import UPLOAD_KINDS, attach
 from workflow.casefile.signed_elsewhere import attach_signed_version
+from workflow.casefile.versions import file_summary, stage_label
 from workflow.errors import BadData, WorkflowError
 from workflow.records.attachments import campaign_attachments, case_attachments, checked_now, get_attachment, kind_label
 from workflow.records.register import purpose_label
@@ -87,8 +90,10 @@ def render_command(kind: str, inspection_id: int | None, campaign_code: str | No
 @group.command("list", help=N_("The files of a case (--case) or of a campaign."))
 @click.option("--case", "inspection_id", type=RECORD_ID)
 @click.option("--campaign", "campaign_code", help=N_("The campaign's code. Default: the most recent running one."))
+@click.option("--json", "as_json", is_flag=True, help=N_("One JSON list: each file's id, kind, stage and label (draft, issued, "
+              "signed), name, document, the version it was made from and the verdict on its signatures."))
 @as_option
-def list_command(inspection_id: int | None, campaign_code: str | None, as_email: str | None) -> None:
+def list_command(inspection_id: int | None, campaign_code: str | None, as_json: bool, as_email: str | None) -> None:
     with database().session() as session:
         actor = acting_as(session, as_email)
         try:
@@ -96,9 +101,57 @@ def list_command(inspection_id: int | None, campaign_code: str | None, as_email:
                      else campaign_attachments(session, _campaign_id(session, campaign_code, actor), actor))
         except WorkflowError as error:
             fail(error)
+        if as_json:
+            click.echo(json.dumps([file_summary(item) for item in files], ensure_ascii=False, indent=2))
+            return
         for item in files:
-            click.echo(f"#{item.id}  {kind_label(item.kind)}  {item.original_name}  {format_size(item.size)}  "
+            label = f"  [{stage_label(item)}]" if item.stage else ""
+            click.echo(f"#{item.id}  {kind_label(item.kind)}{label}  {item.original_name}  {format_size(item.size)}  "
                        f"{format_datetime(item.uploaded_at)}  {actor_label(item.uploaded_by)}")
+
+
+@group.command("issue", help=N_("Issue draft FILE_ID: its number and date from the register, drawn up again and kept as PDF "
+               "(the version that is signed). Prints the new file's id on its last line."))
+@click.argument("file_id", type=RECORD_ID)
+@click.option("--number", help=N_("The number the văn thư gave (types it numbers), or another than the register's next (needs --reason)."))
+@click.option("--reason", help=N_("Why another number is used."))
+@click.option("--date", "doc_date", type=ISO_DATE, help=N_("Date of the document (default: today)."))
+@as_option
+@at_option
+def issue_command(file_id: int, number: str | None, reason: str | None, doc_date, as_email: str | None, at: str | None) -> None:
+    now = moment_option(at)
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            issued = issue_document(session, file_store(), file_id, actor=actor, now=now, pdf=pdf_converter(Settings.from_env().soffice),
+                                    number=number, doc_date=doc_date, number_reason=reason)
+        except WorkflowError as error:
+            fail(error)
+        say("File #{id}: {name} ({size} bytes).", id=issued.id, name=issued.original_name, size=issued.size)
+        click.echo(issued.id)
+
+
+@group.command("sign", help=N_("Take the next signing step on issued (or partly signed) PDF FILE_ID with the key registered "
+               "for --as (command users signing-key). Prints the new file's id on its last line; refuses out of order."))
+@click.argument("file_id", type=RECORD_ID)
+@as_option
+@at_option
+def sign_command(file_id: int, as_email: str | None, at: str | None) -> None:
+    from documents.signatures.checking import TrustStore  # pyHanko: loaded by this command only
+    from workflow.casefile.signing import sign_document
+
+    now = moment_option(at)
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            signed = sign_document(session, file_store(), file_id, actor=actor, now=now,
+                                   trust=TrustStore.from_folder(Settings.from_env().trust_roots))
+        except WorkflowError as error:
+            fail(error)
+        say("File #{id}: {name} ({size} bytes).", id=signed.id, name=signed.original_name, size=signed.size)
+        if signed.signature_check:
+            click.echo(signed.signature_check["message"])
+        click.echo(signed.id)
 
 
 @group.command("get", help=N_("Download file ATTACHMENT_ID to --out (only for users who may see it)."))

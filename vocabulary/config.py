@@ -66,8 +66,8 @@ class Settings:
     checkpoint_dir: Path = field(default_factory=lambda: _instance("checkpoints"))
     # LibreOffice, to give every document as PDF too; None where it is not installed (or turned off).
     soffice: str | None = None
-    # The CA certificates (PEM or DER) and CRLs a digital signature is checked against (TRUST_ROOTS);
-    # None: no signature is trusted.
+    # The folder of trusted CA certificates and CRLs a PDF's signatures are checked against
+    # (documents.signatures.TrustStore.from_folder); None: no root is trusted.
     trust_roots: Path | None = None
 
     @classmethod

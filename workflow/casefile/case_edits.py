@@ -89,6 +89,8 @@ ACTION_LABELS = {
     "attach": _("add a file"),
     "attach_signed": _("upload the version of a document signed elsewhere"),
     "render_document": _("produce a document"),
+    "issue_document": _("issue a document"),
+    "sign_document": _("sign a document"),
     "summary_content": _("write the summary report's content"),
 }
 

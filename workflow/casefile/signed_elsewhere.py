@@ -52,6 +52,7 @@ def difference(issued: bytes, signed_from: bytes) -> Text | None:
 def _refusal(stored: StoredFile, pdf: bytes, issued_pdf: bytes) -> Text | None:
     """Why ``pdf`` is not a signed version of ``issued_pdf`` (None: it is)."""
     from documents.signatures.checking import first_signed_revision
+    from documents.signatures.keys import SigningError
 
     if stored.signatures is None:
         return _("it is not a PDF file")
@@ -64,8 +65,8 @@ def _refusal(stored: StoredFile, pdf: bytes, issued_pdf: bytes) -> Text | None:
         return _("a signature does not cover the whole file")
     try:
         signed_from = first_signed_revision(pdf)
-    except ValueError:
-        return _("the file was signed in its first revision, so it cannot be the issued PDF")
+    except SigningError as error:
+        return Text("{reason}", {"reason": str(error)})
     return difference(issued_pdf, signed_from)
 
 
@@ -94,8 +95,8 @@ def attach_signed_version(session: Session, store: FileStore, issued_file_id: in
         changing = campaign_change(session, issued.campaign_id, ACTION, actor, now)
     with changing as change:
         attachment = new_attachment(session, stored, kind=issued.kind, trigger=ACTION, actor=actor, now=now,
-                                    inspection=issued.inspection, campaign=issued.campaign, finding=issued.finding)
-        attachment.stage, attachment.document, attachment.parent = "signed", issued.document, issued
+                                    inspection=issued.inspection, campaign=issued.campaign, finding=issued.finding,
+                                    stage="signed", document=issued.document, parent=issued)
         change.attachments.append(attachment)
         change.comment = comment
         change.data = {"file": stored.recorded(), "issued_file": issued.id, "signers": signers(stored)}

@@ -42,6 +42,10 @@ def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
         if notice is not None:
             setattr(case.inspection, number_field, notice.symbol)
             return {"register": {**register.recorded(notice), "schedule_notice": True}}
+    issued = _issued_before(case, number_field, purpose)
+    if issued is not None and (not given or given.strip() == issued.symbol):
+        setattr(case.inspection, date_field, issued.doc_date)  # the date the issued paper carries
+        return {"register": {**register.recorded(issued), "issued_before": True}}
     entry = register.issue(
         case.session, campaign=case.campaign, doc_type=doc_type, purpose=purpose, doc_date=doc_date,
         actor=case.actor, now=case.now, inspection=case.inspection, given=given, reason=data.number_reason,
@@ -49,6 +53,13 @@ def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
     )
     setattr(case.inspection, number_field, entry.symbol)
     return {"register": register.recorded(entry, case.session)}
+
+
+def _issued_before(case: CaseContext, number_field: str, purpose: str):
+    """The register entry of the document this step records when it was issued beforehand
+    (workflow.casefile.issuing: the minutes are numbered before they are signed)."""
+    number = getattr(case.inspection, number_field)
+    return number and register.issued_for(case.session, case.campaign, purpose, number, case.inspection)
 
 
 def notify(case: CaseContext) -> dict[str, Any]:

@@ -34,6 +34,10 @@ def new_attachment(
     finding: Finding | None = None,
     generated: bool = False,
     field: str = "file",
+    stage: str | None = None,
+    document: str | None = None,
+    parent: Attachment | None = None,
+    signature_check: dict | None = None,
 ) -> Attachment:
     """The row of a file a change took. A unit's file is checked on arrival first
     (:func:`workflow.records.arrival.admit`: refused, naming ``field``, when it may not come in)."""
@@ -52,7 +56,10 @@ def new_attachment(
         generated=generated,
         uploaded_by=actor.name,
         uploaded_at=now,
-        signature_check=stored.signatures,
+        stage=stage,
+        document=document,
+        parent=parent,
+        signature_check=signature_check if signature_check is not None else stored.signatures,
     )
     session.add(attachment)
     return attachment

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Attachment
+from models import Attachment, SigningKey
 from vocabulary.bounds import strip_bidi
 from vocabulary.i18n import Text, _
 from workflow.errors import BadData
@@ -341,7 +341,8 @@ class FileStore:
         if not self.directory.exists():
             return []
         cutoff = (now - grace).timestamp()
-        referenced = set(session.scalars(select(Attachment.sha256).distinct()))
+        referenced = set(session.scalars(select(Attachment.sha256).distinct()))  # and the signature images below
+        referenced |= set(session.scalars(select(SigningKey.image_sha256).where(SigningKey.image_sha256.is_not(None))))
         session.rollback()
         removed = []
         for path in sorted(self.directory.glob("*/*")):
