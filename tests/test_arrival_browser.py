@@ -4,6 +4,7 @@ field; it then hands in the report as signed and sees, next to the file in the c
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -22,7 +23,9 @@ def trusting_server(web_template, tmp_path, signing_pki):
 
 def test_a_unit_sees_its_tampered_report_refused_and_its_signed_report_checked(trusting_server, page, tmp_path, signing_pki):
     server = trusting_server
-    report = signed_reports.signed(signed_reports.report_pdf(), signing_pki["person"])
+    # pyHanko signs with asyncio.run, which cannot run inside Playwright's loop: sign on another thread.
+    with ThreadPoolExecutor(1) as worker:
+        report = worker.submit(signed_reports.signed, signed_reports.report_pdf(), signing_pki["person"]).result()
     tampered = samples.write(tmp_path, "Báo cáo CCHC 2023.pdf", signed_reports.tampered(report))
     log_in(page, server, "coordinator")
     page.goto(server + "/admin/inspection/details/?id=1")
