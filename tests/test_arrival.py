@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from workflow.campaigns.plan_file import dump_plan, parse_plan
 from workflow.campaigns.plans import campaign_values, export_campaign
 from workflow.engine import service
 from workflow.errors import BadData
+from workflow.records.arrival import signature_check
 from workflow.records.attachments import new_attachment
 from workflow.records.files import PDF, FileStore
 
@@ -337,3 +339,85 @@ def test_the_case_page_uploads_the_signed_version_and_the_cli_too(arrival_app, s
     unit = arrival_app.test_client()
     login(unit, "unit")
     assert "Tải lên bản đã ký" not in unit.get(f"/admin/inspection/details/?id={CASE}").get_data(as_text=True)
+
+
+def test_the_campaign_form_offers_the_choice_and_records_it(arrival_app):
+    client = arrival_app.test_client()
+    login(client, "coordinator")
+    page = client.get("/admin/campaign/edit/?id=1").get_data(as_text=True)
+    assert "Tệp của đơn vị không có chữ ký số hợp lệ" in page and "Tiếp nhận, đánh dấu là không có chữ ký số hợp lệ" in page
+    values = form_values(page, "admin-form")
+    assert values["unsigned_uploads"] == "accept"
+    assert client.post("/admin/campaign/edit/?id=1", data={**values, "unsigned_uploads": "refuse"}).status_code == 302
+    with arrival_app.extensions["database"].session() as session:
+        assert session.get(Campaign, 1).unsigned_uploads == "refuse"
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "campaign", AuditEntry.entity_id == 1)
+                                .order_by(AuditEntry.id.desc())).first()
+        assert data_of(entry)["changes"]["unsigned_uploads"] == {"old": "accept", "new": "refuse"}
+
+
+def test_evidence_of_remediation_is_checked_in_its_row(session, tmp_path, signing_pki, reports):
+    """The remediation report's evidence is refused on its own row of ``statuses``; nothing changes."""
+    store = FileStore(tmp_path / "files", 10 ** 8, signing_pki.trust_dir)
+    scan = store.store_path(samples.write(tmp_path, "bien-ban.docx", samples.docx_bytes()))
+    steps = [
+        ("notify", date(2023, 7, 17), {"notice_date": "2023-07-17", "notice_number": "57/TB-UBND"}),
+        ("receive_report", date(2023, 7, 21), {"paper_reason": "Nhận bản giấy"}),
+        ("visit", date(2023, 7, 27), {"team": "Đoàn kiểm tra huyện"}),
+        ("sign_minutes", date(2023, 7, 27), {"minutes_number": "01/BB-ĐKT", "participants": "Đoàn kiểm tra", "file": scan}),
+        ("conclude", date(2023, 8, 4), {"conclusion_number": "61/TB-UBND",
+                                        "findings": [{"section": "B.3", "text": "Chưa cập nhật TTHC", "due_date": "2023-09-05"}]}),
+        ("start_remediation", date(2023, 8, 7), {}),
+    ]
+    for trigger, day, data in steps:
+        service.fire(session, CASE, trigger, COORDINATOR, at(day, 15), **data)
+    session.commit()
+    before = snapshot(session, CASE)
+    good = store.store_path(samples.write(tmp_path, "khac-phuc.pdf", reports["valid"]))
+    bad = store.store_path(samples.write(tmp_path, "anh-chup.pdf", reports["broken"]))
+    with pytest.raises(BadData) as refused:
+        service.fire(session, CASE, "report_remediation", COORDINATOR, at(date(2023, 9, 1)), file=good,
+                     statuses={"1": {"status": "done", "evidence": [bad]}})
+    assert refused.value.problems[0].field == "statuses.0.evidence" and "anh-chup.pdf" in str(refused.value)
+    session.rollback()
+    assert snapshot(session, CASE) == before
+    service.fire(session, CASE, "report_remediation", COORDINATOR, at(date(2023, 9, 1)), file=good,
+                 statuses={"1": {"status": "done", "evidence": [store.store_path(samples.write(tmp_path, "anh.pdf", reports["unsigned"]))]}})
+    session.commit()
+    evidence = session.scalar(select(Attachment).where(Attachment.original_name == "anh.pdf"))
+    assert evidence.kind == "evidence" and evidence.signature_check["status"] == "unsigned"
+    assert data_of(evidence.audit_entry)["statuses"][0]["evidence"][0]["signatures"]["status"] == "unsigned"
+
+
+def test_a_crl_dropped_into_the_trust_folder_counts_from_the_next_check(tmp_path, signing_pki, reports):
+    folder = tmp_path / "trust"
+    folder.mkdir()
+    shutil.copy(signing_pki.trust_dir / "root.pem", folder)
+    assert signature_check(reports["revoked"], folder)["status"] == "valid"  # no CRL yet: nothing says it is revoked
+    shutil.copy(signing_pki.trust_dir / "intermediate.crl", folder)
+    assert signature_check(reports["revoked"], folder)["status"] == "revoked"
+    assert signature_check(reports["valid"], None)["status"] == "untrusted"  # no TRUST_ROOTS: nothing is trusted
+
+
+def test_the_command_line_attaches_a_version_signed_elsewhere(cli, tmp_path, signing_pki):
+    cli.env["TRUST_ROOTS"] = str(signing_pki.trust_dir)
+    store = FileStore(Path(cli.env["FILES_DIR"]), 10 ** 8, signing_pki.trust_dir)
+    pdf = signed_reports.report_pdf("THONG BAO KET LUAN KIEM TRA")
+    database = Database(f"sqlite:///{cli.path}")
+    with database.session() as session:
+        inspection = session.get(Inspection, CASE)
+        issued = new_attachment(session, store.store_generated(pdf, "Thông báo kết luận.pdf", PDF), kind="conclusion_notice",
+                                trigger="render_document", actor=COORDINATOR, now=SEED_NOW, inspection=inspection,
+                                campaign=inspection.campaign, generated=True, stage="issued", document="conclusion_notice")
+        session.commit()
+        issued_id = issued.id
+    database.dispose()
+    other = samples.write(tmp_path, "khac.pdf", signed_reports.signed(signed_reports.report_pdf("KHAC"), signing_pki["person"]))
+    refused = cli("documents", "attach-signed", str(issued_id), str(other), check=False)
+    assert refused.returncode == 2 and "nội dung được ký không phải tệp PDF ban hành" in refused.stderr
+    signed = samples.write(tmp_path, "da-ky.pdf", signed_reports.signed(pdf, signing_pki["organisation"]))
+    done = cli("documents", "attach-signed", str(issued_id), str(signed)).stdout.splitlines()
+    assert done[0].startswith("Chữ ký số hợp lệ — ký bởi UBND xã Quang Khải") and done[1].startswith("Tệp #")
+    new_id = done[1].split("#")[1].split(":")[0]
+    verify = cli("documents", "verify", new_id)
+    assert verify.stdout.splitlines()[0].endswith("tổ chức")

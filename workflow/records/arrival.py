@@ -70,7 +70,9 @@ def admit(stored: "StoredFile", *, kind: str, campaign: Campaign, field: str) ->
     if kind not in CHECKED_KINDS or stored.signatures is None:
         return
     verdict = verdict_of(stored.signatures)
-    if verdict.status == BROKEN:
+    # A signature present but broken. A PDF the checker cannot read at all shows no signature to
+    # judge: it is "not validly signed", like an unsigned one.
+    if verdict.status == BROKEN and verdict.signatures:
         raise BadData(_("{name}: refused, its digital signature is broken ({reason}); nothing was recorded. Send the file exactly "
                         "as it was signed.", name=stored.original_name, reason=verdict.message), field=field)
     if verdict.status != VALID and campaign.unsigned_uploads == REFUSE_UNSIGNED:
