@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,22 +18,16 @@ from documents.signatures.checking import TrustStore, Verdict, check_pdf
 from documents.signatures.keys import KeySpec
 from models import Attachment, AuditEntry, Campaign, Inspection, User
 from tests import pki as test_pki
+from tests import signing_people
 from tests.conftest import missing
-from tests.helpers import COORDINATOR, DAY, at, reviewed_and_concluded
-from tests.signature_images import blue_signature_png, red_seal_png
-from workflow.casefile.issuing import issue_document
-from workflow.casefile.rendering import pdf_converter, render_document
+from tests.helpers import DAY, at
+from tests.signing_people import ADMIN, ARTIFACTS, ENV, People, add_user, issued_conclusion, p12, signers, with_key
 from workflow.casefile.signing import may_sign_next, sign_document
 from workflow.casefile.versions import stage_label
 from workflow.errors import GuardRefused, NotPermitted, WorkflowError
-from workflow.people.accounts import save_user
 from workflow.people.permissions import Actor
 from workflow.people.signing_keys import register_key
-from workflow.records.files import PNG, FileStore
-
-ARTIFACTS = Path(__file__).parent / "artifacts" / "signing"
-ENV = {"P12_PASSPHRASE": test_pki.PASSPHRASE}
-ADMIN = Actor("seed:test", "admin")
+from workflow.records.files import FileStore
 
 
 @pytest.fixture
@@ -44,61 +37,12 @@ def store(tmp_path) -> FileStore:
 
 @pytest.fixture(scope="module")
 def converter():
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        missing("soffice", "the issued version is a PDF")
-    return pdf_converter(soffice)
-
-
-def p12(holder: test_pki.Holder) -> KeySpec:
-    return KeySpec("p12", p12_path=str(holder.p12_path), passphrase_env="P12_PASSPHRASE")
-
-
-@dataclass
-class People:
-    signer: Actor  # the campaign's signer (a leader)
-    clerk: Actor
-    other: Actor  # an inspector the document does not name
-    trust: TrustStore
-
-
-def add_user(db, email: str, role: str, name: str) -> Actor:
-    with db.session() as session:
-        user, _password, _created = save_user(session, email=email, role=role, name=name, actor=ADMIN, now=at(datetime.now().date()),
-                                              password="mat-khau-thu-nghiem")
-        return Actor.for_user(user)
-
-
-def with_key(db, store: FileStore, actor: Actor, spec: KeySpec, png: bytes | None) -> None:
-    with db.session() as session:
-        image = store.store_generated(png, "chu-ky.png", PNG) if png else None
-        register_key(session, actor.name, spec, actor=ADMIN, now=at(datetime.now().date()), image=image, environ=ENV)
+    return signing_people.converter()
 
 
 @pytest.fixture
 def people(db, store, signing_pki) -> People:
-    with db.session() as session:
-        signer_name = session.scalar(select(Campaign.signer_name))
-    signer = add_user(db, "chutich@tuky.local", "leader", signer_name)
-    clerk = add_user(db, "vanthu@tuky.local", "clerk", "Đào Thị Văn")
-    other = add_user(db, "thanhvien@tuky.local", "inspector", "Nguyễn Văn Ánh")
-    with_key(db, store, signer, p12(signing_pki.issue("campaign-signer", signer_name, test_pki.BODY)), blue_signature_png())
-    with_key(db, store, clerk, p12(signing_pki["organisation"]), red_seal_png())
-    with_key(db, store, other, p12(signing_pki["person"]), blue_signature_png())
-    return People(signer, clerk, other, TrustStore.from_folder(signing_pki.trust_dir))
-
-
-def issued_conclusion(db, store, converter) -> tuple[int, int, datetime]:
-    """A concluded case's conclusion notice drawn up and issued: (case id, issued file id, the
-    moment to sign at — today, when the test certificates are valid)."""
-    inspection = reviewed_and_concluded(db)
-    now = at(inspection.visit_date + 12 * DAY)
-    with db.session() as session:
-        draft = render_document(session, store, "conclusion_notice", actor=COORDINATOR, now=now, inspection_id=inspection.id)
-        draft_id = draft.id
-    with db.session() as session:
-        issued = issue_document(session, store, draft_id, actor=COORDINATOR, now=now, pdf=converter)
-        return inspection.id, issued.id, test_pki.NOW
+    return signers(db, store, signing_pki)
 
 
 def counts(db, inspection_id: int) -> tuple[int, int, int]:

@@ -20,3 +20,11 @@ def checkpoint_store() -> CheckpointStore:
 def pdf_converter() -> PdfConverter | None:
     """LibreOffice for the PDFs (setting ``SOFFICE``), or None where there is none."""
     return current_app.extensions.get("pdf_converter")
+
+
+def trust_store():  # documents.signatures.TrustStore; pyHanko is imported by the requests that check signatures
+    """The trusted CA certificates and CRLs of the setting ``TRUST_ROOTS``, read at each call (a
+    CRL replaced in the folder counts at once)."""
+    from documents.signatures.checking import TrustStore
+
+    return TrustStore.from_folder(current_app.extensions.get("trust_roots"))
