@@ -136,6 +136,17 @@ def signing_pki(tmp_path_factory):
     return pki.build(tmp_path_factory.mktemp("pki"))
 
 
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory):
+    """SoftHSM2 with a token folder of this run (tests/softhsm.py); make tokens with ``make_token``."""
+    from tests import softhsm
+
+    why = softhsm.available()
+    if why:
+        missing("SoftHSM2", why)
+    return softhsm.SoftHsm(tmp_path_factory.mktemp("softhsm"))
+
+
 # --- the web app ------------------------------------------------------------------------------
 
 PASSWORD = "mat-khau-thu-nghiem"

@@ -20,6 +20,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -27,16 +28,14 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 
-from documents.signatures.keys import CertificateInfo
-from vocabulary.i18n import N_, _, format_datetime
+from documents.signatures.keys import CertificateInfo, SigningError
+from vocabulary.i18n import _, format_datetime
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("valid", "unsigned", "broken", "untrusted", "expired", "revoked")
 # worst first: the verdict of a file is that of its worst signature
 _SEVERITY = ("broken", "revoked", "expired", "untrusted", "valid")
 
-N_("Valid digital signature — signed by {signer}, at {time}")
 CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 
 
@@ -134,6 +133,8 @@ class SignatureCheck:
 
 @dataclass(frozen=True)
 class Verdict:
+    """The file's verdict; ``has_person``/``has_organisation``: a valid signature of that role is there."""
+
     status: str
     signatures: tuple[SignatureCheck, ...]
     has_person: bool
@@ -206,7 +207,10 @@ def _check(embedded: EmbeddedPdfSignature, trust: TrustStore) -> SignatureCheck:
         "broken": _("The file was changed after it was signed"),
         "revoked": _("The certificate was revoked (per the CRL of {issuer})", issuer=info.issuer),
         "expired": _("The certificate had expired (or was not yet valid) when it signed"),
-        "untrusted": _("The signer's certificate does not chain to a trusted root"),
+        "untrusted": _("The certificate's revocation could not be checked: the CRL of {issuer} in the trust "
+                       "folder is out of date", issuer=info.issuer)
+        if status.trust_problem_indic == AdESIndeterminate.TRY_LATER
+        else _("The signer's certificate does not chain to a trusted root"),
     }
     problem = problems.get(check.status)
     return check if problem is None else replace(check, problem=str(problem))
@@ -266,15 +270,20 @@ def _verdict(checks: tuple[SignatureCheck, ...]) -> Verdict:
 
 
 def first_signed_revision(pdf: bytes) -> bytes:
-    """The bytes of the file before its first signature was added (the revision the first
-    signature's incremental update starts from). Raises ValueError for a file with no signature."""
-    reader = _reader(pdf)
-    signatures = list(reader.embedded_regular_signatures)
+    """The bytes of the file before its first signature was added: what the first signer was
+    given (the revision the first signature's incremental update starts from). Raises
+    :class:`SigningError` with the reason when there is no such revision: the file is not a
+    readable PDF, carries no signature, or was signed as a whole (no earlier revision)."""
+    try:
+        reader = _reader(pdf)
+        signatures = list(reader.embedded_regular_signatures)
+    except Exception:  # as in check_pdf: garbage raises many kinds
+        raise SigningError(_("The file cannot be read as a PDF")) from None
     if not signatures:
-        raise ValueError("the file carries no signature")
+        raise SigningError(_("The file carries no digital signature"))
     first = min(signatures, key=lambda item: item.signed_revision)
     if first.signed_revision == 0:
-        raise ValueError("the first signature was part of the file's first revision")
+        raise SigningError(_("The file was signed as a whole: it keeps no unsigned revision to compare"))
     previous = reader.xrefs.get_xref_container_info(first.signed_revision - 1)
     end = pdf.index(b"%%EOF", previous.end_location) + len(b"%%EOF")
     while end < len(pdf) and pdf[end:end + 1] in (b"\r", b"\n"):
