@@ -2,6 +2,7 @@
 the test PKI (tests/pki.py) and an image, and a conclusion notice issued for them to sign."""
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,10 @@ class People:
     clerk: Actor
     other: Actor  # an inspector the document does not name
     trust: TrustStore
+    environ: dict[str, str]  # the passphrase, and the token's PIN
+
+
+_TOKENS = itertools.count(1)
 
 
 def add_user(db, email: str, role: str, name: str) -> Actor:
@@ -54,22 +59,30 @@ def add_user(db, email: str, role: str, name: str) -> Actor:
         return Actor.for_user(user)
 
 
-def with_key(db, store: FileStore, actor: Actor, spec: KeySpec, png: bytes | None) -> None:
+def with_key(db, store: FileStore, actor: Actor, spec: KeySpec, png: bytes | None, environ: dict[str, str] = ENV) -> None:
     with db.session() as session:
         image = store.store_generated(png, "chu-ky.png", PNG) if png else None
-        register_key(session, actor.name, spec, actor=ADMIN, now=at(datetime.now().date()), image=image, environ=ENV)
+        register_key(session, actor.name, spec, actor=ADMIN, now=at(datetime.now().date()), image=image, environ=environ)
 
 
-def signers(db, store: FileStore, signing_pki) -> People:
+def signers(db, store: FileStore, signing_pki, softhsm=None) -> People:
+    """The campaign's signer (on a SoftHSM2 token when ``softhsm`` is given, else a PKCS#12
+    file), the văn thư with the organisation's PKCS#12 key, and a team member."""
     with db.session() as session:
         signer_name = session.scalar(select(Campaign.signer_name))
     signer = add_user(db, "chutich@tuky.local", "leader", signer_name)
     clerk = add_user(db, "vanthu@tuky.local", "clerk", "Đào Thị Văn")
     other = add_user(db, "thanhvien@tuky.local", "inspector", "Nguyễn Văn Ánh")
-    with_key(db, store, signer, p12(signing_pki.issue("campaign-signer", signer_name, test_pki.BODY)), blue_signature_png())
+    holder, environ = signing_pki.issue("campaign-signer", signer_name, test_pki.BODY), dict(ENV)
+    spec = p12(holder)
+    if softhsm is not None:
+        token = softhsm.make_token(f"signer-token-{next(_TOKENS)}", holder, "signer-key")
+        spec = KeySpec("pkcs11", module=token.module, token=token.label, key=token.key_label, pin_env="TOKEN_PIN")
+        environ.update(token.env)
+    with_key(db, store, signer, spec, blue_signature_png(), environ)
     with_key(db, store, clerk, p12(signing_pki["organisation"]), red_seal_png())
     with_key(db, store, other, p12(signing_pki["person"]), blue_signature_png())
-    return People(signer, clerk, other, TrustStore.from_folder(signing_pki.trust_dir))
+    return People(signer, clerk, other, TrustStore.from_folder(signing_pki.trust_dir), environ)
 
 
 def issued_conclusion(db, store, converter) -> tuple[int, int, datetime]:

@@ -14,14 +14,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from documents.signatures.checking import TrustStore, Verdict, check_pdf
+from documents.signatures.checking import Verdict, check_pdf
 from documents.signatures.keys import KeySpec
 from models import Attachment, AuditEntry, Campaign, Inspection, User
 from tests import pki as test_pki
 from tests import signing_people
 from tests.conftest import missing
 from tests.helpers import DAY, at
-from tests.signing_people import ADMIN, ARTIFACTS, ENV, People, add_user, issued_conclusion, p12, signers, with_key
+from tests.signing_people import ADMIN, ARTIFACTS, People, add_user, issued_conclusion, p12, signers, with_key
 from workflow.casefile.signing import may_sign_next, sign_document
 from workflow.casefile.versions import stage_label
 from workflow.errors import GuardRefused, NotPermitted, WorkflowError
@@ -41,8 +41,9 @@ def converter():
 
 
 @pytest.fixture
-def people(db, store, signing_pki) -> People:
-    return signers(db, store, signing_pki)
+def people(db, store, signing_pki, softhsm) -> People:
+    """The campaign's signer holds a SoftHSM2 token; the văn thư a PKCS#12 file."""
+    return signers(db, store, signing_pki, softhsm)
 
 
 def counts(db, inspection_id: int) -> tuple[int, int, int]:
@@ -52,9 +53,9 @@ def counts(db, inspection_id: int) -> tuple[int, int, int]:
                 session.get(Inspection, inspection_id).version)
 
 
-def sign(db, store, file_id: int, actor: Actor, now: datetime, trust: TrustStore) -> Attachment:
+def sign(db, store, file_id: int, actor: Actor, now: datetime, people: People) -> Attachment:
     with db.session() as session:
-        signed = sign_document(session, store, file_id, actor=actor, now=now, trust=trust, environ=ENV)
+        signed = sign_document(session, store, file_id, actor=actor, now=now, trust=people.trust, environ=people.environ)
         session.refresh(signed)
         session.expunge(signed)
         return signed
@@ -90,10 +91,10 @@ def test_the_conclusion_notice_is_signed_by_the_person_then_the_organisation(db,
         assert may_sign_next(session, issued, _user(session, people.signer))
         assert not may_sign_next(session, issued, _user(session, people.clerk))
 
-    first = sign(db, store, issued_id, people.signer, now, people.trust)
+    first = sign(db, store, issued_id, people.signer, now, people)
     assert (first.stage, first.parent_id, first.document) == ("signed", issued_id, "conclusion_notice")
     assert first.original_name.endswith("(đã ký 1-2).pdf") and first.signature_check["status"] == "valid"
-    second = sign(db, store, first.id, people.clerk, now + DAY / 24, people.trust)
+    second = sign(db, store, first.id, people.clerk, now + DAY / 24, people)
     assert second.original_name.endswith("(đã ký 2-2).pdf")
 
     signed = store.read(second.sha256)
@@ -123,7 +124,7 @@ def test_the_conclusion_notice_is_signed_by_the_person_then_the_organisation(db,
 
     before = counts(db, inspection_id)
     with pytest.raises(GuardRefused, match="đủ các bước"):
-        sign(db, store, second.id, people.clerk, now, people.trust)
+        sign(db, store, second.id, people.clerk, now, people)
     assert counts(db, inspection_id) == before
 
 
@@ -150,11 +151,11 @@ def test_a_refused_step_changes_nothing(db, store, converter, people, signing_pk
     elif case == "wrong_key":
         with_key(db, store, people.signer, p12(signing_pki["organisation"]), None)
     elif case == "older_version":
-        sign(db, store, issued_id, people.signer, now, people.trust)
+        sign(db, store, issued_id, people.signer, now, people)
         actor = people.clerk
     before = counts(db, inspection_id)
     with pytest.raises(expected) as refused:
-        sign(db, store, target, actor, now, people.trust)
+        sign(db, store, target, actor, now, people)
     assert str(refused.value)
     if case == "out_of_order":
         assert "Điều 32" in str(refused.value)
