@@ -125,13 +125,15 @@ class Pki:
     def __getitem__(self, slug: str) -> Holder:
         return self.holders[slug]
 
-    def revoke(self, *holders: Holder) -> Path:
-        """(Re)write the intermediate's CRL into the trust folder, listing ``holders`` revoked a day ago."""
+    def revoke(self, *holders: Holder, folder: Path | None = None, issued: datetime | None = None) -> Path:
+        """(Re)write the intermediate's CRL into the trust folder (or ``folder``), listing ``holders``
+        revoked a day ago; the CRL is issued at ``issued`` (default: yesterday) and valid 30 days."""
+        issued = issued or NOW - timedelta(days=1)
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.intermediate.subject)
-            .last_update(NOW - timedelta(days=1))
-            .next_update(NOW + timedelta(days=30))
+            .last_update(issued)
+            .next_update(issued + timedelta(days=30))
             .add_extension(x509.CRLNumber(len(holders) + 1), critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.intermediate.public_key()),
                            critical=False)
@@ -142,7 +144,7 @@ class Pki:
                 .serial_number(holder.certificate.serial_number)
                 .revocation_date(NOW - timedelta(days=1))
                 .build())
-        path = self.trust_dir / "intermediate.crl"
+        path = (folder or self.trust_dir) / "intermediate.crl"
         path.write_bytes(builder.sign(self.intermediate_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
         return path
 

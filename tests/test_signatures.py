@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -272,6 +272,17 @@ def test_an_empty_trust_folder_trusts_nobody(rendered, signing_pki, tmp_path):
     (tmp_path / "root.der").write_bytes(signing_pki.root.public_bytes(Encoding.DER))
     (tmp_path / "broken.pem").write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
     assert check_pdf(signed, TrustStore.from_folder(tmp_path)).status == "valid"
+
+
+def test_an_out_of_date_crl_is_named_as_the_reason(rendered, signing_pki, tmp_path):
+    """The issuer's CRL in the folder must clear the certificate; a stale one cannot."""
+    shutil.copy(signing_pki.trust_dir / "root.pem", tmp_path)
+    signing_pki.revoke(folder=tmp_path, issued=test_pki.NOW - timedelta(days=60))
+    signed = sign_as_person(rendered["notice"], p12(signing_pki, "person"), ENV)
+    verdict = check_pdf(signed, TrustStore.from_folder(tmp_path))
+    assert verdict.status == "untrusted"
+    assert verdict.message == (f"{CHAIR}: Không kiểm tra được tình trạng thu hồi của chứng thư số: danh sách thu hồi "
+                               "CRL của Test Issuing CA trong thư mục tin cậy đã quá hạn")
 
 
 def test_the_annex_is_signed_with_text_at_the_top_right_of_page_one(rendered, signing_pki, trust):

@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -15,26 +14,20 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from documents.signatures.checking import TrustStore, Verdict, check_pdf
+from documents.signatures.checking import Verdict, check_pdf
 from documents.signatures.keys import KeySpec
 from models import Attachment, AuditEntry, Campaign, Inspection, User
 from tests import pki as test_pki
+from tests import signing_people
 from tests.conftest import missing
-from tests.helpers import COORDINATOR, DAY, at, reviewed_and_concluded
-from tests.signature_images import blue_signature_png, red_seal_png
-from workflow.casefile.issuing import issue_document
-from workflow.casefile.rendering import pdf_converter, render_document
+from tests.helpers import DAY, at
+from tests.signing_people import ADMIN, ARTIFACTS, People, add_user, issued_conclusion, p12, signers, with_key
 from workflow.casefile.signing import may_sign_next, sign_document
 from workflow.casefile.versions import stage_label
 from workflow.errors import GuardRefused, NotPermitted, WorkflowError
-from workflow.people.accounts import save_user
 from workflow.people.permissions import Actor
 from workflow.people.signing_keys import register_key
-from workflow.records.files import PNG, FileStore
-
-ARTIFACTS = Path(__file__).parent / "artifacts" / "signing"
-ENV = {"P12_PASSPHRASE": test_pki.PASSPHRASE}
-ADMIN = Actor("seed:test", "admin")
+from workflow.records.files import FileStore
 
 
 @pytest.fixture
@@ -44,61 +37,13 @@ def store(tmp_path) -> FileStore:
 
 @pytest.fixture(scope="module")
 def converter():
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        missing("soffice", "the issued version is a PDF")
-    return pdf_converter(soffice)
-
-
-def p12(holder: test_pki.Holder) -> KeySpec:
-    return KeySpec("p12", p12_path=str(holder.p12_path), passphrase_env="P12_PASSPHRASE")
-
-
-@dataclass
-class People:
-    signer: Actor  # the campaign's signer (a leader)
-    clerk: Actor
-    other: Actor  # an inspector the document does not name
-    trust: TrustStore
-
-
-def add_user(db, email: str, role: str, name: str) -> Actor:
-    with db.session() as session:
-        user, _password, _created = save_user(session, email=email, role=role, name=name, actor=ADMIN, now=at(datetime.now().date()),
-                                              password="mat-khau-thu-nghiem")
-        return Actor.for_user(user)
-
-
-def with_key(db, store: FileStore, actor: Actor, spec: KeySpec, png: bytes | None) -> None:
-    with db.session() as session:
-        image = store.store_generated(png, "chu-ky.png", PNG) if png else None
-        register_key(session, actor.name, spec, actor=ADMIN, now=at(datetime.now().date()), image=image, environ=ENV)
+    return signing_people.converter()
 
 
 @pytest.fixture
-def people(db, store, signing_pki) -> People:
-    with db.session() as session:
-        signer_name = session.scalar(select(Campaign.signer_name))
-    signer = add_user(db, "chutich@tuky.local", "leader", signer_name)
-    clerk = add_user(db, "vanthu@tuky.local", "clerk", "Đào Thị Văn")
-    other = add_user(db, "thanhvien@tuky.local", "inspector", "Nguyễn Văn Ánh")
-    with_key(db, store, signer, p12(signing_pki.issue("campaign-signer", signer_name, test_pki.BODY)), blue_signature_png())
-    with_key(db, store, clerk, p12(signing_pki["organisation"]), red_seal_png())
-    with_key(db, store, other, p12(signing_pki["person"]), blue_signature_png())
-    return People(signer, clerk, other, TrustStore.from_folder(signing_pki.trust_dir))
-
-
-def issued_conclusion(db, store, converter) -> tuple[int, int, datetime]:
-    """A concluded case's conclusion notice drawn up and issued: (case id, issued file id, the
-    moment to sign at — today, when the test certificates are valid)."""
-    inspection = reviewed_and_concluded(db)
-    now = at(inspection.visit_date + 12 * DAY)
-    with db.session() as session:
-        draft = render_document(session, store, "conclusion_notice", actor=COORDINATOR, now=now, inspection_id=inspection.id)
-        draft_id = draft.id
-    with db.session() as session:
-        issued = issue_document(session, store, draft_id, actor=COORDINATOR, now=now, pdf=converter)
-        return inspection.id, issued.id, test_pki.NOW
+def people(db, store, signing_pki, softhsm) -> People:
+    """The campaign's signer holds a SoftHSM2 token; the văn thư a PKCS#12 file."""
+    return signers(db, store, signing_pki, softhsm)
 
 
 def counts(db, inspection_id: int) -> tuple[int, int, int]:
@@ -108,9 +53,9 @@ def counts(db, inspection_id: int) -> tuple[int, int, int]:
                 session.get(Inspection, inspection_id).version)
 
 
-def sign(db, store, file_id: int, actor: Actor, now: datetime, trust: TrustStore) -> Attachment:
+def sign(db, store, file_id: int, actor: Actor, now: datetime, people: People) -> Attachment:
     with db.session() as session:
-        signed = sign_document(session, store, file_id, actor=actor, now=now, trust=trust, environ=ENV)
+        signed = sign_document(session, store, file_id, actor=actor, now=now, trust=people.trust, environ=people.environ)
         session.refresh(signed)
         session.expunge(signed)
         return signed
@@ -146,10 +91,10 @@ def test_the_conclusion_notice_is_signed_by_the_person_then_the_organisation(db,
         assert may_sign_next(session, issued, _user(session, people.signer))
         assert not may_sign_next(session, issued, _user(session, people.clerk))
 
-    first = sign(db, store, issued_id, people.signer, now, people.trust)
+    first = sign(db, store, issued_id, people.signer, now, people)
     assert (first.stage, first.parent_id, first.document) == ("signed", issued_id, "conclusion_notice")
     assert first.original_name.endswith("(đã ký 1-2).pdf") and first.signature_check["status"] == "valid"
-    second = sign(db, store, first.id, people.clerk, now + DAY / 24, people.trust)
+    second = sign(db, store, first.id, people.clerk, now + DAY / 24, people)
     assert second.original_name.endswith("(đã ký 2-2).pdf")
 
     signed = store.read(second.sha256)
@@ -179,7 +124,7 @@ def test_the_conclusion_notice_is_signed_by_the_person_then_the_organisation(db,
 
     before = counts(db, inspection_id)
     with pytest.raises(GuardRefused, match="đủ các bước"):
-        sign(db, store, second.id, people.clerk, now, people.trust)
+        sign(db, store, second.id, people.clerk, now, people)
     assert counts(db, inspection_id) == before
 
 
@@ -206,11 +151,11 @@ def test_a_refused_step_changes_nothing(db, store, converter, people, signing_pk
     elif case == "wrong_key":
         with_key(db, store, people.signer, p12(signing_pki["organisation"]), None)
     elif case == "older_version":
-        sign(db, store, issued_id, people.signer, now, people.trust)
+        sign(db, store, issued_id, people.signer, now, people)
         actor = people.clerk
     before = counts(db, inspection_id)
     with pytest.raises(expected) as refused:
-        sign(db, store, target, actor, now, people.trust)
+        sign(db, store, target, actor, now, people)
     assert str(refused.value)
     if case == "out_of_order":
         assert "Điều 32" in str(refused.value)

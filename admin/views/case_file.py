@@ -11,10 +11,12 @@ from flask_admin import expose
 from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import gettext
 from web.database import db_session
-from web.files import file_store, pdf_converter
-from workflow.casefile import findings, rendering, review, signed_elsewhere, uploads
+from models import User
+from web.files import file_store, pdf_converter, trust_store
+from workflow.casefile import findings, issuing, rendering, review, signed_elsewhere, uploads, versions
+from workflow.casefile.signing_steps import SIGNING_STEPS
 from workflow.errors import WorkflowError
-from workflow.records import arrival, attachments
+from workflow.records import arrival, attachments, register
 
 from ..access import current_actor
 from .base import now
@@ -59,9 +61,11 @@ class CaseFileViews:
     def case_file_context(self, inspection) -> dict:
         actor = current_actor()
         changing = inspection.campaign.status != CLOSED  # a closed campaign's cases are read, not changed
+        files = attachments.case_attachments(db_session(), inspection.id, actor)
         return {
-            "files": attachments.case_attachments(db_session(), inspection.id, actor),
+            "files": files,
             "verdict_line": arrival.verdict_line,
+            "versions": self._versions(inspection, files, changing),
             "attachment_label": attachments.kind_label,
             "upload_kinds": [kind for kind in uploads.UPLOAD_KINDS if actor.role != "unit" or kind in uploads.UNIT_UPLOAD_KINDS],
             "may_attach": changing and actor.may_edit("attach", inspection.unit_id),
@@ -73,6 +77,43 @@ class CaseFileViews:
             "may_review": changing and actor.may_edit("review_section", inspection.unit_id) and inspection.state in REVIEW_FROM,
             "may_decide": changing and actor.may_edit("review_finding", inspection.unit_id) and findings.may_review_findings(inspection),
         }
+
+    def _versions(self, inspection, files, changing: bool) -> dict[int, dict]:
+        """Each document version's label, signing steps and what the user may do with it: issue a
+        draft (typing the number where the văn thư gives it), sign when the next step names them."""
+        from workflow.casefile import signing  # pyHanko: loaded by the first case page that shows versions
+
+        actor, session = current_actor(), db_session()
+        user = session.get(User, actor.user_id) if actor.user_id else None
+        may_issue = changing and actor.may_edit("issue_document", inspection.unit_id)
+        return {
+            a.id: {"label": versions.stage_label(a), "steps": signing.steps_view(a),
+                   "issue": may_issue and a.stage == versions.DRAFT and a.document in SIGNING_STEPS,
+                   "number": a.document == "minutes" and register.numbered_by(inspection.campaign, "BB") == register.AGENCY,
+                   "sign": changing and user is not None and signing.may_sign_next(session, a, user)}
+            for a in files if a.stage
+        }
+
+    @expose("/issue/<int:case_id>/<int:file_id>", methods=("POST",))
+    def issue_view(self, case_id: int, file_id: int):
+        inspection = self.get_one(case_id) or abort(404)
+
+        def change():
+            issuing.issue_document(db_session(), file_store(), file_id, actor=current_actor(), now=now(), pdf=pdf_converter(),
+                                   number=request.form.get("number") or None, number_reason=request.form.get("number_reason") or None)
+
+        return self._run(inspection.id, "#files", change, gettext("The document was issued; its PDF is in the case's files, ready to sign."))
+
+    @expose("/sign/<int:case_id>/<int:file_id>", methods=("POST",))
+    def sign_view(self, case_id: int, file_id: int):
+        from workflow.casefile import signing
+
+        inspection = self.get_one(case_id) or abort(404)
+
+        def change():
+            signing.sign_document(db_session(), file_store(), file_id, actor=current_actor(), now=now(), trust=trust_store())
+
+        return self._run(inspection.id, "#files", change, gettext("Signed; the signed version is in the case's files."))
 
     @expose("/attach/<int:case_id>", methods=("POST",))
     def attach_view(self, case_id: int):

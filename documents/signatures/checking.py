@@ -20,6 +20,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -206,7 +207,10 @@ def _check(embedded: EmbeddedPdfSignature, trust: TrustStore) -> SignatureCheck:
         "broken": _("The file was changed after it was signed"),
         "revoked": _("The certificate was revoked (per the CRL of {issuer})", issuer=info.issuer),
         "expired": _("The certificate had expired (or was not yet valid) when it signed"),
-        "untrusted": _("The signer's certificate does not chain to a trusted root"),
+        "untrusted": _("The certificate's revocation could not be checked: the CRL of {issuer} in the trust "
+                       "folder is out of date", issuer=info.issuer)
+        if status.trust_problem_indic == AdESIndeterminate.TRY_LATER
+        else _("The signer's certificate does not chain to a trusted root"),
     }
     problem = problems.get(check.status)
     return check if problem is None else replace(check, problem=str(problem))

@@ -25,10 +25,10 @@ from models import Attachment, Inspection
 from vocabulary.config import local_date
 from vocabulary.i18n import N_, _, gettext, use_locale
 from workflow.casefile.case_edits import Change, campaign_change, case_change
-from workflow.casefile.rendering import BUILDERS, DOCUMENT_KINDS, Job, converted_pdf
+from workflow.casefile.rendering import BUILDERS, Job, converted_pdf
 from workflow.casefile.signing_steps import SIGNING_STEPS
 from workflow.casefile.versions import DRAFT, ISSUED, issued_name
-from workflow.errors import BadData, GuardRefused, NotFound
+from workflow.errors import BadData, GuardRefused
 from workflow.people.permissions import Actor
 from workflow.records import register
 from workflow.records.attachments import get_attachment, new_attachment

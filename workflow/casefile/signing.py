@@ -102,6 +102,21 @@ def may_sign_next(session: Session, attachment: Attachment, user: User) -> bool:
     return _refusal(state.next, user, attachment) is None
 
 
+@dataclass(frozen=True)
+class StepView:
+    label: str
+    done: bool
+
+
+def steps_view(attachment: Attachment) -> list[StepView]:
+    """The steps of a version's document, done and to do, for the case page."""
+    state = progress(attachment)
+    if state is None:
+        return []
+    return [StepView(step_label(step, attachment.campaign, attachment.inspection), index < state.done)
+            for index, step in enumerate(state.steps)]
+
+
 def _has_next_version(session: Session, attachment: Attachment) -> bool:
     return session.scalar(select(Attachment.id).where(Attachment.parent_id == attachment.id).limit(1)) is not None
 
