@@ -66,12 +66,13 @@ def create_app(settings: Settings | None = None, *, web: bool | None = None) -> 
     return app
 
 
-_SERVICES = ("database", "file_store", "checkpoints", "pdf_converter")
+_SERVICES = ("database", "file_store", "checkpoints", "pdf_converter", "trust_roots")
 
 
 def _install_services(app: Flask, settings: Settings) -> None:
     """What every command and request works with: the database, the file store, the audit
-    checkpoints and the PDF converter (``app.extensions[name]`` for each of :data:`_SERVICES`)."""
+    checkpoints, the PDF converter and the folder of trusted roots (``app.extensions[name]`` for
+    each of :data:`_SERVICES`)."""
     from documents.pdf import pdf_converter
     from web.database import init_database
     from workflow.audit.checkpoint import CheckpointStore
@@ -81,6 +82,7 @@ def _install_services(app: Flask, settings: Settings) -> None:
     app.extensions["file_store"] = FileStore.from_settings(settings)
     app.extensions["checkpoints"] = CheckpointStore(settings.checkpoint_dir, settings.audit_signing_key())
     app.extensions["pdf_converter"] = pdf_converter(settings.soffice)
+    app.extensions["trust_roots"] = settings.trust_roots
 
 
 class _ServicesOnFirstUse(dict):

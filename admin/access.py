@@ -11,7 +11,7 @@ from vocabulary.bounds import id_in_range
 from web.database import db_session
 from workflow.people.permissions import AUDIT_READERS, Actor
 
-EVERYONE = ("admin", "coordinator", "inspector", "unit", "leader", "auditor")
+EVERYONE = ("admin", "coordinator", "inspector", "unit", "leader", "auditor", "clerk")
 STAFF = AUDIT_READERS  # all but unit contacts
 MANAGERS = ("admin", "coordinator")
 

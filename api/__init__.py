@@ -5,7 +5,7 @@ script with ``Authorization: Bearer <token>`` (per-user tokens, issued by coordi
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import wraps
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
@@ -19,6 +19,7 @@ from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, json_too_deep
 from vocabulary.config import parse_moment, zone
 from vocabulary.i18n import _
 from web.database import db_session
+from web.files import file_store
 from web.problems import problem_response
 from workflow.engine import service
 from workflow.campaigns.opening import open_inspection
@@ -26,9 +27,10 @@ from workflow.errors import BadData, NotFound, NotPermitted, Problem, WorkflowEr
 from workflow.people.accounts import user_for_token
 from workflow.people.permissions import AUDIT_READERS, Actor
 from workflow.queries.case_list import case_summary, cases_query
+from workflow.records.attachments import checked_now
 
 from .openapi import DEFAULT_PAGE, MAX_PAGE, document
-from .schemas import FireRequest, OpenRequest
+from .schemas import FireRequest, IssueRequest, OpenRequest
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -236,6 +238,51 @@ def audit_log():
          "to_state": e.to_state, "comment": e.comment, "data": json.loads(e.data_json), "prev_hash": e.prev_hash, "hash": e.hash}
         for e, unit in rows
     ]}), total, limit, offset)
+
+
+@blueprint.get("/files/<int:file_id>/signatures")
+@authenticated
+def file_signatures(file_id: int):
+    """The verdict on a stored PDF's signatures (a file the caller may see)."""
+    return jsonify(checked_now(db_session(), file_store(), file_id, g.actor))
+
+
+def _file_created(attachment) -> Response:
+    from workflow.casefile.versions import file_summary
+
+    response = jsonify(file_summary(attachment))
+    response.status_code = 201
+    return response
+
+
+@blueprint.post("/files/<int:file_id>/issue")
+@authenticated
+def issue_file(file_id: int):
+    from web.files import file_store, pdf_converter
+    from workflow.casefile.issuing import issue_document
+
+    if not g.by_token:
+        csrf.protect()
+    try:
+        body = IssueRequest.model_validate(_json_body())
+        day = date.fromisoformat(body.date) if body.date else None
+    except (ValidationError, ValueError):
+        raise BadData(_("The body must be JSON: {\"number\": …, \"date\": \"YYYY-MM-DD\", \"number_reason\": …}.")) from None
+    issued = issue_document(db_session(), file_store(), file_id, actor=g.actor, now=datetime.now(timezone.utc), pdf=pdf_converter(),
+                            number=body.number, doc_date=day, number_reason=body.number_reason)
+    return _file_created(issued)
+
+
+@blueprint.post("/files/<int:file_id>/sign")
+@authenticated
+def sign_file(file_id: int):
+    from web.files import file_store, trust_store
+    from workflow.casefile.signing import sign_document
+
+    if not g.by_token:
+        csrf.protect()
+    signed = sign_document(db_session(), file_store(), file_id, actor=g.actor, now=datetime.now(timezone.utc), trust=trust_store())
+    return _file_created(signed)
 
 
 @blueprint.get("/openapi.json")

@@ -11,7 +11,8 @@ from vocabulary.bounds import MAX_ID, MAX_OFFSET
 from vocabulary.states import Kind, State, UnitKind
 from workflow.engine.trigger_data import SCHEMAS
 
-from .schemas import AuditPage, CaseDetail, CaseSummary, FireRequest, FireResponse, OpenRequest, Problem
+from .schemas import (AuditPage, CaseDetail, CaseSummary, FileOut, FireRequest, FireResponse, IssueRequest, OpenRequest, Problem,
+                      Signatures)
 
 REF = "#/components/schemas/{model}"
 MAX_PAGE = 1000  # cases or audit entries in one answer
@@ -74,13 +75,15 @@ PAGE_HEADERS: dict[str, Any] = {
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
     trigger_schemas = {f"TriggerData_{name}": schema for name, schema in SCHEMAS.items()}
-    components = _schemas(CaseSummary, CaseDetail, FireRequest, FireResponse, OpenRequest, AuditPage, Problem)
+    components = _schemas(CaseSummary, CaseDetail, FireRequest, FireResponse, OpenRequest, AuditPage, Problem, FileOut, IssueRequest,
+                          Signatures)
     for name, schema in trigger_schemas.items():
         components[name] = schema.model_json_schema(ref_template=REF)
         components.update(components[name].pop("$defs", {}))
     components["FireRequest"]["properties"]["trigger"]["enum"] = sorted(SCHEMAS)
     components["FireRequest"]["x-trigger-data"] = {name: {"$ref": REF.format(model=f"TriggerData_{name}")} for name in SCHEMAS}
     case_id = {"name": "inspection_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+    file_id = {"name": "file_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kiểm tra CCHC — API", "version": "1",
@@ -110,6 +113,25 @@ def document() -> dict[str, Any]:
                 "parameters": [case_id],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="FireRequest")}}}},
                 "responses": {"200": _json("FireResponse", "The change was made"), **_problems(401, 403, 404, 409, 422)},
+            }},
+            "/files/{file_id}/signatures": {"get": {
+                "summary": "The verdict on a stored PDF's digital signatures, checked now against the trust roots",
+                "parameters": [file_id],
+                "responses": {"200": _json("Signatures", "The verdict"), **_problems(401, 404, 422)},
+            }},
+            "/files/{file_id}/issue": {"post": {
+                "summary": "Issue a draft: its number and date from the register, drawn up again as PDF (the version that "
+                           "is signed; the office and the văn thư)",
+                "parameters": [file_id],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {"$ref": REF.format(model="IssueRequest")}}}},
+                "responses": {"201": _json("FileOut", "The issued version"), **_problems(401, 403, 404, 409, 422)},
+            }},
+            "/files/{file_id}/sign": {"post": {
+                "summary": "Take the next signing step on an issued (or partly signed) PDF with the caller's registered key: "
+                           "the person the document names, then the văn thư for the organisation",
+                "parameters": [file_id],
+                "responses": {"201": _json("FileOut", "The signed version, with the check of its signatures"),
+                              **_problems(401, 403, 404, 409, 422)},
             }},
             "/audit": {"get": {
                 "summary": "The audit log (auditors, leaders, coordinators, team members)",

@@ -115,6 +115,33 @@ class AuditPage(BaseModel):
     entries: list[AuditEntryOut]
 
 
+class SignatureOut(BaseModel):
+    """One digital signature of a PDF, as ``documents.signatures.check_pdf`` judged it."""
+
+    field: str
+    signer: str = Field(description="The certificate's common name")
+    organisation: str | None
+    signed_at: str | None = Field(description="The signing time the signature claims, ISO 8601")
+    intact: bool
+    trusted: bool = Field(description="The certificate chains to a root of the trust folder (TRUST_ROOTS)")
+    valid_at_signing: bool
+    revoked: bool
+    covers_whole_file: bool
+    role: Literal["person", "organisation"]
+    problem: str | None
+    status: Literal["valid", "broken", "untrusted", "expired", "revoked"]
+
+
+class Signatures(BaseModel):
+    """The verdict on a PDF's digital signatures: ``valid`` when it carries at least one and all are."""
+
+    status: Literal["valid", "unsigned", "broken", "untrusted", "expired", "revoked"]
+    signatures: list[SignatureOut]
+    has_person: bool
+    has_organisation: bool
+    message: str
+
+
 class ProblemField(BaseModel):
     field: str | None
     message: str
@@ -129,3 +156,27 @@ class Problem(BaseModel):
     detail: str
     code: str
     errors: list[ProblemField] = []
+
+
+class SignatureSummary(BaseModel):
+    status: Literal["valid", "unsigned", "broken", "untrusted", "expired", "revoked"]
+    message: str = Field(description="One line: who signed when, or why the check failed")
+
+
+class FileOut(BaseModel):
+    """A file of a case, as ``documents list --json`` prints it."""
+
+    id: int
+    kind: str
+    stage: Literal["draft", "issued", "signed"] | None = Field(description="A document's version; null for any other file")
+    label: str = Field(description="Dự thảo, Ban hành, Đã ký (n/m); empty for any other file")
+    name: str
+    document: str | None = Field(description="The document it is a version of: minutes, conclusion_notice …")
+    parent: int | None = Field(description="The version it was made from")
+    signatures: SignatureSummary | None = Field(description="The check of its signatures when it was signed in the product")
+
+
+class IssueRequest(BaseModel):
+    number: str | None = Field(None, max_length=50, description="The number the văn thư gave (types it numbers), or another than the register's next")
+    date: str | None = Field(None, description="ISO date of the document; default today")
+    number_reason: str | None = Field(None, max_length=500, description="Why another number than the register's next")

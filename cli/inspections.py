@@ -133,6 +133,7 @@ def _upload_files(data: dict[str, Any], store: FileStore) -> dict[str, Any]:
 def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str | None, values: tuple[str, ...]) -> None:
     from web.files import file_store
     from workflow.engine.service import fire
+    from workflow.records.attachments import entry_attachments
 
     now = moment_option(at)
     with database().session() as session:
@@ -142,9 +143,12 @@ def fire_command(inspection_id: int, trigger: str, as_email: str | None, at: str
             result = fire(session, inspection_id, trigger, actor, now, **data)
         except WorkflowError as error:
             fail(error)
-    say("Case #{id}: {before} → {after}.", id=result.inspection_id, before=State(result.from_state).label, after=State(result.to_state).label)
-    if "register" in result.extra:
-        say("Document number: {number}.", number=result.extra["register"]["number"])
+        say("Case #{id}: {before} → {after}.", id=result.inspection_id, before=State(result.from_state).label, after=State(result.to_state).label)
+        if "register" in result.extra:
+            say("Document number: {number}.", number=result.extra["register"]["number"])
+        for file in entry_attachments(session, result.audit_entry_id):  # what the check on arrival found
+            if file.signature_check is not None:
+                click.echo(f"{file.original_name}: {file.signature_check['message']}")
 
 
 @group.command("open", help=N_("Open a case outside the plan's list: a surprise inspection on the day, or a unit added to a "

@@ -14,7 +14,7 @@ def _names(text: str | None) -> list[str]:
     return [part.strip().rstrip(".;") for part in (text or "").replace("\n", ";").split(";") if part.strip()]
 
 
-def _signed_name(text: str | None) -> str:
+def signed_name(text: str | None) -> str:
     """The name under a signature: "Ông Nguyễn Văn An, Trưởng phòng Nội vụ" → "Nguyễn Văn An"."""
     name = (text or "").split(",")[0].strip()
     for honorific in texts.HONORIFICS:
@@ -76,8 +76,8 @@ def build(campaign: CampaignFacts, case: CaseFacts, number: str) -> bytes:
     if case.unit_signer_title:
         unit_title += "\n" + case.unit_signer_title.upper()
     document.signatures_side_by_side(
-        Signature(unit_title, _signed_name(case.unit_signer)),
-        Signature(texts.MINUTES_SECRETARY_SIGNER, _signed_name(case.secretary)),
-        Signature(texts.MINUTES_HEAD, _signed_name(case.chair)),
+        Signature(unit_title, signed_name(case.unit_signer)),
+        Signature(texts.MINUTES_SECRETARY_SIGNER, signed_name(case.secretary)),
+        Signature(texts.MINUTES_HEAD, signed_name(case.chair)),
     )
     return document.bytes()

@@ -6,7 +6,6 @@ that one Message-ID for it.
 """
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -14,15 +13,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage
+from vocabulary.config import new_message_id
 from vocabulary.i18n import N_
 
 from .mail_text import Mail
 
 OUTBOX_STATUS_LABELS = {"pending": N_("Waiting to be sent"), "sent": N_("Sent"), "failed": N_("Failed")}
-
-
-def new_message_id(domain: str) -> str:
-    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 def message_row(mail: Mail, recipient: str, now: datetime, domain: str, *, alert_id: int | None = None,

@@ -7,23 +7,18 @@
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, Unit, User
+from models import AuditEntry, User
 from workflow.alerts.rules import OVERDUE, REMINDER, UNIT, Rule
-
-
-def _emails(values: Iterable[str | None]) -> list[str]:
-    return sorted({value.strip().lower() for value in values if value and "@" in value})
+from workflow.people.contacts import emails, unit_contacts
 
 
 def active_emails(session: Session, role: str) -> list[str]:
-    return _emails(session.scalars(select(User.email).where(User.role == role, User.active.is_(True))))
+    return emails(session.scalars(select(User.email).where(User.role == role, User.active.is_(True))))
 
 
 @dataclass
@@ -37,12 +32,6 @@ class AddressBook:
 
     @classmethod
     def load(cls, session: Session, case_ids: set[int], unit_ids: set[int]) -> "AddressBook":
-        units: dict[int, list[str]] = defaultdict(list)
-        for unit_id, email in session.execute(select(Unit.id, Unit.contact_email).where(Unit.id.in_(unit_ids))):
-            units[unit_id].append(email)
-        contacts = select(User.unit_id, User.email).where(User.role == "unit", User.active.is_(True), User.unit_id.in_(unit_ids))
-        for unit_id, email in session.execute(contacts):
-            units[unit_id].append(email)
         last_change = (
             select(AuditEntry.inspection_id, func.max(AuditEntry.id).label("last_id"))
             .join(User, (User.email == AuditEntry.actor) & (User.role == "coordinator") & User.active.is_(True))
@@ -52,7 +41,7 @@ class AddressBook:
         )
         coordinator_of = select(AuditEntry.inspection_id, AuditEntry.actor).join(last_change, AuditEntry.id == last_change.c.last_id)
         return cls(
-            units={unit_id: _emails(emails) for unit_id, emails in units.items()},
+            units=unit_contacts(session, unit_ids),
             case_coordinator={case_id: actor for case_id, actor in session.execute(coordinator_of)},
             coordinators=active_emails(session, "coordinator"),
             leaders=active_emails(session, "leader"),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import time
-from email.utils import parseaddr
 
-from vocabulary.config import DEFAULT_TIMEZONE
+from vocabulary.config import DEFAULT_MAIL_FROM, DEFAULT_TIMEZONE, mail_domain
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class JobSettings:
     timezone: str = DEFAULT_TIMEZONE
     sweep_batch: int = 500
     smtp_url: str | None = None
-    mail_from: str = "Phòng Nội vụ - Kiểm tra CCHC <cchc@localhost>"
+    mail_from: str = DEFAULT_MAIL_FROM
     mail_max_attempts: int = 8
     mail_retry_seconds: float = 60
     # How long a sender keeps the messages it took before another may take them.
@@ -38,8 +37,7 @@ class JobSettings:
 
     @property
     def mail_domain(self) -> str:
-        address = parseaddr(self.mail_from)[1]
-        return address.rpartition("@")[2] or "localhost"
+        return mail_domain(self.mail_from)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "JobSettings":

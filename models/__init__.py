@@ -3,10 +3,11 @@ from .alert import ALERT_STATUSES, OUTBOX_STATUSES, RAISED_STATUSES, Alert, Outb
 from .audit import AuditEntry, CaseMoveTally
 from .base import Audited, Base, GENESIS_HASH, UTCDateTime
 from .campaign import Campaign, CampaignUnit
-from .case_file import ATTACHMENT_KINDS, RENDER_JOB_STATUSES, Attachment, RegisterCounter, RegisterEntry, RenderJob, SectionReview
+from .case_file import ATTACHMENT_KINDS, DOCUMENT_STAGES, RENDER_JOB_STATUSES, Attachment, RegisterCounter, RegisterEntry, RenderJob, SectionReview
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
 from .scheduler import JobRun, SchedulerLease
+from .signing_key import SigningKey
 from .step_tally import StepDayTally
 from .scoring import CriteriaSet, Criterion, ScoreEntry, ScoreEvidence, ScoreSheet
 from .unit import Unit, UnitChange
@@ -35,6 +36,7 @@ __all__ = [
     "CaseMoveTally",
     "CriteriaSet",
     "Criterion",
+    "DOCUMENT_STAGES",
     "DUE_DATE_FIELDS",
     "Finding",
     "GENESIS_HASH",
@@ -50,6 +52,7 @@ __all__ = [
     "ScoreEvidence",
     "ScoreSheet",
     "SectionReview",
+    "SigningKey",
     "Unit",
     "UnitChange",
     "User",

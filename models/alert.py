@@ -71,7 +71,8 @@ class Alert(Audited, Base):
 class OutboxMessage(Base):
     """An e-mail, written in the transaction that caused it and sent later by the scheduler.
 
-    One row per (alert, recipient) or per (digest day, recipient); ``message_id`` is fixed when
+    One row per (alert, recipient) or per (digest day, recipient), or per recipient of a receipt of
+    a unit's files (workflow.records.receipts); ``message_id`` is fixed when
     the row is written, so a resend after a crash carries the same Message-ID."""
 
     __tablename__ = "outbox_message"

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vocabulary.campaigns import ACTIVE, CAMPAIGN_STATUSES, ISSUER_LEVEL_CODES, LISTED_KINDS
+from vocabulary.campaigns import ACCEPT_UNSIGNED, ACTIVE, CAMPAIGN_STATUSES, ISSUER_LEVEL_CODES, LISTED_KINDS, UNSIGNED_POLICIES
 from vocabulary.day_counting import COUNTING_MODES
 
 from .base import Audited, Base, UTCDateTime, one_of
@@ -20,6 +20,7 @@ class Campaign(Audited, Base):
         one_of("day_counting", COUNTING_MODES, "day_counting"),
         one_of("status", CAMPAIGN_STATUSES, "status"),
         one_of("issuer_level", ISSUER_LEVEL_CODES, "issuer_level"),
+        one_of("unsigned_uploads", UNSIGNED_POLICIES, "unsigned_uploads"),
     )
     audit_entity = "campaign"
 
@@ -94,6 +95,9 @@ class Campaign(Audited, Base):
     alert_hour: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
     day_counting: Mapped[str] = mapped_column(String(20), default="calendar")
+    # A unit's report, remediation report or evidence without a valid digital signature: accepted
+    # and flagged, or refused (vocabulary.campaigns.UNSIGNED_POLICIES).
+    unsigned_uploads: Mapped[str] = mapped_column(String(10), default=ACCEPT_UNSIGNED, server_default=ACCEPT_UNSIGNED)
     # Lists of {"date": "YYYY-MM-DD", "note": "..."}.
     extra_days_off: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     makeup_workdays: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

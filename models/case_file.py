@@ -25,6 +25,9 @@ ATTACHMENT_KINDS = (
     "other",
 )
 DOCUMENT_TYPES = ("TB", "BB", "BC")
+# Where a document the office draws up stands (workflow.casefile.issuing): drawn up without its number,
+# issued with its number and date, signed (by one or more of its signing steps). NULL: any other file.
+DOCUMENT_STAGES = ("draft", "issued", "signed")
 
 
 class Attachment(Base):
@@ -37,6 +40,7 @@ class Attachment(Base):
     __tablename__ = "attachment"
     __table_args__ = (
         one_of("kind", ATTACHMENT_KINDS, "kind"),
+        one_of("stage", DOCUMENT_STAGES, "stage"),
         CheckConstraint("inspection_id IS NOT NULL OR campaign_id IS NOT NULL", name="owner"),
     )
 
@@ -54,11 +58,18 @@ class Attachment(Base):
     generated: Mapped[bool] = mapped_column(Boolean, default=False)
     uploaded_by: Mapped[str] = mapped_column(String(200))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A document's versions: its stage, its kind ("minutes", "conclusion_notice" …), the version it
+    # was made from, and what documents.signatures.check_pdf said of its signatures (Verdict.as_json()).
+    stage: Mapped[str | None] = mapped_column(String(10))
+    document: Mapped[str | None] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"), index=True)
+    signature_check: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     inspection = relationship("Inspection")
     campaign = relationship("Campaign")
     finding = relationship("Finding")
     audit_entry = relationship("AuditEntry")
+    parent = relationship("Attachment", remote_side=[id])
 
 
 class SectionReview(Base):

@@ -216,4 +216,5 @@ def cli(tmp_path: Path, sqlite_templates):
         return result
 
     run.path = path
+    run.env = env  # a test may add a setting (TRUST_ROOTS) before its first command
     return run

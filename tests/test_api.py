@@ -1,4 +1,5 @@
 """The JSON API: the same objects and errors as the service, checked against its OpenAPI document."""
+import re
 from datetime import datetime, timezone
 
 import jsonschema
@@ -116,8 +117,48 @@ def test_audit_endpoint(app, document):
 
 
 def test_the_document_covers_every_route(app, document):
-    routes = {rule.rule.replace("/api/v1", "").replace("<int:inspection_id>", "{inspection_id}")
+    routes = {re.sub(r"<int:(\w+)>", r"{\1}", rule.rule.replace("/api/v1", ""))
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")}
     assert routes == set(document["paths"])
     jsonschema.Draft202012Validator.check_schema({"$defs": document["components"]["schemas"]})
     assert set(document["components"]["schemas"]["FireRequest"]["properties"]["trigger"]["enum"]) >= {"notify", "conclude", "cancel"}
+
+
+def test_issue_and_sign_through_the_api(app, document, signing_pki, softhsm, monkeypatch):
+    """Issuing without LibreOffice is refused with the reason; an issued conclusion notice is
+    signed by the văn thư only after the person: 422 with Art. 32(2d), then 201 for each step."""
+    from tests.helpers import COORDINATOR, reviewed_and_concluded
+    from tests.signing_people import converter, signers
+    from workflow.casefile.issuing import issue_document
+    from workflow.casefile.rendering import render_document
+
+    database, store = app.extensions["database"], app.extensions["file_store"]
+    inspection = reviewed_and_concluded(database)
+    with database.session() as session:
+        draft_id = render_document(session, store, "conclusion_notice", actor=COORDINATOR, now=datetime.now(timezone.utc),
+                                   inspection_id=inspection.id).id
+    people = signers(database, store, signing_pki, softhsm)
+    for name, value in people.environ.items():
+        monkeypatch.setenv(name, value)
+    app.extensions["trust_roots"] = signing_pki.trust_dir
+
+    def token(actor) -> dict:
+        with database.session() as session:
+            return {"Authorization": f"Bearer {issue_api_token(session, actor.user_id, Actor('test', 'admin'), datetime.now(timezone.utc))}"}
+
+    client = app.test_client()
+    app.extensions["pdf_converter"] = None
+    refused = client.post(f"/api/v1/files/{draft_id}/issue", headers=token(people.clerk), json={})
+    assert refused.status_code == 422 and "LibreOffice" in refused.json["detail"]
+    app.extensions["pdf_converter"] = converter()
+    issued = client.post(f"/api/v1/files/{draft_id}/issue", headers=token(people.clerk), json={})
+    assert issued.status_code == 201 and issued.json["stage"] == "issued" and issued.json["parent"] == draft_id
+    conforms(document, "FileOut", issued.json)
+
+    out_of_order = client.post(f"/api/v1/files/{issued.json['id']}/sign", headers=token(people.clerk))
+    assert out_of_order.status_code == 422 and "Điều 32" in out_of_order.json["detail"]
+    first = client.post(f"/api/v1/files/{issued.json['id']}/sign", headers=token(people.signer))
+    assert first.status_code == 201 and first.json["label"] == "Đã ký (1/2)"
+    second = client.post(f"/api/v1/files/{first.json['id']}/sign", headers=token(people.clerk))
+    assert second.status_code == 201 and second.json["signatures"]["status"] == "valid"
+    conforms(document, "FileOut", second.json)

@@ -28,13 +28,14 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 
 
 @contextmanager
-def serving(database: Path, directory: Path) -> Iterator[str]:
-    """The app under gunicorn on a free loopback port, on the SQLite file ``database``; yields its base URL."""
+def serving(database: Path, directory: Path, **settings: str) -> Iterator[str]:
+    """The app under gunicorn on a free loopback port, on the SQLite file ``database`` (and any
+    more ``settings`` of the environment, e.g. TRUST_ROOTS); yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "browser-test",
-           "AUDIT_CHECKPOINT_DIR": str(directory / "checkpoints")}
+           "AUDIT_CHECKPOINT_DIR": str(directory / "checkpoints"), **settings}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                                 "--threads", "4", "wsgi:create_app()"], cwd=PROJECT_DIR, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

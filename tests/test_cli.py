@@ -5,6 +5,8 @@ import json
 import sqlite3
 from datetime import date, timedelta
 
+import pytest
+
 from tests import samples
 
 def cases(cli) -> list[dict]:
@@ -133,3 +135,58 @@ def test_documents_are_rendered_listed_and_downloaded_from_the_command_line(cli,
     register = cli("documents", "register", "--year", "2023").stdout
     assert "57/TB-UBND" in register and "58/TB-UBND" in register
     assert "Đã xóa 0 tệp" in cli("documents", "cleanup").stdout
+
+
+@pytest.fixture
+def signing_env(monkeypatch, signing_pki) -> None:
+    """The keys' passphrase and the trust folder in the environment the command line starts with
+    (asked for before ``cli``, which copies the environment)."""
+    monkeypatch.setenv("P12_PASSPHRASE", "mat-khau-p12")
+    monkeypatch.setenv("TRUST_ROOTS", str(signing_pki.trust_dir))
+
+
+def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(signing_env, cli, tmp_path, signing_pki):
+    """Draft → issued (the register's BB number) → the chair, the secretary (PKCS#12 keys in their
+    names), then the văn thư with the organisation's key; the clerk first is refused (Art. 32(2d))."""
+    from tests.signature_images import blue_signature_png, red_seal_png
+
+    case = cases(cli)[0]
+    visit = date.fromisoformat(case["visit_date"])
+    at = lambda offset, hour=9: (visit + timedelta(days=offset)).isoformat() + f"T{hour:02d}:00"
+    fire = lambda trigger, when, *pairs: cli("inspections", "fire", str(case["id"]), trigger, "--at", when, *[a for p in pairs for a in ("--set", p)])
+    blue, red = samples.write(tmp_path, "chu-ky.png", blue_signature_png()), samples.write(tmp_path, "con-dau.png", red_seal_png())
+    people = {"chair": ("truongdoan@tuky.local", "inspector", "person", blue), "secretary": ("thuky@tuky.local", "inspector", "secretary", blue),
+              "clerk": ("vanthu@tuky.local", "clerk", "organisation", red)}
+    for email, role, holder, image in people.values():
+        cli("users", "create", email, "--role", role, "--password", "mat-khau-thu-nghiem", "--name", signing_pki[holder].name)
+    fire("notify", at(-10), "notice_number=57/TB-UBND")
+    fire("receive_report", at(-6), f"file={samples.write(tmp_path, 'bao-cao.pdf', samples.PDF)}")
+    fire("visit", at(0, 15), "team=Đoàn kiểm tra huyện", f"chair=Ông {signing_pki['person'].name}, Trưởng phòng Nội vụ",
+         f"secretary=Bà {signing_pki['secretary'].name}, chuyên viên Phòng Nội vụ")
+    cli("documents", "render", "minutes", "--case", str(case["id"]), "--at", at(0, 16))
+    listed = json.loads(cli("documents", "list", "--case", str(case["id"]), "--json").stdout)
+    draft = next(item for item in listed if item["document"] == "minutes")
+    assert (draft["stage"], draft["label"], draft["signatures"]) == ("draft", "Dự thảo", None) and "(dự thảo)" in draft["name"]
+
+    issued = cli("documents", "issue", str(draft["id"]), "--as", people["clerk"][0], "--at", at(0, 17)).stdout.strip().splitlines()
+    issued_id = issued[-1]
+    assert issued_id.isdigit() and "01-BB-ĐKT.pdf" in issued[0]
+    refused = cli("documents", "sign", issued_id, "--as", people["clerk"][0], check=False)
+    assert refused.returncode != 0 and "Điều 32" in refused.stderr
+    assert cli("documents", "sign", str(draft["id"]), "--as", people["chair"][0], check=False).returncode != 0  # a draft
+
+    for email, _role, holder, image in people.values():
+        cli("users", "signing-key", email, "--p12", str(signing_pki[holder].p12_path), "--passphrase-env", "P12_PASSPHRASE", "--image", str(image))
+    current = issued_id
+    for role in ("chair", "secretary", "clerk"):
+        out = cli("documents", "sign", current, "--as", people[role][0]).stdout.strip().splitlines()
+        assert out[-1].isdigit() and out[-1] != current
+        current = out[-1]
+    final = {item["id"]: item for item in json.loads(cli("documents", "list", "--case", str(case["id"]), "--json").stdout)}[int(current)]
+    assert final["label"] == "Đã ký (3/3)" and final["stage"] == "signed" and final["name"].endswith("(đã ký 3-3).pdf")
+    assert final["signatures"]["status"] == "valid" and final["parent"] is not None
+    signed_minutes = fire("sign_minutes", at(1), "participants=Lãnh đạo phòng; Đoàn kiểm tra",
+                          f"file={samples.write(tmp_path, 'bien-ban.pdf', samples.PDF)}").stdout
+    assert "01/BB-ĐKT" in signed_minutes
+    register = cli("documents", "register", "--year", str(visit.year)).stdout
+    assert register.count("/BB-ĐKT") == 1

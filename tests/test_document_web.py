@@ -117,3 +117,44 @@ def test_with_libreoffice_a_pdf_button_gives_the_pdf_beside_the_docx(web_db_url)
         assert download.status_code == 200 and download.data.startswith(b"%PDF-")
     finally:
         application.extensions["database"].dispose()
+
+
+def test_the_case_page_labels_each_version_and_offers_issue_and_signing_to_whom_the_step_names(app, signing_pki, softhsm, monkeypatch):
+    """A draft shows "Dự thảo" and "Ban hành" to the văn thư; the issued PDF its steps, "Ký số" only
+    to the signer the step names (not to the văn thư before the person); signing from the page
+    adds "Đã ký (1/2)"."""
+    from tests.helpers import reviewed_and_concluded
+    from tests.signing_people import converter, signers
+    from tests.conftest import PASSWORD
+    from workflow.casefile.rendering import render_document
+
+    database, store = app.extensions["database"], app.extensions["file_store"]
+    inspection = reviewed_and_concluded(database)
+    with database.session() as session:
+        draft_id = render_document(session, store, "conclusion_notice", actor=COORDINATOR, now=at(inspection.visit_date + 12 * DAY),
+                                   inspection_id=inspection.id).id
+    people = signers(database, store, signing_pki, softhsm)
+    for name, value in people.environ.items():
+        monkeypatch.setenv(name, value)
+    app.extensions["trust_roots"], app.extensions["pdf_converter"] = signing_pki.trust_dir, converter()
+    details = f"/admin/inspection/details/?id={inspection.id}"
+
+    def client_of(actor):
+        client = app.test_client()
+        assert client.post("/login", data={"email": actor.name, "password": PASSWORD, "csrf_token": csrf_token(client)}).status_code == 302
+        return client
+
+    clerk, signer = client_of(people.clerk), client_of(people.signer)
+    page = clerk.get(details).get_data(as_text=True)
+    assert f'data-issue="{draft_id}"' in page and "Dự thảo" in page
+    issued = clerk.post(f"/admin/inspection/issue/{inspection.id}/{draft_id}", data={"csrf_token": csrf_token(clerk, details)},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Văn bản đã được ban hành" in issued and "Ban hành" in issued
+    with database.session() as session:
+        issued_id = session.scalar(select(Attachment.id).where(Attachment.parent_id == draft_id))
+    assert f'data-sign="{issued_id}"' not in issued and f'data-steps="{issued_id}"' in issued  # the person signs first
+    page = signer.get(details).get_data(as_text=True)
+    assert f'data-sign="{issued_id}"' in page
+    signed = signer.post(f"/admin/inspection/sign/{inspection.id}/{issued_id}", data={"csrf_token": csrf_token(signer, details)},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Đã ký số; bản đã ký có trong hồ sơ." in signed and "Đã ký (1/2)" in signed and "Chữ ký số hợp lệ" in signed

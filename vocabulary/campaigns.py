@@ -51,6 +51,14 @@ COMMUNE_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn",
 UNIT_CHANGES = ("rename", "merge", "split")
 UNIT_CHANGE_LABELS = {"rename": N_("Renamed"), "merge": N_("Merged"), "split": N_("Split")}
 
+# What a campaign does with a unit's file that carries no valid digital signature (unsigned, or
+# signed by a certificate outside the trust roots, expired or revoked): accept it, flagged, or
+# refuse it. A broken signature is always refused (docs/signatures.md).
+ACCEPT_UNSIGNED, REFUSE_UNSIGNED = "accept", "refuse"
+UNSIGNED_POLICIES = (ACCEPT_UNSIGNED, REFUSE_UNSIGNED)
+UNSIGNED_POLICY_LABELS = {ACCEPT_UNSIGNED: N_("Accept it, flagged as not validly signed"),
+                          REFUSE_UNSIGNED: N_("Refuse it")}
+
 # The kinds of inspection a plan lists a unit for; a case opened on the day may also be a surprise.
 PLANNED_KINDS = ("direct", "self")
 LISTED_KINDS = (*PLANNED_KINDS, "surprise")

@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +23,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_MAIL_FROM = "Phòng Nội vụ - Kiểm tra CCHC <cchc@localhost>"
 DEFAULT_MAX_FINDINGS = 100
 
 
@@ -63,6 +66,9 @@ class Settings:
     checkpoint_dir: Path = field(default_factory=lambda: _instance("checkpoints"))
     # LibreOffice, to give every document as PDF too; None where it is not installed (or turned off).
     soffice: str | None = None
+    # The folder of trusted CA certificates and CRLs a PDF's signatures are checked against
+    # (documents.signatures.TrustStore.from_folder); None: no root is trusted.
+    trust_roots: Path | None = None
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> "Settings":
@@ -78,6 +84,7 @@ class Settings:
             audit_key_file=Path(env["AUDIT_KEY_FILE"]) if env.get("AUDIT_KEY_FILE") else _instance("audit_key"),
             checkpoint_dir=Path(env["AUDIT_CHECKPOINT_DIR"]) if env.get("AUDIT_CHECKPOINT_DIR") else _instance("checkpoints"),
             soffice=_soffice(env.get("SOFFICE")),
+            trust_roots=Path(env["TRUST_ROOTS"]) if env.get("TRUST_ROOTS") else None,
         )
 
     def audit_signing_key(self) -> bytes:
@@ -102,6 +109,18 @@ def installation_key(explicit: str | None, path: Path) -> str:
         finally:
             candidate.unlink()
     return path.read_text().strip()
+
+
+def mail_domain(mail_from: str | None = None) -> str:
+    """The domain of the sender's address (``MAIL_FROM``), for the Message-ID of a mail written to
+    the outbox: by the scheduler, or by a change of a case (a receipt) in its own transaction."""
+    address = parseaddr(mail_from or os.environ.get("MAIL_FROM") or DEFAULT_MAIL_FROM)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
+def new_message_id(domain: str) -> str:
+    """A Message-ID, fixed when the mail is written to the outbox (a resend carries the same)."""
+    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 @lru_cache(maxsize=None)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from vocabulary.i18n import N_, gettext
 
-ROLES = ("admin", "coordinator", "inspector", "unit", "leader", "auditor")
+ROLES = ("admin", "coordinator", "inspector", "unit", "leader", "auditor", "clerk")
 # Everyone but unit contacts reads the audit log (and the other office-wide pages).
-AUDIT_READERS = ("admin", "coordinator", "inspector", "leader", "auditor")
+AUDIT_READERS = ("admin", "coordinator", "inspector", "leader", "auditor", "clerk")
 
 ROLE_LABELS = {
     "admin": N_("Administrator"),
@@ -14,6 +14,7 @@ ROLE_LABELS = {
     "unit": N_("Unit contact"),
     "leader": N_("Leader"),
     "auditor": N_("Auditor"),
+    "clerk": N_("Records clerk"),
     "system": N_("Scheduler"),
 }
 

@@ -116,6 +116,7 @@ ACTION_LABELS = {
     "review_section": N_("Report reviewed"),
     "review_finding": N_("Finding reviewed"),
     "attach": N_("File added"),
+    "attach_signed": N_("Version signed elsewhere added"),
     "render_document": N_("Document produced"),
     "load_outline": N_("Outline loaded"),
     "login": N_("Logged in"),

@@ -17,7 +17,8 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from models import AuditEntry, Campaign
-from vocabulary.campaigns import ACTIVE, CAMPAIGN_STATUS_LABELS, CLOSED, DRAFT, ISSUER_LEVEL_LABELS, PLANNED_KINDS, category_label
+from vocabulary.campaigns import (ACTIVE, CAMPAIGN_STATUS_LABELS, CLOSED, DRAFT, ISSUER_LEVEL_LABELS, PLANNED_KINDS,
+                                  UNSIGNED_POLICY_LABELS, category_label)
 from vocabulary.day_counting import CALENDAR, WORKING
 from vocabulary.i18n import N_, _, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS, action_label
@@ -145,8 +146,11 @@ class CampaignView(AuditedModelView):
                              "created_at", "updated_at",
                              "summary_assessment", "summary_models", "summary_reminders", "summary_violations")
     form_overrides = {"extra_days_off": DayListField, "makeup_workdays": DayListField, "day_counting": SelectField,
-                      "issuer_level": SelectField}
+                      "issuer_level": SelectField, "unsigned_uploads": SelectField}
     form_args = {
+        "unsigned_uploads": {"choices": [(code, label(text)) for code, text in UNSIGNED_POLICY_LABELS.items()],
+                             "description": label(N_("A report, remediation report or evidence whose digital signature is broken "
+                                                     "(changed after signing) is always refused."))},
         "day_counting": {"choices": [(CALENDAR, label(N_("Calendar days"))), (WORKING, label(N_("Working days")))]},
         "issuer_level": {"choices": [(code, label(text)) for code, text in ISSUER_LEVEL_LABELS.items()]},
         "extra_days_off": {"description": label(N_("One day per line: dd/mm/yyyy and a note, e.g. 02/01/2026 Nghỉ Tết Dương lịch"))},
@@ -182,6 +186,7 @@ class CampaignView(AuditedModelView):
         "alert_hour": label(N_("Hour at which a day's alerts come due")),
         "self_dates_before": label(N_("The self-inspection dates are the first day late (the plan writes “trước ngày …”)")),
         "reinspection_lead_days": label(N_("Re-inspection planned … days after it is ordered")),
+        "unsigned_uploads": label(N_("A unit's file without a valid digital signature")),
     }
 
     def campaign_url(self, campaign: Campaign) -> str:
@@ -460,4 +465,5 @@ SETTING_GROUPS = (
     (N_("Timed rules"), ("notice_reminder_days", "notice_escalation_lead_days", "report_reminder_days",
                          "report_escalation_lead_days", "conclusion_escalation_days", "remediation_reminder_days",
                          "remediation_grace_days", "self_reminder_days", "self_escalation_days", "alert_hour")),
+    (N_("Files the units send"), ("unsigned_uploads",)),
 )

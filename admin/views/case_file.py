@@ -3,16 +3,20 @@ the review of the unit's report against the outline, and the decision on each fi
 Every change goes through the services of ``workflow`` (locked, audited)."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 
 from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import gettext
 from web.database import db_session
-from web.files import file_store, pdf_converter
-from workflow.casefile import findings, rendering, review, uploads
+from models import User
+from web.files import file_store, pdf_converter, trust_store
+from workflow.casefile import findings, issuing, rendering, review, signed_elsewhere, uploads, versions
+from workflow.casefile.signing_steps import SIGNING_STEPS
 from workflow.errors import WorkflowError
-from workflow.records import attachments
+from workflow.records import arrival, attachments, register
 
 from ..access import current_actor
 from .base import now
@@ -26,6 +30,12 @@ DOCUMENT_FROM = {"unit_schedule_notice": {"notified", "report_received", "visite
 REVIEW_FROM = {"report_received", "visited", "minutes_signed", "concluded", "remediation", "remediation_reported", "reinspection", "closed"}
 
 
+def verdict_notes(files) -> list[str]:
+    """What the check on arrival found in each file that has a verdict, for the message after the change."""
+    return [gettext("{name}: {verdict}").format(name=file.original_name, verdict=line[1])
+            for file in files if (line := arrival.verdict_line(file.signature_check))]
+
+
 def _version() -> int | None:
     value = request.form.get("expected_version", "")
     return int(value) if value.isdigit() else None
@@ -37,24 +47,29 @@ class CaseFileViews:
     def _back(self, case_id: int, anchor: str = ""):
         return redirect(self.get_url(".details_view", id=case_id) + anchor)
 
-    def _run(self, case_id: int, anchor: str, change, done: str):
-        """Make ``change``; flash ``done`` or the refusal (nothing changed) and go back to the case."""
+    def _run(self, case_id: int, anchor: str, change, done: str | Callable[[Any], str]):
+        """Make ``change``; flash ``done`` (or what it says of the change's result) or the refusal
+        (nothing changed) and go back to the case."""
         try:
-            change()
+            result = change()
         except WorkflowError as error:
             flash(str(error), "error")
         else:
-            flash(done, "success")
+            flash(done(result) if callable(done) else done, "success")
         return self._back(case_id, anchor)
 
     def case_file_context(self, inspection) -> dict:
         actor = current_actor()
         changing = inspection.campaign.status != CLOSED  # a closed campaign's cases are read, not changed
+        files = attachments.case_attachments(db_session(), inspection.id, actor)
         return {
-            "files": attachments.case_attachments(db_session(), inspection.id, actor),
+            "files": files,
+            "verdict_line": arrival.verdict_line,
+            "versions": self._versions(inspection, files, changing),
             "attachment_label": attachments.kind_label,
             "upload_kinds": [kind for kind in uploads.UPLOAD_KINDS if actor.role != "unit" or kind in uploads.UNIT_UPLOAD_KINDS],
             "may_attach": changing and actor.may_edit("attach", inspection.unit_id),
+            "may_attach_signed": changing and actor.may_edit(signed_elsewhere.ACTION, inspection.unit_id),
             "documents": [(kind, gettext(spec.label)) for kind, spec in CASE_DOCUMENTS.items()
                           if changing and actor.role in spec.roles and inspection.state in DOCUMENT_FROM[kind]
                           and (kind != "unit_schedule_notice" or inspection.notice_number)],
@@ -62,6 +77,43 @@ class CaseFileViews:
             "may_review": changing and actor.may_edit("review_section", inspection.unit_id) and inspection.state in REVIEW_FROM,
             "may_decide": changing and actor.may_edit("review_finding", inspection.unit_id) and findings.may_review_findings(inspection),
         }
+
+    def _versions(self, inspection, files, changing: bool) -> dict[int, dict]:
+        """Each document version's label, signing steps and what the user may do with it: issue a
+        draft (typing the number where the văn thư gives it), sign when the next step names them."""
+        from workflow.casefile import signing  # pyHanko: loaded by the first case page that shows versions
+
+        actor, session = current_actor(), db_session()
+        user = session.get(User, actor.user_id) if actor.user_id else None
+        may_issue = changing and actor.may_edit("issue_document", inspection.unit_id)
+        return {
+            a.id: {"label": versions.stage_label(a), "steps": signing.steps_view(a),
+                   "issue": may_issue and a.stage == versions.DRAFT and a.document in SIGNING_STEPS,
+                   "number": a.document == "minutes" and register.numbered_by(inspection.campaign, "BB") == register.AGENCY,
+                   "sign": changing and user is not None and signing.may_sign_next(session, a, user)}
+            for a in files if a.stage
+        }
+
+    @expose("/issue/<int:case_id>/<int:file_id>", methods=("POST",))
+    def issue_view(self, case_id: int, file_id: int):
+        inspection = self.get_one(case_id) or abort(404)
+
+        def change():
+            issuing.issue_document(db_session(), file_store(), file_id, actor=current_actor(), now=now(), pdf=pdf_converter(),
+                                   number=request.form.get("number") or None, number_reason=request.form.get("number_reason") or None)
+
+        return self._run(inspection.id, "#files", change, gettext("The document was issued; its PDF is in the case's files, ready to sign."))
+
+    @expose("/sign/<int:case_id>/<int:file_id>", methods=("POST",))
+    def sign_view(self, case_id: int, file_id: int):
+        from workflow.casefile import signing
+
+        inspection = self.get_one(case_id) or abort(404)
+
+        def change():
+            signing.sign_document(db_session(), file_store(), file_id, actor=current_actor(), now=now(), trust=trust_store())
+
+        return self._run(inspection.id, "#files", change, gettext("Signed; the signed version is in the case's files."))
 
     @expose("/attach/<int:case_id>", methods=("POST",))
     def attach_view(self, case_id: int):
@@ -73,10 +125,29 @@ class CaseFileViews:
 
         def change():
             stored = file_store().store_upload(upload.stream, upload.filename, field="file")
-            uploads.attach(db_session(), inspection.id, stored, kind=request.form.get("kind", "other"), actor=current_actor(),
-                           now=now(), comment=request.form.get("comment") or None, expected_version=_version())
+            return uploads.attach(db_session(), inspection.id, stored, kind=request.form.get("kind", "other"), actor=current_actor(),
+                                  now=now(), comment=request.form.get("comment") or None, expected_version=_version())
 
-        return self._run(case_id, "#files", change, gettext("The file was added to the case."))
+        return self._run(case_id, "#files", change,
+                         lambda attachment: " ".join([gettext("The file was added to the case."), *verdict_notes([attachment])]))
+
+    @expose("/signed/<int:case_id>/<int:attachment_id>", methods=("POST",))
+    def attach_signed_view(self, case_id: int, attachment_id: int):
+        """"Tải lên bản đã ký": the PDF of an issued document, signed outside the product."""
+        inspection = self.get_one(case_id) or abort(404)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(gettext("Choose a file to add."), "error")
+            return self._back(case_id, "#files")
+
+        def change():
+            store = file_store()
+            return signed_elsewhere.attach_signed_version(db_session(), store, attachment_id,
+                                                          store.store_upload(upload.stream, upload.filename, field="file"),
+                                                          actor=current_actor(), now=now())
+
+        return self._run(inspection.id, "#files", change, lambda attachment: " ".join([
+            gettext("The signed version was added to the case."), *verdict_notes([attachment])]))
 
     @expose("/render/<int:case_id>/<kind>", methods=("POST",))
     def render_view(self, case_id: int, kind: str):

@@ -34,13 +34,14 @@ from workflow.engine.machines import workflow_for
 from workflow.engine.trigger_data import SCHEMAS, CaseEdit
 from workflow.errors import WorkflowError
 from workflow.queries.case_list import unit_name_matches
+from workflow.records.attachments import entry_attachments
 
 from .. import campaign_context, trigger_forms
 from ..access import EVERYONE, MANAGERS, current_actor, has_role
 from ..diagram import dot_source, render_svg
 from ..forms import Form
 from .base import SecureModelView, now, today
-from .case_file import CaseFileViews
+from .case_file import CaseFileViews, verdict_notes
 from .scoring import prefill_findings
 
 STATE_COLOURS = {
@@ -329,7 +330,7 @@ class CaseView(CaseFileViews, SecureModelView):
             result = service.fire(db_session(), case_id, trigger, current_actor(), now(), expected_version=version, **data)
             return " ".join([gettext("Case #{id} ({unit}): {before} → {after}.").format(
                 id=case_id, unit=inspection.unit_name, before=State(result.from_state).label, after=State(result.to_state).label),
-                *result_notes(result.extra)])
+                *result_notes(result.extra), *verdict_notes(entry_attachments(db_session(), result.audit_entry_id))])
 
         return self._form_page(inspection, form, trigger_label(trigger, current_actor().role), change)
 

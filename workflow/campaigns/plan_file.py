@@ -16,7 +16,7 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from vocabulary.campaigns import ISSUER_LEVEL_CODES, PLANNED_KINDS, UNIT_CATEGORIES, UNIT_CATEGORY_CODES
+from vocabulary.campaigns import ACCEPT_UNSIGNED, ISSUER_LEVEL_CODES, PLANNED_KINDS, UNIT_CATEGORIES, UNIT_CATEGORY_CODES, UNSIGNED_POLICIES
 from vocabulary.day_counting import COUNTING_MODES
 from vocabulary.i18n import Text, _
 from workflow.errors import BadData, Problem
@@ -26,6 +26,7 @@ CategoryCode = Literal[UNIT_CATEGORY_CODES]  # type: ignore[valid-type]
 PlannedKind = Literal[PLANNED_KINDS]  # type: ignore[valid-type]
 UnitKindCode = Literal["office", "commune"]
 CountingMode = Literal[COUNTING_MODES]  # type: ignore[valid-type]
+UnsignedPolicy = Literal[UNSIGNED_POLICIES]  # type: ignore[valid-type]
 Days = Field(ge=0, le=365)
 
 
@@ -111,6 +112,13 @@ class TimedRules(_Part):
     alert_hour: int = Field(7, ge=0, le=23)
 
 
+class Uploads(_Part):
+    """What the units send: a report, remediation report or evidence without a valid digital
+    signature is accepted (flagged) or refused; a broken signature is always refused."""
+
+    unsigned: UnsignedPolicy = ACCEPT_UNSIGNED
+
+
 class PlanUnit(_Part):
     name: str = Field(min_length=1, max_length=200)  # as the plan writes it
     full_name: str | None = Field(None, max_length=300)  # the full official name; default: name
@@ -182,6 +190,7 @@ class PlanFile(_Part):
     self_inspection: SelfInspection = SelfInspection()
     day_counting: DayCounting = DayCounting()
     timed_rules: TimedRules = TimedRules()
+    uploads: Uploads = Uploads()
     # Who numbers each type of outgoing document: the agency's văn thư or this product's register.
     numbering: dict[Literal["TB", "BB", "BC"], Literal["agency", "own"]] = {}
     units: list[PlanUnit] = []

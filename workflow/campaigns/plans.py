@@ -39,6 +39,7 @@ from .plan_file import (
     PlanUnit,
     SelfInspection,
     TimedRules,
+    Uploads,
     Window,
     validation_problems,
 )
@@ -98,7 +99,7 @@ CAMPAIGN_FIELDS = (
     "office_head_title", "office_head_name", "place", "signer_title", "signer_name", "team_decision_number",
     "team_decision_date", "window_start", "window_end", "schedule_from", "visits_per_day", "notice_lead_days", "report_lead_days", "minutes_days", "conclusion_days",
     "remediation_days", "reinspection_lead_days", "self_check_by", "self_report_due", "self_dates_before", "numbering",
-    "day_counting", "extra_days_off", "makeup_workdays",
+    "day_counting", "extra_days_off", "makeup_workdays", "unsigned_uploads",
     *TIMED_RULE_FIELDS,
 )
 
@@ -120,7 +121,7 @@ COLUMN_PATHS: dict[str, tuple[str, ...]] = {
     "self_check_by": ("self_inspection", "done_by"), "self_report_due": ("self_inspection", "report_due"),
     "self_dates_before": ("self_inspection", "dates_before"), "numbering": ("numbering",),
     "day_counting": ("day_counting", "mode"), "extra_days_off": ("day_counting", "extra_days_off"),
-    "makeup_workdays": ("day_counting", "makeup_workdays"),
+    "makeup_workdays": ("day_counting", "makeup_workdays"), "unsigned_uploads": ("uploads", "unsigned"),
     **{name: ("timed_rules", name) for name in TIMED_RULE_FIELDS},
 }
 
@@ -161,6 +162,7 @@ def campaign_values(plan: PlanFile) -> dict[str, Any]:
         day_counting=plan.day_counting.mode,
         extra_days_off=_days(plan.day_counting.extra_days_off),
         makeup_workdays=_days(plan.day_counting.makeup_workdays),
+        unsigned_uploads=plan.uploads.unsigned,
         **{name: getattr(plan.timed_rules, name) for name in TIMED_RULE_FIELDS},
     )
 
@@ -198,6 +200,7 @@ def _plan_settings(campaign: Campaign) -> dict[str, Any]:
         day_counting=DayCounting(mode=campaign.day_counting, extra_days_off=_notes(campaign.extra_days_off),
                                  makeup_workdays=_notes(campaign.makeup_workdays)),
         timed_rules=TimedRules(**{name: getattr(campaign, name) for name in TIMED_RULE_FIELDS}),
+        uploads=Uploads(unsigned=campaign.unsigned_uploads),
     )
 
 

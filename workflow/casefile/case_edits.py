@@ -87,7 +87,10 @@ ACTION_LABELS = {
     "review_section": _("review the report against the outline"),
     "review_finding": _("accept or reject the remediation of a finding"),
     "attach": _("add a file"),
+    "attach_signed": _("upload the version of a document signed elsewhere"),
     "render_document": _("produce a document"),
+    "issue_document": _("issue a document"),
+    "sign_document": _("sign a document"),
     "summary_content": _("write the summary report's content"),
 }
 

@@ -24,6 +24,8 @@ from vocabulary.i18n import N_, _, gettext, use_locale
 from vocabulary.states import Kind, State
 from workflow.casefile.case_edits import Change, campaign_change, case_change
 from workflow.casefile.review import review_sheet
+from workflow.casefile.signing_steps import SIGNING_STEPS
+from workflow.casefile.versions import DRAFT, draft_name
 from workflow.deadlines.due_dates import announced, late_steps, missed_steps
 from workflow.errors import BadData, GuardRefused, NotPermitted
 from workflow.people.permissions import Actor
@@ -168,12 +170,12 @@ def _numbered_name(symbol: str, change: Change) -> str:
 
 
 def _blank_number(doc_type: str, issuer: str) -> str:
-    """A draft's number, filled in by hand when the document is issued: "      /BB-ĐKT"."""
-    return f"{' ' * 6}/{doc_type}-{issuer}"
+    """A draft's number, filled in when the document is issued: "…/BB-ĐKT"."""
+    return f"…/{doc_type}-{issuer}"
 
 
 @dataclass
-class _Job:
+class Job:
     """What one render needs besides the facts: the session, the register inputs, the moment."""
 
     session: Session
@@ -185,7 +187,7 @@ class _Job:
 
     def issue(self, campaign: Campaign, doc_type: str, purpose: str, change: Change, covers: dict[str, str] | None = None) -> str:
         """The number the document carries: a draft of a type the văn thư numbers, with no
-        number given, has none yet ("Số:      /TB-UBND") and takes nothing from the register;
+        number given, has none yet ("Số: …/TB-UBND") and takes nothing from the register;
         drawing up again a document already entered under the number given takes no other."""
         if not self.number and register.numbered_by(campaign, doc_type) == register.AGENCY:
             change.data["draft"] = True
@@ -200,7 +202,7 @@ class _Job:
         return entry.symbol
 
 
-def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+def _schedule_notice(job: Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     from documents import schedule_notice
 
     cases = _scheduled(_campaign_cases(job.session, campaign))
@@ -211,7 +213,7 @@ def _schedule_notice(job: _Job, campaign: Campaign, change: Change) -> tuple[byt
     return content, texts.FILE_NAMES["schedule_notice"].format(number=_numbered_name(symbol, change))
 
 
-def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+def _summary_report(job: Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     from documents import summary_report
 
     symbol = job.issue(campaign, "BC", "summary_report", change)
@@ -221,14 +223,14 @@ def _summary_report(job: _Job, campaign: Campaign, change: Change) -> tuple[byte
     return content, texts.FILE_NAMES["summary_report"].format(number=_numbered_name(symbol, change))
 
 
-def _summary_xlsx(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+def _summary_xlsx(job: Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     from documents import summary_xlsx
 
     cases = [case_facts(None, c, job.day) for c in _campaign_cases(job.session, campaign)]
     return summary_xlsx.build(campaign_facts(campaign), cases, job.day), texts.FILE_NAMES["summary_xlsx"].format(day=job.day.isoformat())
 
 
-def _scores_annex(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
+def _scores_annex(job: Job, campaign: Campaign, change: Change) -> tuple[bytes, str]:
     """The annex names the summary report it goes with: the last one entered in the register,
     or blanks to fill in by hand."""
     from documents import scores
@@ -238,26 +240,34 @@ def _scores_annex(job: _Job, campaign: Campaign, change: Change) -> tuple[bytes,
     if not tables:
         raise GuardRefused(_("The campaign has no criteria set yet: import one on the page \u201c{page}\u201d first.",
                              page=gettext(N_("PAR Index scoring"))))
-    report = job.session.scalar(select(RegisterEntry).where(RegisterEntry.campaign_id == campaign.id, RegisterEntry.purpose == "summary_report")
-                                .order_by(RegisterEntry.doc_date.desc(), RegisterEntry.id.desc()).limit(1))
+    report = annexed_report(job.session, campaign)
     number = report.symbol if report else _blank_number("BC", register.suffix(campaign, "BC"))
     content = scores.ranking_annex(campaign.year, campaign.office, [ranking_facts(table) for table in tables], number,
                                    report.doc_date if report else None)
     return content, texts.FILE_NAMES["scores_annex"].format(day=job.day.isoformat())
 
 
-def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+def annexed_report(session: Session, campaign: Campaign) -> RegisterEntry | None:
+    """The summary report the scores annex goes with: the last one entered in the register."""
+    return session.scalar(select(RegisterEntry).where(RegisterEntry.campaign_id == campaign.id, RegisterEntry.purpose == "summary_report")
+                          .order_by(RegisterEntry.doc_date.desc(), RegisterEntry.id.desc()).limit(1))
+
+
+def _minutes(job: Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     from documents import minutes
 
     if inspection.visited_date is None:
         raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
-    number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
+    number = inspection.minutes_number
+    if number is None:  # numbered at issue (workflow.casefile.issuing)
+        change.data["draft"] = True
+        number = _blank_number("BB", register.suffix(inspection.campaign, "BB"))
     day = inspection.minutes_date or inspection.visited_date
     content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=day), number)
     return content, texts.FILE_NAMES["minutes"].format(unit=inspection.unit_name)
 
 
-def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+def _unit_schedule_notice(job: Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     """The notice a unit notified on its own receives: the number and date ``notify`` recorded."""
     from documents import schedule_notice
 
@@ -268,7 +278,7 @@ def _unit_schedule_notice(job: _Job, inspection: Inspection, change: Change) -> 
     return content, texts.FILE_NAMES["unit_schedule_notice"].format(unit=inspection.unit_name, number=_in_name(inspection.notice_number))
 
 
-def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
+def _conclusion_notice(job: Job, inspection: Inspection, change: Change) -> tuple[bytes, str]:
     from documents import conclusion_notice
     from workflow.scoring.results import score_facts  # the scoring's models and criteria files: only here
 
@@ -281,7 +291,7 @@ def _conclusion_notice(job: _Job, inspection: Inspection, change: Change) -> tup
 
 # Each builder imports its document module itself: python-docx and openpyxl are loaded by the
 # first render, not by every start of the web app or the command line.
-BUILDERS: dict[str, Callable[[_Job, object, Change], tuple[bytes, str]]] = {
+BUILDERS: dict[str, Callable[[Job, object, Change], tuple[bytes, str]]] = {
     "schedule_notice": _schedule_notice,
     "unit_schedule_notice": _unit_schedule_notice,
     "minutes": _minutes,
@@ -335,31 +345,40 @@ def render_document(
         field = "inspection_id" if spec.scope == "case" else "campaign_id"
         raise BadData(_("The {document} belongs to a {scope}: say which one.", document=gettext(spec.label).lower(), scope=gettext(N_("case") if spec.scope == "case" else N_("campaign"))), field=field)
     changing = case_change if spec.scope == "case" else campaign_change
-    job = _Job(session, actor, now, doc_date or local_date(now), number, number_reason)
+    job = Job(session, actor, now, doc_date or local_date(now), number, number_reason)
     with use_locale("vi"), changing(session, owner_id, "render_document", actor, now, expected_version) as change:
         content, filename = BUILDERS[kind](job, change.subject, change)
+        stage = DRAFT if kind in SIGNING_STEPS else None  # issued and signed later (workflow.casefile.issuing)
+        if change.data.get("draft"):  # no number yet: "(dự thảo)" in the name
+            filename = draft_name(filename)
         stored = store.store_generated(content, filename, spec.file_type)
         inspection = change.subject if spec.scope == "case" else None
         campaign = inspection.campaign if inspection is not None else change.subject
         attachment = new_attachment(
             session, stored, kind=ATTACHMENT_KIND.get(kind, kind), trigger="render_document", actor=actor, now=now,
-            inspection=inspection, campaign=campaign, generated=True,
+            inspection=inspection, campaign=campaign, generated=True, stage=stage, document=kind,
         )
         change.attachments.append(attachment)
         change.data.update({"document": kind, "file": stored.recorded()})
         if format == "pdf":
-            try:
-                converted = pdf.convert(filename, content)
-            except ConversionFailed as error:
-                raise GuardRefused(_("The PDF could not be made from {name}: {reason}", name=filename, reason=str(error))) from None
-            stored_pdf = store.store_generated(converted, filename.rsplit(".", 1)[0] + ".pdf", PDF)
+            stored_pdf = store.store_generated(converted_pdf(pdf, filename, content), filename.rsplit(".", 1)[0] + ".pdf", PDF)
             attachment = new_attachment(
                 session, stored_pdf, kind=ATTACHMENT_KIND.get(kind, kind), trigger="render_document", actor=actor, now=now,
-                inspection=inspection, campaign=campaign, generated=True,
+                inspection=inspection, campaign=campaign, generated=True, stage=stage, document=kind,
             )
             change.attachments.append(attachment)
             change.data["pdf"] = stored_pdf.recorded()
     return attachment
+
+
+def converted_pdf(pdf: PdfConverter | None, filename: str, content: bytes) -> bytes:
+    """The PDF LibreOffice makes of a generated document; a clear refusal where it cannot."""
+    if pdf is None:
+        raise GuardRefused(_("LibreOffice is not available here (not installed, or SOFFICE=off): the PDF cannot be made."))
+    try:
+        return pdf.convert(filename, content)
+    except ConversionFailed as error:
+        raise GuardRefused(_("The PDF could not be made from {name}: {reason}", name=filename, reason=str(error))) from None
 
 
 # The summary report's own content, kept on the campaign (plan, section V.1).

@@ -13,6 +13,7 @@ from workflow.errors import BadData, GuardRefused, NotPermitted
 from workflow.people.permissions import Actor
 from workflow.records.attachments import new_attachment
 from workflow.records.files import StoredFile
+from workflow.records.receipts import queue_receipt
 
 UPLOAD_KINDS = ("report", "appendix", "minutes", "conclusion", "remediation_report", "evidence", "other")
 UNIT_UPLOAD_KINDS = frozenset({"report", "appendix", "remediation_report", "evidence"})
@@ -44,4 +45,5 @@ def attach(
         change.attachments.append(attachment)
         change.comment = comment
         change.data = {"kind": kind, "file": stored.recorded(), **({"finding": finding_number} if finding else {})}
+        queue_receipt(session, inspection, [attachment], now)
     return attachment

@@ -19,13 +19,14 @@ from workflow.records.files import StoredFile
 Effect = Callable[[CaseContext], dict[str, Any] | None]
 
 
-def _attach(case: CaseContext, stored: StoredFile | None, kind: str, trigger: str, finding: Finding | None = None) -> str | None:
-    """Record a file the trigger took; returns its name for the case's own column."""
+def _attach(case: CaseContext, stored: StoredFile | None, kind: str, trigger: str, finding: Finding | None = None,
+            field: str = "file") -> str | None:
+    """Record a file the trigger took (the data's ``field``); returns its name for the case's own column."""
     if stored is None:
         return None
     case.attachments.append(new_attachment(
         case.session, stored, kind=kind, trigger=trigger, actor=case.actor, now=case.now,
-        inspection=case.inspection, campaign=case.campaign, finding=finding,
+        inspection=case.inspection, campaign=case.campaign, finding=finding, field=field,
     ))
     return stored.original_name
 
@@ -41,6 +42,10 @@ def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
         if notice is not None:
             setattr(case.inspection, number_field, notice.symbol)
             return {"register": {**register.recorded(notice), "schedule_notice": True}}
+    issued = _issued_before(case, number_field, purpose)
+    if issued is not None and (not given or given.strip() == issued.symbol):
+        setattr(case.inspection, date_field, issued.doc_date)  # the date the issued paper carries
+        return {"register": {**register.recorded(issued), "issued_before": True}}
     entry = register.issue(
         case.session, campaign=case.campaign, doc_type=doc_type, purpose=purpose, doc_date=doc_date,
         actor=case.actor, now=case.now, inspection=case.inspection, given=given, reason=data.number_reason,
@@ -48,6 +53,13 @@ def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
     )
     setattr(case.inspection, number_field, entry.symbol)
     return {"register": register.recorded(entry, case.session)}
+
+
+def _issued_before(case: CaseContext, number_field: str, purpose: str):
+    """The register entry of the document this step records when it was issued beforehand
+    (workflow.casefile.issuing: the minutes are numbered before they are signed)."""
+    number = getattr(case.inspection, number_field)
+    return number and register.issued_for(case.session, case.campaign, purpose, number, case.inspection)
 
 
 def notify(case: CaseContext) -> dict[str, Any]:
@@ -64,7 +76,7 @@ def receive_report(case: CaseContext) -> dict[str, Any]:
     inspection.self_check_date = data.self_check_date
     inspection.report_file = _attach(case, data.file, "report", "receive_report")
     for appendix in data.appendices:
-        _attach(case, appendix, "appendix", "receive_report")
+        _attach(case, appendix, "appendix", "receive_report", field="appendices")
     late = late_steps(inspection, case.campaign)
     return {"late": "report" in late, **({"self_check_late": True} if "self_check" in late else {})}
 
@@ -119,13 +131,13 @@ def report_remediation(case: CaseContext) -> None:
     inspection, data = case.inspection, case.data
     inspection.remediation_reported_date = data.reported_date
     inspection.remediation_file = _attach(case, data.file, "remediation_report", "report_remediation")
-    for report in data.statuses:
+    for index, report in enumerate(data.statuses):
         finding = inspection.findings[report.finding - 1]
         finding.status = report.status
         finding.unit_note = report.note
         finding.accepted = None
         for evidence in report.evidence:
-            _attach(case, evidence, "evidence", "report_remediation", finding)
+            _attach(case, evidence, "evidence", "report_remediation", finding, field=f"statuses.{index}.evidence")
 
 
 def _close(case: CaseContext) -> None:

@@ -27,6 +27,7 @@ from workflow.engine.locking import change_transaction, lock_case
 from workflow.engine.machines import workflow_for
 from workflow.errors import BadData, ConcurrentUpdate, GuardRefused, NotFound, NotPermitted, TransitionNotAllowed
 from workflow.people.permissions import Actor
+from workflow.records.receipts import queue_receipt
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def _fire_locked(
         )
         for attachment in case.attachments:  # issue #5: files are tied to the change that took them
             attachment.audit_entry = entry
+        queue_receipt(session, inspection, case.attachments, now)  # the unit's files, confirmed the same day
         replan_alerts(session, inspection, now)
     session.flush()  # the one flush of the change
     return FireResult(inspection.id, trigger, from_state, inspection.state, inspection.version, entry.id, extra)

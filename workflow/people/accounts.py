@@ -61,9 +61,11 @@ def save_user(
     unit_name: str | None = None,
     password: str | None = None,
     reset_existing: bool = False,
+    name: str | None = None,
 ) -> tuple[User, str, bool]:
     """Create a user (or, with ``reset_existing``, update role, unit and password of an existing
-    one). Returns the user, the password set and whether the user was created."""
+    one). ``name``: the person's full name, as documents print it under a signature. Returns the
+    user, the password set and whether the user was created."""
     email = email.strip().lower()
     password = password or generate_password()
     _validate(email, role, password)
@@ -79,6 +81,8 @@ def save_user(
         elif not reset_existing:
             raise BadData(_("E-mail: a user {email} already exists.", email=email), field="email")
         user.role, user.unit_id, user.active = role, unit.id if unit else None, True
+        if name:  # as the documents print it: who signs is matched by it
+            user.name = name.strip()[:200]
         user.password_hash = hash_password(password)
         if not created:
             end_sessions(user)

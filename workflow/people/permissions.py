@@ -32,6 +32,7 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
     "unit": frozenset({"receive_report", "report_remediation"}),
     "leader": frozenset(),
     "auditor": frozenset(),
+    "clerk": frozenset(),
     "system": frozenset({"order_reinspection"}),
 }
 
@@ -41,13 +42,18 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 # cases; documents are rendered by the office and the team (which documents: workflow.casefile.rendering).
 # Scoring (workflow.scoring): a unit fills and submits its own self-assessment; the team appraises
 # it and marks lost criteria as findings; the office imports and copies the criteria sets.
+# Issuing a drawn-up document (its number and date, workflow.casefile.issuing) is the office's and the
+# clerk's (văn thư); who signs which step is the document's own (workflow.casefile.signing_steps):
+# the roles below may sign, each only the step the document names them for.
 SELF_ASSESSMENT = frozenset({"self_assess", "submit_self_assessment"})
 APPRAISAL = frozenset({"appraise", "propose_finding"})
 EDITS_BY_ROLE: dict[str, frozenset[str]] = {
-    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "summary_content", "import_criteria"}) | SELF_ASSESSMENT | APPRAISAL,
-    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "summary_content", "import_criteria"}) | APPRAISAL,
-    "inspector": frozenset({"review_section", "review_finding", "attach", "render_document"}) | APPRAISAL,
+    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "sign_document", "attach_signed", "summary_content", "import_criteria"}) | SELF_ASSESSMENT | APPRAISAL,
+    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "sign_document", "attach_signed", "summary_content", "import_criteria"}) | APPRAISAL,
+    "inspector": frozenset({"review_section", "review_finding", "attach", "render_document", "sign_document"}) | APPRAISAL,
     "unit": frozenset({"attach"}) | SELF_ASSESSMENT,
+    "leader": frozenset({"sign_document"}),
+    "clerk": frozenset({"issue_document", "sign_document", "attach_signed"}),
 }
 
 
@@ -62,6 +68,7 @@ CAMPAIGN_ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
     "inspector": frozenset({"export_plan"}),
     "leader": frozenset({"export_plan"}),
     "auditor": frozenset({"export_plan"}),
+    "clerk": frozenset({"export_plan"}),
 }
 
 

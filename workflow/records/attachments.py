@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from models import Attachment, Campaign, Finding, Inspection
 from vocabulary.i18n import N_, _, gettext
-from workflow.errors import NotFound
+from workflow.errors import BadData, NotFound
 from workflow.people.permissions import Actor
-from workflow.records.files import StoredFile
+from workflow.records.arrival import admit
+from workflow.records.files import PDF, FileStore, StoredFile
 
 # Campaign documents every role may read; the others are the office's own (not the units').
 PUBLIC_CAMPAIGN_KINDS = frozenset({"schedule_notice"})
@@ -32,7 +33,16 @@ def new_attachment(
     campaign: Campaign | None = None,
     finding: Finding | None = None,
     generated: bool = False,
+    field: str = "file",
+    stage: str | None = None,
+    document: str | None = None,
+    parent: Attachment | None = None,
+    signature_check: dict | None = None,
 ) -> Attachment:
+    """The row of a file a change took. A unit's file is checked on arrival first
+    (:func:`workflow.records.arrival.admit`: refused, naming ``field``, when it may not come in)."""
+    if campaign is not None:
+        admit(stored, kind=kind, campaign=campaign, field=field)
     attachment = Attachment(
         inspection=inspection,
         campaign=campaign,
@@ -46,6 +56,10 @@ def new_attachment(
         generated=generated,
         uploaded_by=actor.name,
         uploaded_at=now,
+        stage=stage,
+        document=document,
+        parent=parent,
+        signature_check=signature_check if signature_check is not None else stored.signatures,
     )
     session.add(attachment)
     return attachment
@@ -68,11 +82,25 @@ def get_attachment(session: Session, attachment_id: int, actor: Actor) -> Attach
     return attachment
 
 
+def checked_now(session: Session, store: FileStore, attachment_id: int, actor: Actor) -> dict:
+    """The verdict on a stored PDF's signatures, checked again now against the trust roots (a
+    CRL added since the file arrived counts); :class:`NotFound` as :func:`get_attachment`."""
+    attachment = get_attachment(session, attachment_id, actor)
+    if attachment.content_type != PDF.content_type:
+        raise BadData(_("File #{id} is not a PDF: it carries no digital signature.", id=attachment_id), field="file_id")
+    return store.signatures(store.read(attachment.sha256))
+
+
 def case_attachments(session: Session, inspection_id: int, actor: Actor) -> list[Attachment]:
     inspection = session.get(Inspection, inspection_id)
     if inspection is None or not actor.sees_unit(inspection.unit_id):
         raise NotFound(_("Case #{id} does not exist.", id=inspection_id))
     return list(session.scalars(select(Attachment).where(Attachment.inspection_id == inspection_id).order_by(Attachment.id)))
+
+
+def entry_attachments(session: Session, audit_entry_id: int) -> list[Attachment]:
+    """The files one change took (its audit entry), e.g. to show their verdicts after it."""
+    return list(session.scalars(select(Attachment).where(Attachment.audit_entry_id == audit_entry_id).order_by(Attachment.id)))
 
 
 def campaign_attachments(session: Session, campaign_id: int, actor: Actor) -> list[Attachment]:

@@ -21,18 +21,19 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Attachment
+from models import Attachment, SigningKey
 from vocabulary.bounds import strip_bidi
 from vocabulary.i18n import Text, _
 from workflow.errors import BadData
+from workflow.records.arrival import signature_check
 
 CHUNK = 1024 * 1024
 DEFAULT_GRACE = timedelta(hours=24)
@@ -62,10 +63,16 @@ class StoredFile:
     size: int
     content_type: str
     original_name: str
+    # A PDF's digital signatures as the store found them when it took the bytes
+    # (workflow.records.arrival); None for any other file and for a document made here.
+    signatures: dict[str, Any] | None = dataclass_field(default=None, compare=False)
 
     def recorded(self) -> dict[str, object]:
         """What the audit entry keeps of it."""
-        return {"sha256": self.sha256, "name": self.original_name, "size": self.size, "type": self.content_type}
+        recorded: dict[str, object] = {"sha256": self.sha256, "name": self.original_name, "size": self.size, "type": self.content_type}
+        if self.signatures is not None:
+            recorded["signatures"] = self.signatures
+        return recorded
 
 
 def sniff(path: Path) -> FileType | None:
@@ -219,15 +226,18 @@ def _fsync_directory(directory: Path) -> None:
 
 
 class FileStore:
-    """Files by SHA-256 under one directory (``FILES_DIR``, default ``instance/files``)."""
+    """Files by SHA-256 under one directory (``FILES_DIR``, default ``instance/files``); the
+    digital signatures of an uploaded PDF are checked against the CA certificates and CRLs of
+    ``trust_roots`` (``TRUST_ROOTS``; none: no signature is trusted)."""
 
-    def __init__(self, directory: Path, max_bytes: int):
+    def __init__(self, directory: Path, max_bytes: int, trust_roots: Path | None = None):
         self.directory = Path(directory)
         self.max_bytes = max_bytes
+        self.trust_roots = Path(trust_roots) if trust_roots else None
 
     @classmethod
     def from_settings(cls, settings) -> "FileStore":  # vocabulary.config.Settings
-        return cls(settings.files_dir, settings.max_upload_bytes)
+        return cls(settings.files_dir, settings.max_upload_bytes, settings.trust_roots)
 
     def path(self, sha256: str) -> Path:
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
@@ -254,10 +264,15 @@ class FileStore:
             problem = content_problem(temporary, file_type)
             if problem is not None:
                 raise BadData(_("{name}: refused as a {label} file: {reason}.", name=filename or "?", label=file_type.label, reason=problem), field=field)
+            signatures = self.signatures(temporary.read_bytes()) if file_type is PDF else None
             sha256 = self._keep(temporary)
         finally:
             temporary.unlink(missing_ok=True)
-        return StoredFile(sha256, size, file_type.content_type, sanitise_name(filename, file_type))
+        return StoredFile(sha256, size, file_type.content_type, sanitise_name(filename, file_type), signatures)
+
+    def signatures(self, pdf: bytes) -> dict[str, Any]:
+        """The verdict on a PDF's digital signatures against this store's trust roots."""
+        return signature_check(pdf, self.trust_roots)
 
     def store_path(self, path: Path, *, field: str = "file") -> StoredFile:
         """A file given by its path (the CLI's ``--set file=/path/x.pdf``)."""
@@ -326,7 +341,8 @@ class FileStore:
         if not self.directory.exists():
             return []
         cutoff = (now - grace).timestamp()
-        referenced = set(session.scalars(select(Attachment.sha256).distinct()))
+        referenced = set(session.scalars(select(Attachment.sha256).distinct()))  # and the signature images below
+        referenced |= set(session.scalars(select(SigningKey.image_sha256).where(SigningKey.image_sha256.is_not(None))))
         session.rollback()
         removed = []
         for path in sorted(self.directory.glob("*/*")):

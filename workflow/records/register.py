@@ -319,6 +319,7 @@ NUMBERED_TRIGGERS = {
 def propose(session: Session, inspection: Inspection, trigger: str, day: date) -> Proposal | None:
     """What a form should show for ``trigger`` dated ``day`` (None: the trigger takes no number).
     A notice is the campaign's schedule notice when one lists the case at its current date; a
+    document issued before the step (the minutes) keeps its number and date; a
     type the văn thư numbers has no number to propose (``number`` is empty); otherwise the next
     number of ``day``'s year — the one the register gives when the field is left empty."""
     if trigger not in NUMBERED_TRIGGERS:
@@ -327,7 +328,10 @@ def propose(session: Session, inspection: Inspection, trigger: str, day: date) -
         notice = schedule_notice_for(session, inspection)
         if notice is not None:
             return Proposal(notice.symbol, notice.doc_date, reused=True)
-    doc_type = NUMBERED_TRIGGERS[trigger][0]
+    doc_type, number_field, _date_field, purpose = NUMBERED_TRIGGERS[trigger]
+    issued = getattr(inspection, number_field) and issued_for(session, inspection.campaign, purpose, getattr(inspection, number_field), inspection)
+    if issued:  # issued before the step (the minutes): its number and date, taken once
+        return Proposal(issued.symbol, issued.doc_date, reused=True)
     if numbered_by(inspection.campaign, doc_type) == AGENCY:
         return Proposal("", day)
     return Proposal(peek(session, inspection.campaign, doc_type, day), day)
