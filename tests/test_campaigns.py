@@ -297,7 +297,7 @@ def test_a_surprise_case_from_the_cli_to_signed_minutes_with_the_radio(app, tmp_
     opened = run(app, "inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
                  "--visit-date", "2023-08-09", "--reason", "Phản ánh của người dân", "--as", "coordinator@tuky.local", "--at", "2023-08-09T07:30")
     assert "Đã mở hồ sơ #36: Kiểm tra đột xuất, UBND xã Chí Minh." in opened.stdout
-    fire_in(db, 36, "visit", at(date(2023, 8, 9), 10), radio="Phóng viên Trần Văn B, Đài Phát thanh", team="Đoàn kiểm tra")
+    fire_in(db, 36, "visit", at(date(2023, 8, 9), 10), radio="Phóng viên Trần Văn B, Đài Phát thanh", team=[1, 2, 3])
     fire_in(db, 36, "sign_minutes", at(date(2023, 8, 9), 16), participants="Chủ tịch UBND xã")
     store = FileStore(tmp_path / "files", 1 << 20)
     with db.session() as session:
@@ -350,11 +350,11 @@ def test_the_sample_province_plan_runs_and_nothing_says_tu_ky_or_huyen(empty_dat
         assert campaign.day_counting == "working" and notice_due < visit - 10 * DAY  # ten working days
         surprise = open_inspection(session, campaign_code="sample-tinh-2026", unit_name="UBND xã Tây Hòa", kind="surprise",
                                    actor=COORDINATOR, now=at(date(2026, 7, 15), 7), visit_date=date(2026, 7, 15), reason="Phản ánh của người dân").id
-    fire_in(db, surprise, "visit", at(date(2026, 7, 15), 11), radio="Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh", team="Đoàn kiểm tra")
+    fire_in(db, surprise, "visit", at(date(2026, 7, 15), 11), radio="Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh", team=[1, 3])
     fire_in(db, surprise, "sign_minutes", at(date(2026, 7, 15), 16), participants="Chủ tịch UBND xã")
     fire_in(db, ward_id, "notify", at(notice_due))
     fire_in(db, ward_id, "receive_report", at(report_due))
-    fire_in(db, ward_id, "visit", at(visit, 16), team="Đoàn kiểm tra")
+    fire_in(db, ward_id, "visit", at(visit, 16), team=[1, 3])
     fire_in(db, ward_id, "sign_minutes", at(visit, 17), participants="Lãnh đạo UBND phường")
     fire_in(db, ward_id, "conclude", at(visit + 7 * DAY), findings=[{"section": "B.2", "text": "Chưa công khai đủ TTHC."}])
     texts = []
