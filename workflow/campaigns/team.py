@@ -17,7 +17,7 @@ from workflow.people.permissions import Actor
 
 MAX_MEMBERS = 40
 LIMITS = {"name": 100, "title": 200, "workplace": 200}
-LABELS = {"name": N_("Full name"), "title": N_("Title (chức vụ)"), "workplace": N_("Place of work"), "role": N_("Role in the team")}
+LABELS = {"name": N_("Full name of the person"), "title": N_("Title (chức vụ)"), "workplace": N_("Place of work"), "role": N_("Role in the team")}
 # Roles a decision gives to one member only.
 SINGLE_ROLES = ("head",)
 

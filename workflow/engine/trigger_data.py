@@ -208,7 +208,7 @@ MemberPick = Annotated[Annotated[int, Field(ge=1)] | Annotated[str, Field(max_le
 class Person(Row):
     """One of the unit's people at the visit: the name and the title, printed apart."""
 
-    name: str = Field(title=N_("Full name"), min_length=1, max_length=200)
+    name: str = Field(title=N_("Full name of the person"), min_length=1, max_length=200)
     title: str | None = Field(None, title=N_("Title (chức vụ)"), max_length=200)
 
 
@@ -217,11 +217,14 @@ class Visit(TriggerData):
 
     visit_date: date | None = Field(None, title=N_("Inspection date"))
     team: TeamPick = Field(None, title=N_("Inspection team"), description=N_(
-        "The members who made the visit, by their numbers in the team decision's roster: [1, 2, 4]."))
+        "The members who made the visit, by their numbers in the team decision's roster: [1, 2, 4]."),
+        json_schema_extra={"pick": "members"})
     reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
     radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
-    chair: MemberPick = Field(None, title=N_("Chair (head of the team)"), description=N_("A member of the visit's team, by number."))
-    secretary: MemberPick = Field(None, title=N_("Secretary (keeps the minutes)"), description=N_("A member of the visit's team, by number."))
+    chair: MemberPick = Field(None, title=N_("Chair (head of the team)"), description=N_("A member of the visit's team, by number."),
+                              json_schema_extra={"pick": "member"})
+    secretary: MemberPick = Field(None, title=N_("Secretary (keeps the minutes)"), description=N_("A member of the visit's team, by number."),
+                                  json_schema_extra={"pick": "member"})
     visit_started: time | None = Field(None, title=N_("Started at"))
     visit_ended: time | None = Field(None, title=N_("Ended at"))
     unit_attendees: Attendees = Field(None, title=N_("The unit's attendees (plan, section IV)"))
