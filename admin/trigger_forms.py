@@ -236,6 +236,8 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
         for name, value in _picked(inspection).items():
             if name in form:
                 form[name].data = value
+    if trigger == "visit" and "reason" in form and inspection.visit_reason:
+        form.reason.data = inspection.visit_reason
     if "unit_people" in form and inspection.unit_people:
         while len(form.unit_people) < len(inspection.unit_people):
             form.unit_people.append_entry()

@@ -304,7 +304,7 @@ def test_a_surprise_case_from_the_cli_to_signed_minutes_with_the_radio(app, tmp_
         first = session.scalar(select(AuditEntry).where(AuditEntry.inspection_id == 36).order_by(AuditEntry.seq))
         assert (first.seq, first.trigger, first.actor, first.comment) == (1, "create", "coordinator@tuky.local", "Phản ánh của người dân")
         minutes = render_document(session, store, "minutes", actor=COORDINATOR, now=at(date(2023, 8, 10)), inspection_id=36)
-        assert "- Phóng viên Đài Phát thanh huyện Tứ Kỳ: Phóng viên Trần Văn B, Đài Phát thanh." in lines(open_docx(store.read(minutes.sha256)))
+        assert "- Phóng viên Đài Phát thanh huyện Tứ Kỳ: Phóng viên Trần Văn B, Đài Phát thanh (ghi hình, đưa tin)." in lines(open_docx(store.read(minutes.sha256)))
     listed = run(app, "inspections", "list", "--campaign", "tuky-2023", "--kind", "surprise", "--json").stdout
     assert '"state": "minutes_signed"' in listed and '"unit": "UBND xã Chí Minh"' in listed
 
@@ -370,7 +370,7 @@ def test_the_sample_province_plan_runs_and_nothing_says_tu_ky_or_huyen(empty_dat
     assert "ỦY BAN NHÂN DÂN\nTỈNH MINH HỌA" in notice and "Minh Họa, ngày" in notice and "TM. ỦY BAN NHÂN DÂN" in notice
     assert "- Tại UBND các xã, phường, đặc khu:" in notice and "mời phóng viên Đài Phát thanh và Truyền hình tỉnh" in notice
     assert "SỞ NỘI VỤ" in report and "GIÁM ĐỐC" in report and "kính trình Chủ tịch Ủy ban nhân dân tỉnh Minh Họa" in report
-    assert "- Phóng viên Đài Phát thanh và Truyền hình tỉnh Minh Họa: Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh." in minutes
+    assert "- Phóng viên Đài Phát thanh và Truyền hình tỉnh Minh Họa: Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh (ghi hình, đưa tin)." in minutes
     assert "(qua Sở Nội vụ)" in conclusion and "- CT, các PCT UBND tỉnh Minh Họa;" in conclusion
     assert any("lãnh đạo Ủy ban nhân dân tỉnh Minh Họa" in mail for mail in mails)
     assert all("Sở Nội vụ gửi tự động" in mail for mail in mails)

@@ -76,7 +76,9 @@ def record_team(session, campaign_id: int, rows: Sequence[Mapping[str, Any]], *,
         if campaign.status == CLOSED:
             raise BadData(_("A closed campaign is read only."))
         old = [member.record() for member in campaign.team_members]
-        campaign.team_members[:] = [TeamMember(**member) for member in members]
+        campaign.team_members.clear()
+        session.flush()  # the old rows go before the new ones take their positions
+        campaign.team_members.extend(TeamMember(**member) for member in members)
         session.flush()
         change.data = {"old": old, "new": members}
     return campaign

@@ -85,7 +85,7 @@ def _keep(inspection: Inspection, data: Any, names: tuple[str, ...]) -> None:
 def visit(case: CaseContext) -> None:
     inspection, data = case.inspection, case.data
     inspection.visited_date = data.visit_date
-    inspection.visit_reason = data.reason
+    inspection.visit_reason = data.reason or inspection.visit_reason  # a surprise's reason, given when it was opened
     inspection.radio = data.radio
     _keep(inspection, data, VISIT_CONTENT)
     if isinstance(data.team, list):

@@ -292,7 +292,8 @@ class SignMinutes(Numbered):
     def resolve(self, case: "CaseContext") -> None:
         self.minutes_date = self.minutes_date or case.today
         # Who took part was recorded at the visit; signing completes it, it need not repeat it.
-        self.participants = self.participants or case.inspection.participants
+        people = "; ".join(" - ".join(filter(None, (p.get("name"), p.get("title")))) for p in case.inspection.unit_people or ())
+        self.participants = self.participants or case.inspection.participants or people or None
 
 
 class FindingIn(Row):
