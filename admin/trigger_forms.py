@@ -113,7 +113,7 @@ def _field(name: str, info: Any, required: bool) -> Any:
         return BooleanField(lazy_gettext(label))
     if get_origin(kind) is Literal:
         return SelectField(lazy_gettext(label), choices=[(value, lazy_gettext(RESULT_CHOICES.get(value, value))) for value in get_args(kind)])
-    pick = (info.json_schema_extra or {}).get("pick") if isinstance(info.json_schema_extra, dict) else None
+    pick = info.json_schema_extra.get("x-pick") if isinstance(info.json_schema_extra, dict) else None
     if pick == "members":  # the team decision's roster as checkboxes (see offer_roster)
         return SelectMultipleField(lazy_gettext(label), choices=[], validate_choice=False, validators=marks,
                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())

@@ -264,8 +264,10 @@ def _minutes(job: _Job, inspection: Inspection, change: Change) -> tuple[bytes, 
     if inspection.visited_date is None:
         raise GuardRefused(_("The minutes are drawn up at the on-site inspection, which is not recorded yet."))
     number = inspection.minutes_number or _blank_number("BB", register.suffix(inspection.campaign, "BB"))
-    day = inspection.minutes_date or inspection.visited_date
-    content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=day), number)
+    # Signed minutes say what was recorded by their date; a draft, everything recorded so far
+    # (the team may complete its record the days after the visit).
+    as_of = inspection.minutes_date if inspection.minutes_date else None
+    content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=as_of), number)
     return content, texts.FILE_NAMES["minutes"].format(unit=inspection.unit_name)
 
 

@@ -218,13 +218,13 @@ class Visit(TriggerData):
     visit_date: date | None = Field(None, title=N_("Inspection date"))
     team: TeamPick = Field(None, title=N_("Inspection team"), description=N_(
         "The members who made the visit, by their numbers in the team decision's roster: [1, 2, 4]."),
-        json_schema_extra={"pick": "members"})
+        json_schema_extra={"x-pick": "members"})
     reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
     radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
     chair: MemberPick = Field(None, title=N_("Chair (head of the team)"), description=N_("A member of the visit's team, by number."),
-                              json_schema_extra={"pick": "member"})
+                              json_schema_extra={"x-pick": "member"})
     secretary: MemberPick = Field(None, title=N_("Secretary (keeps the minutes)"), description=N_("A member of the visit's team, by number."),
-                                  json_schema_extra={"pick": "member"})
+                                  json_schema_extra={"x-pick": "member"})
     visit_started: time | None = Field(None, title=N_("Started at"))
     visit_ended: time | None = Field(None, title=N_("Ended at"))
     unit_attendees: Attendees = Field(None, title=N_("The unit's attendees (plan, section IV)"))
