@@ -60,9 +60,24 @@ def text_width_cm(text: str, size_pt: float) -> float:
     return em * size_pt * 2.54 / 72
 
 
+def _balanced(line: str) -> list[str]:
+    """A bold line too wide for the page, in two lines of about the same width, broken after a
+    comma where one is near the middle (no word left alone on a line of its own)."""
+    if text_width_cm(line, 14) <= TEXT_WIDTH.cm:
+        return [line]
+    words = line.split(" ")
+
+    def cost(at: int) -> float:
+        left, right = " ".join(words[:at]), " ".join(words[at:])
+        return max(text_width_cm(left, 14), text_width_cm(right, 14)) - (0.8 if left.endswith(",") else 0.0)
+
+    at = min(range(1, len(words)), key=cost)
+    return [" ".join(words[:at]), " ".join(words[at:])]
+
+
 def _split_at_unit(line: str) -> list[str]:
     head, found, tail = line.partition(" tại ")
-    return [head, "tại " + tail] if found and text_width_cm(line, 14) > TEXT_WIDTH.cm else [line]
+    return [*_balanced(head), "tại " + tail] if found and text_width_cm(line, 14) > TEXT_WIDTH.cm else _balanced(line)
 
 
 def _field(paragraph: Paragraph, instruction: str, size: float) -> None:

@@ -214,3 +214,44 @@ def test_the_correction_form_no_longer_takes_the_assessment_nor_the_opinion():
         with pytest.raises(BadData) as refused:
             trigger_data.parse("correct", {name: "x"}, trigger_data.CaseEdit)
         assert refused.value.problems[0].field == name
+
+
+@pytest.mark.libreoffice
+def test_the_surprise_case_s_papers_as_pdf_pages(db, store):
+    """The minutes and the conclusion of a recorded surprise case as LibreOffice prints them, kept
+    as PDF and PNG in tests/artifacts/record/ to be looked at; the PDF's text says what the record
+    holds (no dotted line left where the team wrote something)."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import missing
+    from vocabulary.config import PROJECT_DIR
+    from workflow.casefile.rendering import pdf_converter
+
+    tools = {name: shutil.which(name) for name in ("soffice", "pdftoppm", "pdftotext")}
+    if not all(tools.values()):
+        missing("LibreOffice / poppler-utils", f"not found: {[name for name, path in tools.items() if not path]}")
+    case_id = surprise_case(db)
+    fire_in(db, case_id, "visit", at(DAY_OF_VISIT, 11), team=[1, 3, 4], radio="Trần Văn Bình", visit_started="08:00", visit_ended="10:45",
+            unit_people=[{"name": "Vũ Văn Dũng", "title": "Chủ tịch UBND xã"}, {"name": "Đỗ Thị Hoa", "title": "Công chức Văn phòng - Thống kê"}],
+            unit_attendees=["Đại diện Lãnh đạo Đảng ủy", "Đại diện Lãnh đạo UBND"], unit_signer="Vũ Văn Dũng", unit_signer_title="Chủ tịch UBND xã")
+    record_every_section(db, case_id, at(DAY_OF_VISIT, 11))
+    with db.session() as session:
+        record_closing(session, case_id, team_assessment=ASSESSMENT, unit_opinion=OPINION, actor=COORDINATOR, now=at(DAY_OF_VISIT, 11))
+    fire_in(db, case_id, "sign_minutes", at(DAY_OF_VISIT, 16))
+    fire_in(db, case_id, "conclude", at(DAY_OF_VISIT + 10 * DAY), findings=[{"section": "B.3", "text": "Công khai đầy đủ TTHC."}])
+    sources = {}
+    for kind in ("minutes", "conclusion_notice"):
+        with db.session() as session:
+            attachment = render_document(session, store, kind, actor=COORDINATOR, now=at(DAY_OF_VISIT + 10 * DAY, 11), inspection_id=case_id)
+            sources[f"{kind}.docx"] = store.read(attachment.sha256)
+    folder = PROJECT_DIR / "tests" / "artifacts" / "record"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name, content in pdf_converter(tools["soffice"]).convert_many(sources).items():
+        pdf = folder / f"surprise-{name}"
+        pdf.write_bytes(content)
+        subprocess.run([tools["pdftoppm"], "-r", "80", "-png", str(pdf), str(folder / pdf.stem)], check=True, timeout=60)
+        text = " ".join(subprocess.run([tools["pdftotext"], str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
+        assert "đột xuất" in text and "Phản ánh của người dân" in text and "báo cáo của đơn vị" not in text.lower()
+        assert "……" not in text.replace("Kế hoạch số ……/KH-UBND ngày ……/……/2023", "")
