@@ -113,7 +113,7 @@ MINUTES_TYPE = "BIÊN BẢN KIỂM TRA"
 MINUTES_SUBJECT = {
     "direct": "Công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
     "surprise": "Kiểm tra đột xuất công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
-    "reinspection": "Phúc tra việc khắc phục tồn tại, hạn chế về công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+    "reinspection": "Phúc tra công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
 }
 MINUTES_BASIS = "Căn cứ {plan};"
 MINUTES_DECISION = "Căn cứ {decision};"
@@ -195,7 +195,7 @@ CONCLUSION_TYPE = "THÔNG BÁO"
 CONCLUSION_SUBJECT = {
     "direct": "Kết luận kiểm tra công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
     "surprise": "Kết luận kiểm tra đột xuất công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
-    "reinspection": "Kết luận phúc tra việc khắc phục tồn tại, hạn chế về công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+    "reinspection": "Kết luận phúc tra công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
 }
 CONCLUSION_BASIS = "Căn cứ {plan};"
 CONCLUSION_DECISION = "Căn cứ {decision};"

@@ -141,7 +141,7 @@ def test_a_phuc_tra_cites_the_conclusion_it_follows_up(db, store):
     fire_in(db, child, "visit", at(visited, 11), team=[1, 3])
     cited = f"Thông báo kết luận kiểm tra số {number} ngày {dated} của UBND huyện Tứ Kỳ"
     minutes = render_text(db, store, "minutes", child, at(visited, 12))
-    in_order(minutes, "Phúc tra việc khắc phục tồn tại, hạn chế", f"Căn cứ {cited};",
+    in_order(minutes, "Phúc tra công tác cải cách hành chính", f"Căn cứ {cited};",
              f"tiến hành phúc tra đột xuất việc thực hiện {cited}", f"khắc phục các tồn tại, hạn chế nêu tại {cited}")
     fire_in(db, child, "sign_minutes", at(visited, 16))
     fire_in(db, child, "conclude", at(visited + 4 * DAY))
