@@ -172,13 +172,12 @@ def offer_roster(form: Form, inspection: Inspection) -> bool:
     if not isinstance(form._fields.get("team"), SelectMultipleField):
         return False
     roster = inspection.campaign.team_members
-    members = [(str(m.position), f"{m.position}. {m.name} – {m.title} ({team.role_label(m.role)})") for m in roster]
-    form.team.choices = members
+    form.team.choices = [(str(m.position), f"{m.position}. {m.name} – {m.title} ({team.role_label(m.role)})") for m in roster]
     if not roster:
         form.team.description = gettext(N_("The campaign has no roster of its team yet: enter the team decision's members on the campaign's page (“Inspection team”) first."))
     for name in ("chair", "secretary"):
         if name in form:
-            form[name].choices = [("", gettext(N_("— choose —")))] + [(value, label.split(" (")[0]) for value, label in members]
+            form[name].choices = [("", gettext(N_("— choose —")))] + [(str(m.position), f"{m.position}. {m.name} – {m.title}") for m in roster]
     return True
 
 

@@ -107,8 +107,7 @@ def _pick_team(case: CaseContext) -> None:
               for member in case.campaign.team_members if member.position in data.team]
     inspection.team, inspection.team_members = None, picked
     names = {member["position"]: member["name"] for member in picked}
-    inspection.chair = names.get(data.chair, inspection.chair if data.chair is None else None)
-    inspection.secretary = names.get(data.secretary, inspection.secretary if data.secretary is None else None)
+    inspection.chair, inspection.secretary = names.get(data.chair), names.get(data.secretary)
 
 
 def sign_minutes(case: CaseContext) -> dict[str, Any]:
