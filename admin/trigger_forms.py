@@ -24,6 +24,7 @@ from models import Inspection
 from vocabulary.campaigns import ISSUER_LEVELS
 from vocabulary.i18n import N_, format_date, gettext
 from vocabulary.states import Kind
+from workflow.campaigns import team
 from workflow.casefile import rendering, review
 from workflow.engine.trigger_data import TriggerData
 from workflow.records import register
@@ -83,6 +84,11 @@ class FindingRow(PlainForm):
     due_date = date_field(N_("Remediation deadline"), Required())
 
 
+class PersonRow(PlainForm):
+    name = StringField(lazy_gettext(N_("Full name of the person")))
+    title = StringField(lazy_gettext(N_("Title (chức vụ)")))
+
+
 class StatusRow(PlainForm):
     status = SelectField(lazy_gettext(N_("Status")), choices=[(key, lazy_gettext(label)) for key, label in STATUS_CHOICES],
                          validators=[Required()])
@@ -107,6 +113,14 @@ def _field(name: str, info: Any, required: bool) -> Any:
         return BooleanField(lazy_gettext(label))
     if get_origin(kind) is Literal:
         return SelectField(lazy_gettext(label), choices=[(value, lazy_gettext(RESULT_CHOICES.get(value, value))) for value in get_args(kind)])
+    pick = info.json_schema_extra.get("x-pick") if isinstance(info.json_schema_extra, dict) else None
+    if pick == "members":  # the team decision's roster as checkboxes (see offer_roster)
+        return SelectMultipleField(lazy_gettext(label), choices=[], validate_choice=False, validators=marks,
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    if pick == "member":  # one of the roster (see offer_roster)
+        return SelectField(lazy_gettext(label), choices=[], validate_choice=False)
+    if name == "unit_people":
+        return FieldList(FormField(PersonRow), label=lazy_gettext(label), min_entries=4)
     if name == "unit_attendees":  # a checklist of the plan's section IV, by kind of unit (see prepare)
         return SelectMultipleField(lazy_gettext(label), choices=[], validate_choice=False,
                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
@@ -151,6 +165,29 @@ def offer_attendees(form: Form, inspection: Inspection) -> None:
         form.unit_attendees.choices = [(name, name) for name in (*offered, *extra)]
 
 
+def offer_roster(form: Form, inspection: Inspection) -> bool:
+    """The team decision's members to pick the visit's team, its chair and its secretary from;
+    False when the form picks no member (or the campaign has no roster: the form says where to
+    enter it)."""
+    if not isinstance(form._fields.get("team"), SelectMultipleField):
+        return False
+    roster = inspection.campaign.team_members
+    form.team.choices = [(str(m.position), f"{m.position}. {m.name} – {m.title} ({team.role_label(m.role)})") for m in roster]
+    if not roster:
+        form.team.description = gettext(N_("The campaign has no roster of its team yet: enter the team decision's members on the campaign's page (“Inspection team”) first."))
+    for name in ("chair", "secretary"):
+        if name in form:
+            form[name].choices = [("", gettext(N_("— choose —")))] + [(str(m.position), f"{m.position}. {m.name} – {m.title}") for m in roster]
+    return True
+
+
+def _picked(inspection: Inspection) -> dict[str, Any]:
+    """What the case's visit picked, as the roster fields hold it."""
+    members = inspection.team_members or []
+    part = lambda name: next((str(m["position"]) for m in members if m.get("part") == name), "")
+    return {"team": [str(m["position"]) for m in members], "chair": part("chair"), "secretary": part("secretary")}
+
+
 def prepare(form: Form, trigger: str, inspection: Inspection, today: date, session: Session, role: str = "coordinator") -> None:
     """Fit the form to the case and the user before it is shown: the outline's sections, the
     fields that apply (a self-inspection's completion date; no arrival date nor paper copy for a
@@ -160,6 +197,7 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
         for row in form.findings:
             row.section.choices = sections
     offer_attendees(form, inspection)
+    roster = offer_roster(form, inspection)
     if "statuses" in form:
         while len(form.statuses) < len(inspection.findings):
             form.statuses.append_entry()
@@ -188,10 +226,22 @@ def prepare(form: Form, trigger: str, inspection: Inspection, today: date, sessi
         form.visit_date.data = inspection.visit_date if trigger in PLANNED_VISIT else today
     if "visit_time" in form:
         form.visit_time.data = inspection.visit_time
+    picked = ("team", "chair", "secretary") if roster else ()
     for name in ("unit_attendees", "chair", "secretary", "participants", "visit_started", "visit_ended", "unit_signer",
                  "unit_signer_title", "team_assessment", "unit_opinion", "radio", "team"):
-        if name in form and getattr(inspection, name, None):
+        if name in form and name not in picked and getattr(inspection, name, None):
             getattr(form, name).data = getattr(inspection, name)  # what the case already holds, to be completed
+    if roster and inspection.team_members:
+        for name, value in _picked(inspection).items():
+            if name in form:
+                form[name].data = value
+    if trigger == "visit" and "reason" in form and inspection.visit_reason:
+        form.reason.data = inspection.visit_reason
+    if "unit_people" in form and inspection.unit_people:
+        while len(form.unit_people) < len(inspection.unit_people):
+            form.unit_people.append_entry()
+        for row, person in zip(form.unit_people, inspection.unit_people):
+            row.form.name.data, row.form.title.data = person.get("name"), person.get("title")
 
 
 def _numbering(form: Form, trigger: str, inspection: Inspection, today: date, session: Session) -> None:
@@ -248,12 +298,17 @@ def data_of(form: Form, store: FileStore) -> dict[str, Any]:
                 data[name] = stored
         elif name == "findings":
             filled = [(index, row.data) for index, row in enumerate(field) if _row_filled(row.data)]
-            form.row_of = {"findings": [index for index, _row in filled]}
+            form.row_of = {**getattr(form, "row_of", {}), "findings": [index for index, _row in filled]}
             if filled:
                 data["findings"] = [
                     {"section": row["section"], "text": row["text"], **({"due_date": row["due_date"].isoformat()} if row["due_date"] else {})}
                     for _index, row in filled
                 ]
+        elif name == "unit_people":
+            people = [(index, row.data) for index, row in enumerate(field) if _row_filled(row.data)]
+            form.row_of = {**getattr(form, "row_of", {}), "unit_people": [index for index, _row in people]}
+            if people:
+                data["unit_people"] = [{key: value for key, value in row.items() if key != "csrf_token"} for _index, row in people]
         elif name == "statuses":
             data["statuses"] = {
                 str(number): {"status": row.status.data, "note": row.note.data or None,

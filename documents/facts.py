@@ -89,6 +89,26 @@ class SectionFacts:
 
 
 @dataclass(frozen=True)
+class MemberFacts:
+    """A member of the team at the visit, from the campaign's roster: ``role`` their role in the
+    team (head, deputy, secretary, member), ``part`` what they did at this visit (chair, secretary)."""
+
+    name: str
+    title: str
+    role: str = "member"
+    workplace: str | None = None
+    part: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """One of the unit's people at the visit."""
+
+    name: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
 class FindingFacts:
     number: int
     section_code: str
@@ -126,7 +146,10 @@ class CaseFacts:
     notice_number: str | None = None
     notice_date: date | None = None
     received_date: date | None = None
-    team: str | None = None
+    team: str | None = None  # the team in words (a case recorded before the roster)
+    team_members: tuple[MemberFacts, ...] = ()  # the roster's members who made the visit
+    visit_reason: str | None = None  # why a surprise inspection, or a visit without the report
+    unannounced: bool = False  # a re-inspection not announced to the unit
     radio: str | None = None  # the radio reporter at a surprise visit
     chair: str | None = None
     secretary: str | None = None
@@ -134,6 +157,7 @@ class CaseFacts:
     visit_ended: time | None = None
     unit_attendees: tuple[str, ...] = ()
     participants: str | None = None
+    unit_people: tuple[PersonFacts, ...] = ()
     unit_signer: str | None = None
     unit_signer_title: str | None = None
     team_assessment: str | None = None
@@ -143,6 +167,9 @@ class CaseFacts:
     conclusion_number: str | None = None
     conclusion_date: date | None = None
     remediation_due: date | None = None
+    # A phúc tra: the conclusion notice it follows up, its number and date.
+    follows_up_number: str | None = None
+    follows_up_date: date | None = None
     remediation_reported_date: date | None = None
     closed_date: date | None = None
     late_steps: tuple[str, ...] = ()
@@ -150,6 +177,16 @@ class CaseFacts:
     missed_steps: tuple[str, ...] = ()
     sections: tuple[SectionFacts, ...] = ()
     findings: tuple[FindingFacts, ...] = field(default_factory=tuple)
+
+    @property
+    def surprise(self) -> bool:
+        """Not announced to the unit: a surprise inspection, or a phúc tra made unannounced."""
+        return self.kind == "surprise" or (self.kind == "reinspection" and self.unannounced)
+
+    @property
+    def member_in(self) -> dict[str, MemberFacts]:
+        """The members by what they did at the visit: {"chair": …, "secretary": …}."""
+        return {member.part: member for member in self.team_members if member.part}
 
     @property
     def accepted_findings(self) -> int:

@@ -106,28 +106,75 @@ SCHEDULE_RECIPIENTS_UNIT = (
 )
 
 # -- Biên bản kiểm tra -----------------------------------------------------------------------
+# Each kind of inspection in its own words (the plan, section III.1): a direct inspection works
+# from the unit's report; a surprise one is not announced, works from what the team finds on the
+# day and has the radio reporter with it; a phúc tra follows up a conclusion notice.
 MINUTES_TYPE = "BIÊN BẢN KIỂM TRA"
-MINUTES_SUBJECT = "Công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}"
+MINUTES_SUBJECT = {
+    "direct": "Công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+    "surprise": "Kiểm tra đột xuất công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+    "reinspection": "Phúc tra công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+}
 MINUTES_BASIS = "Căn cứ {plan};"
 MINUTES_DECISION = "Căn cứ {decision};"
-MINUTES_OPENING = "Hôm nay, vào hồi {time}, ngày {day}, tại {venue}, Đoàn kiểm tra của {issuer} tiến hành kiểm tra {subject}."
+# A phúc tra cites the conclusion it follows up.
+FOLLOWS_UP = "Thông báo kết luận kiểm tra số {number} ngày {day} của {issuer}"
+MINUTES_FOLLOWS_UP = "Căn cứ {conclusion};"
+MINUTES_OPENING = {
+    "direct": "Hôm nay, vào hồi {time}, ngày {day}, tại {venue}, Đoàn kiểm tra của {issuer} tiến hành kiểm tra {subject}.",
+    "surprise": ("Hôm nay, vào hồi {time}, ngày {day}, tại {venue}, Đoàn kiểm tra của {issuer} tiến hành kiểm tra đột xuất "
+                 "{subject} (không thông báo trước cho đơn vị)."),
+    "reinspection": "Hôm nay, vào hồi {time}, ngày {day}, tại {venue}, Đoàn kiểm tra của {issuer} tiến hành phúc tra việc thực hiện {conclusion}.",
+    "reinspection_surprise": ("Hôm nay, vào hồi {time}, ngày {day}, tại {venue}, Đoàn kiểm tra của {issuer} tiến hành phúc tra đột xuất "
+                              "việc thực hiện {conclusion} (không thông báo trước cho đơn vị)."),
+}
+SURPRISE_REASON = "Lý do kiểm tra đột xuất: {reason}."
+NO_REPORT_REASON = "Đơn vị chưa gửi báo cáo; Đoàn kiểm tra tiến hành kiểm tra vì: {reason}."
 MINUTES_PARTIES = "I. THÀNH PHẦN"
 MINUTES_TEAM = "1. Đoàn kiểm tra của {issuer}"
+# A member of the roster: "- Ông/Bà Nguyễn Văn An - Phó Chủ tịch UBND huyện, Trưởng đoàn, chủ trì."
+MEMBER = "- Ông/Bà {name} - {title}, {role}{part}."
+TEAM_ROLES = {"head": "Trưởng đoàn", "deputy": "Phó Trưởng đoàn", "secretary": "Thư ký", "member": "Thành viên"}
+MEMBER_PARTS = {"chair": "chủ trì", "secretary": "người ghi biên bản"}
+# A case recorded before the roster: the chair, the secretary and the team as they were typed.
 MINUTES_CHAIR = "- Chủ trì: {name}, Trưởng đoàn."
 MINUTES_SECRETARY = "- Thư ký: {name}, người ghi biên bản."
 MINUTES_TEAM_MEMBERS = "- Thành viên: {members}"
 MINUTES_TEAM_AS_DECIDED = "- Thành viên: theo {decision}."
 MINUTES_GUESTS = "2. Khách mời"
-MINUTES_RADIO = "- Phóng viên {radio}: {name}."
+MINUTES_RADIO = "- Phóng viên {radio}: {name} (ghi hình, đưa tin)."
 MINUTES_ATTENDEES = "- Thành phần tham dự: {attendees}."
+# One of the unit's people: "- Ông/Bà Vũ Văn Dũng - Chủ tịch UBND xã."
+UNIT_PERSON = "- Ông/Bà {name} - {title}."
+UNIT_PERSON_NO_TITLE = "- Ông/Bà {name}."
 # Left out of the name under a signature.
-HONORIFICS = ("Ông", "Bà", "Đồng chí", "đ/c", "Đ/c")
+HONORIFICS = ("Ông/Bà", "Ông", "Bà", "Đồng chí", "đ/c", "Đ/c")
 MINUTES_UNIT = "{number}. Đại diện {unit}"
 MINUTES_CONTENT = "II. NỘI DUNG KIỂM TRA"
-MINUTES_CONTENT_INTRO = (
-    "Đoàn kiểm tra đã nghiên cứu báo cáo của đơn vị{received}, kiểm tra hồ sơ, tài liệu và trao đổi trực "
-    "tiếp với đơn vị; kết quả theo từng nội dung của Đề cương như sau:"
-)
+# How the team worked, by kind ("report": the unit's report received; "no_report": a direct
+# inspection that went ahead without it).
+MINUTES_CONTENT_INTRO = {
+    "report": (
+        "Đoàn kiểm tra đã nghiên cứu báo cáo của đơn vị{received}, kiểm tra hồ sơ, tài liệu và trao đổi trực "
+        "tiếp với đơn vị; kết quả theo từng nội dung của Đề cương như sau:"
+    ),
+    "no_report": (
+        "Đoàn kiểm tra đã kiểm tra hồ sơ, tài liệu và trao đổi trực tiếp với đơn vị; kết quả theo từng nội dung "
+        "của Đề cương như sau:"
+    ),
+    "surprise": (
+        "Đoàn kiểm tra đã kiểm tra trực tiếp hồ sơ, tài liệu, việc thực hiện nhiệm vụ tại đơn vị ở thời điểm "
+        "kiểm tra và trao đổi với đơn vị; kết quả theo từng nội dung của Đề cương như sau:"
+    ),
+    "reinspection": (
+        "Đoàn kiểm tra đã kiểm tra hồ sơ, tài liệu về việc khắc phục các tồn tại, hạn chế nêu tại {conclusion} "
+        "và trao đổi trực tiếp với đơn vị; kết quả theo từng nội dung của Đề cương như sau:"
+    ),
+    "self": (
+        "Đoàn kiểm tra đã nghiên cứu báo cáo kết quả tự kiểm tra của đơn vị{received} (đơn vị tự kiểm tra theo "
+        "Kế hoạch, mục III.1.a); kết quả theo từng nội dung của Đề cương như sau:"
+    ),
+}
 MINUTES_RECEIVED = " gửi ngày {day}"
 ACHIEVED = "a) Kết quả đạt được:"
 SHORTCOMINGS = "b) Tồn tại, hạn chế:"
@@ -141,18 +188,40 @@ MINUTES_CLOSING = (
 )
 MINUTES_UNIT_SIGNER = "ĐẠI DIỆN\n{unit}"
 MINUTES_HEAD = "TM. ĐOÀN KIỂM TRA\nTRƯỞNG ĐOÀN"
-MINUTES_SECRETARY_SIGNER = "NGƯỜI GHI BIÊN BẢN"
+MINUTES_SECRETARY_SIGNER = "THƯ KÝ"
 
 # -- Thông báo kết luận kiểm tra --------------------------------------------------------------
 CONCLUSION_TYPE = "THÔNG BÁO"
-CONCLUSION_SUBJECT = "Kết luận kiểm tra công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}"
+CONCLUSION_SUBJECT = {
+    "direct": "Kết luận kiểm tra công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+    "surprise": "Kết luận kiểm tra đột xuất công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+    "reinspection": "Kết luận phúc tra công tác cải cách hành chính, hoạt động công vụ năm {year} tại {unit}",
+}
 CONCLUSION_BASIS = "Căn cứ {plan};"
 CONCLUSION_DECISION = "Căn cứ {decision};"
+CONCLUSION_FOLLOWS_UP = "Căn cứ {conclusion};"
 CONCLUSION_MINUTES = "Căn cứ Biên bản kiểm tra số {number} ngày {day} của Đoàn kiểm tra;"
-CONCLUSION_INTRO = (
-    "Ngày {day}, Đoàn kiểm tra của {issuer} đã kiểm tra {subject} tại {unit}. Trên cơ sở báo cáo của đơn vị "
-    "và kết quả kiểm tra, {issuer} thông báo kết luận kiểm tra như sau:"
-)
+CONCLUSION_INTRO = {
+    "report": (
+        "Ngày {day}, Đoàn kiểm tra của {issuer} đã kiểm tra {subject} tại {unit}. Trên cơ sở báo cáo của đơn vị "
+        "và kết quả kiểm tra, {issuer} thông báo kết luận kiểm tra như sau:"
+    ),
+    "no_report": (
+        "Ngày {day}, Đoàn kiểm tra của {issuer} đã kiểm tra {subject} tại {unit}. Trên cơ sở kết quả kiểm tra "
+        "trực tiếp tại đơn vị, {issuer} thông báo kết luận kiểm tra như sau:"
+    ),
+    "surprise": (
+        "Ngày {day}, Đoàn kiểm tra của {issuer} đã kiểm tra đột xuất {subject} tại {unit}.{reason} Trên cơ sở "
+        "kết quả kiểm tra trực tiếp tại đơn vị, {issuer} thông báo kết luận kiểm tra như sau:"
+    ),
+    "reinspection": (
+        "Ngày {day}, Đoàn kiểm tra của {issuer} đã phúc tra việc thực hiện {conclusion} tại {unit}. Trên cơ sở "
+        "kết quả phúc tra, {issuer} thông báo kết luận như sau:"
+    ),
+}
+# The surprise's reason inside the introduction (after its first sentence).
+CONCLUSION_REASON = " Lý do kiểm tra đột xuất: {reason}."
+CONCLUSION_ASSESSMENT = "Đánh giá chung: {text}"
 CONCLUSION_STRENGTHS = "Ưu điểm"
 CONCLUSION_SHORTCOMINGS = "Tồn tại, hạn chế"
 CONCLUSION_NOT_IN_REPORT = "báo cáo của đơn vị chưa nêu: {items}."

@@ -2,7 +2,7 @@
 from .alert import ALERT_STATUSES, OUTBOX_STATUSES, RAISED_STATUSES, Alert, OutboxMessage
 from .audit import AuditEntry, CaseMoveTally
 from .base import Audited, Base, GENESIS_HASH, UTCDateTime
-from .campaign import Campaign, CampaignUnit
+from .campaign import Campaign, CampaignUnit, TeamMember
 from .case_file import ATTACHMENT_KINDS, DOCUMENT_STAGES, RENDER_JOB_STATUSES, Attachment, RegisterCounter, RegisterEntry, RenderJob, SectionReview
 from .inspection import DUE_DATE_FIELDS, Finding, Inspection
 from .outline import Outline, OutlineItem, OutlineSection
@@ -33,6 +33,7 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignUnit",
+    "TeamMember",
     "CaseMoveTally",
     "CriteriaSet",
     "Criterion",

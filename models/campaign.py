@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vocabulary.campaigns import ACCEPT_UNSIGNED, ACTIVE, CAMPAIGN_STATUSES, ISSUER_LEVEL_CODES, LISTED_KINDS, UNSIGNED_POLICIES
+from vocabulary.campaigns import ACCEPT_UNSIGNED, ACTIVE, CAMPAIGN_STATUSES, ISSUER_LEVEL_CODES, LISTED_KINDS, TEAM_ROLES, UNSIGNED_POLICIES
 from vocabulary.day_counting import COUNTING_MODES
 
 from .base import Audited, Base, UTCDateTime, one_of
@@ -111,6 +111,8 @@ class Campaign(Audited, Base):
     units = relationship("CampaignUnit", back_populates="campaign", order_by="CampaignUnit.position",
                          cascade="all, delete-orphan")
     copied_from = relationship("Campaign", remote_side=[id])
+    team_members = relationship("TeamMember", back_populates="campaign", order_by="TeamMember.position",
+                                cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -139,3 +141,29 @@ class CampaignUnit(Base):
 
     campaign = relationship("Campaign", back_populates="units")
     unit = relationship("Unit")
+
+
+class TeamMember(Base):
+    """One member of the inspection team as the team decision (team_decision_number) lists them:
+    name, title and place of work as the minutes print them, and the role in the team. A visit
+    picks its members from these rows by ``position`` (1, 2, …, the decision's order)."""
+
+    __tablename__ = "team_member"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "position"),
+        one_of("role", TEAM_ROLES, "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))  # chức vụ: "Trưởng phòng Nội vụ"
+    workplace: Mapped[str | None] = mapped_column(String(200))  # nơi công tác: "UBND huyện Tứ Kỳ"
+    role: Mapped[str] = mapped_column(String(20))
+
+    campaign = relationship("Campaign", back_populates="team_members")
+
+    def record(self) -> dict[str, Any]:
+        """The member as the audit log, the plan file and a visiting case's copy hold it."""
+        return {"position": self.position, "name": self.name, "title": self.title, "workplace": self.workplace, "role": self.role}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -55,7 +56,11 @@ class Inspection(Audited, Base):
     report_file: Mapped[str | None] = mapped_column(String(500))
     # The visit
     visited_date: Mapped[date | None] = mapped_column(Date)
+    # Free text on cases recorded before the team roster; a visit now picks ``team_members``.
     team: Mapped[str | None] = mapped_column(Text)
+    # The members of the campaign's roster who made the visit, as they were then:
+    # [{"position", "name", "title", "workplace", "role"}] (workflow.campaigns.team).
+    team_members: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     visit_reason: Mapped[str | None] = mapped_column(Text)
     radio: Mapped[str | None] = mapped_column(Text)
     # Who led the visit and who kept the minutes (members of the team), when it began and ended,
@@ -65,6 +70,8 @@ class Inspection(Audited, Base):
     visit_started: Mapped[time | None] = mapped_column(Time)
     visit_ended: Mapped[time | None] = mapped_column(Time)
     unit_attendees: Mapped[list[str] | None] = mapped_column(JSON)
+    # The unit's people who took part, each with their title: [{"name", "title"}].
+    unit_people: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     unit_signer: Mapped[str | None] = mapped_column(String(200))
     unit_signer_title: Mapped[str | None] = mapped_column(String(200))
     # The minutes' closing parts: the team's general assessment and the unit's opinion.

@@ -55,7 +55,10 @@ def first_case(db: Database, kind: str, unit_kind: str | None = None) -> Inspect
         return inspection
 
 
-TEAM = "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND"
+# The visit's team: members no. 1 to 3 of the roster (plans/tuky-2023.toml: the head, the deputy
+# and the secretary); a campaign without a roster takes the team in words.
+TEAM = [1, 2, 3]
+TEAM_IN_WORDS = "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND"
 PARTICIPANTS = "Lãnh đạo đơn vị; Đoàn kiểm tra"
 
 
@@ -69,7 +72,7 @@ def filled(session: Session, inspection_id: int, trigger: str, now: datetime, ac
         number = "notice_number" if trigger == "notify" else "conclusion_number"
         data.setdefault(number, agency_number())
     if trigger == "visit":
-        data.setdefault("team", TEAM)
+        data.setdefault("team", TEAM if campaign is not None and campaign.team_members else TEAM_IN_WORDS)
     if trigger == "sign_minutes":
         if not session.get(Inspection, inspection_id).participants:
             data.setdefault("participants", PARTICIPANTS)
@@ -148,7 +151,7 @@ def direct_path(visit: date, *, findings: list[dict] | None = None) -> list[tupl
     return [
         ("notify", at(notified), {"notice_date": notified.isoformat(), "visit_date": visit.isoformat()}),
         ("receive_report", at(visit - 7 * DAY), {"received_date": (visit - 7 * DAY).isoformat(), "paper_reason": PAPER}),
-        ("visit", at(visit, 16), {"visit_date": visit.isoformat(), "team": TEAM}),
+        ("visit", at(visit, 16), {"visit_date": visit.isoformat()}),
         ("sign_minutes", at(visit, 17), {"minutes_date": visit.isoformat(), "participants": PARTICIPANTS, "file": scan()}),
         ("conclude", at(concluded), {"conclusion_date": concluded.isoformat(),
                                      "findings": with_deadlines(FINDINGS if findings is None else findings, concluded)}),

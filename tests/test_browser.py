@@ -145,10 +145,13 @@ def fill_dates(page, **fields: str) -> None:
         page.click("h2")
 
 
-def act(page, trigger: str, upload: str | None = None, **fields: str) -> None:
-    """Fire ``trigger`` from the case page: type ``fields``, attach ``upload`` (a path) as the file."""
+def act(page, trigger: str, upload: str | None = None, team: tuple[int, ...] = (), **fields: str) -> None:
+    """Fire ``trigger`` from the case page: tick the ``team`` members of the roster, type ``fields``,
+    attach ``upload`` (a path) as the file."""
     page.click(f"#case-actions a[data-trigger={trigger}]")
     page.wait_for_load_state()
+    for member in team:
+        page.check(f"input[name=team][value='{member}']")
     fill_dates(page, **fields)
     if upload:
         page.set_input_files("#file", upload)
@@ -180,7 +183,7 @@ def test_a_coordinator_takes_a_case_from_planned_to_closed(server, page, tmp_pat
     act(page, "notify", notice_date="17/07/2023", notice_number="59/TB-UBND")
     assert "Dự kiến → Đã thông báo lịch" in page.inner_text(".alert-success")
     act(page, "receive_report", received_date="21/07/2023", paper_reason=PAPER)
-    act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
+    act(page, "visit", visit_date="27/07/2023", team=(1, 2, 3))
     page.click("#case-actions a[data-trigger=sign_minutes]")
     page.wait_for_load_state()
     fill_dates(page, minutes_date="27/07/2023", participants="Lãnh đạo phòng")
@@ -344,7 +347,7 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     assert page.input_value("[data-section='B.1'] textarea[name^=achieved]") == "Đã ban hành Kế hoạch CCHC năm 2023."
     snap(page, "09-review")
     page.goto(server + "/admin/inspection/details/?id=1")
-    act(page, "visit", visit_date="27/07/2023", team="Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
+    act(page, "visit", visit_date="27/07/2023", team=(1, 2, 3))
     page.click("#case-actions a[data-trigger=sign_minutes]")
     page.wait_for_load_state()
     fill_dates(page, minutes_date="27/07/2023", participants="Lãnh đạo phòng; Đoàn kiểm tra")
@@ -416,3 +419,61 @@ def test_the_date_picker_speaks_vietnamese(server, page):
     assert picker.locator(".applyBtn").inner_text() == "Áp dụng" and picker.locator(".cancelBtn").inner_text() == "Đóng"
     assert picker.locator("input[name=daterangepicker_start]").input_value() == "01/07/2023 00:00"
     snap(page, "12-audit-time-range")
+
+
+def test_a_surprise_case_recorded_on_site_reads_back_in_its_minutes(server, page, tmp_path):
+    """Issue 30: a surprise case opened on the day, its team picked from the roster, what the team
+    found typed on the record page (a refusal keeps every text typed), and the minutes drawn up
+    from it: "đột xuất" and the reason, the team's names and titles, no report of the unit."""
+    reason = "Phản ánh của người dân về việc chậm trả kết quả"
+    log_in(page, server, "coordinator")
+    page.goto(server + "/admin/inspection/open/")
+    page.select_option("#unit", "UBND xã Chí Minh")
+    page.check("input[name=kind][value=surprise]")
+    fill_dates(page, visit_date="09/08/2023")
+    page.fill("#reason", reason)
+    page.click("#submit")
+    page.wait_for_load_state()
+    assert page.locator("#review-link").count() == 0  # nothing to record before the visit, no report to review
+    act(page, "visit", team=(1, 3, 4), visit_date="09/08/2023", visit_started="08:00", visit_ended="10:30",
+        radio="Trần Văn Bình", **{"unit_people-0-name": "Vũ Văn Dũng", "unit_people-0-title": "Chủ tịch UBND xã"})
+    assert page.inner_text("#case-state") == "Đã kiểm tra trực tiếp"
+    page.click("#review-link")
+    page.wait_for_load_state()
+    assert page.inner_text("h2") == "Ghi nhận kết quả kiểm tra"
+    assert page.locator("input[name^=missing]").count() == 0  # no report: nothing "missing from the report"
+    section = page.locator("[data-section='B.1']")
+    section.locator("textarea[name^=achieved]").fill("Đã ban hành Kế hoạch CCHC năm 2023.")
+    section.locator("textarea[name^=shortcomings]").fill("Chưa niêm yết đầy đủ TTHC.")
+    section.locator("textarea[name^=causes]").fill("Công chức mới nhận nhiệm vụ.")
+    page.fill("#team_assessment", "UBND xã quan tâm công tác CCHC.")
+    page.fill("#unit_opinion", "x" * 20_001)  # too long: refused, and nothing typed is lost
+    page.click("#save-record")
+    page.wait_for_load_state()
+    assert "quá dài" in " ".join(page.locator(".alert-danger").all_inner_texts())
+    assert page.input_value("#team_assessment") == "UBND xã quan tâm công tác CCHC."
+    assert page.input_value("[data-section='B.1'] textarea[name^=causes]") == "Công chức mới nhận nhiệm vụ."
+    page.fill("#unit_opinion", "UBND xã nhất trí với kết quả kiểm tra.")
+    page.click("#save-record")
+    page.wait_for_load_state()
+    assert "Đánh giá chung của Đoàn và ý kiến của đơn vị: đã lưu." in " ".join(page.locator(".alert-success").all_inner_texts())
+    snap(page, "12-record-surprise")
+    page.click("text=Về hồ sơ")
+    page.wait_for_load_state()
+    page.click("button[data-render=minutes]")
+    page.wait_for_load_state()
+    name = next(n for n in page.locator("#case-files a[data-file]").all_inner_texts() if n.startswith("Biên bản kiểm tra UBND xã Chí Minh"))
+    with page.expect_download() as download:
+        page.click(f"#case-files a:text('{name}')")
+    saved = tmp_path / "minutes.docx"
+    download.value.save_as(saved)
+    from tests.documents_readback import lines
+
+    text = "\n".join(lines(docx.Document(saved)))
+    assert "kiểm tra đột xuất" in text and f"Lý do kiểm tra đột xuất: {reason}." in text
+    assert "báo cáo của đơn vị" not in text.lower()
+    for line in ("- Ông/Bà Nguyễn Văn An - Phó Chủ tịch UBND huyện, Trưởng đoàn.", "- Ông/Bà Lê Thị Mai - Chuyên viên Phòng Nội vụ, Thư ký.",
+                 "- Ông/Bà Vũ Văn Dũng - Chủ tịch UBND xã.", "Đã ban hành Kế hoạch CCHC năm 2023.", "UBND xã quan tâm công tác CCHC.",
+                 "UBND xã nhất trí với kết quả kiểm tra."):
+        assert line in text
+    assert text.splitlines()[-2:] == ["Lê Thị Mai", "Nguyễn Văn An"]

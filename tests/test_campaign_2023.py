@@ -47,7 +47,7 @@ def direct_script(case_id: int, visit: date) -> list[tuple[date, int, str, dict[
     return [
         (D("2023-07-17"), case_id, "notify", {}),  # the văn thư's numbers and the scans: tests.helpers.filled
         (D("2023-07-18"), case_id, "receive_report", {}),
-        (visit, case_id, "visit", {"team": "Đoàn kiểm tra theo QĐ 2025/QĐ-UBND"}),
+        (visit, case_id, "visit", {"team": [1, 2, 3]}),
         (visit, case_id, "sign_minutes", {}),
         (visit + timedelta(days=7), case_id, "conclude", {"findings": NO_FINDINGS}),
         (visit + timedelta(days=8), case_id, "accept", {}),

@@ -297,14 +297,14 @@ def test_a_surprise_case_from_the_cli_to_signed_minutes_with_the_radio(app, tmp_
     opened = run(app, "inspections", "open", "--campaign", "tuky-2023", "--unit", "UBND xã Chí Minh", "--kind", "surprise",
                  "--visit-date", "2023-08-09", "--reason", "Phản ánh của người dân", "--as", "coordinator@tuky.local", "--at", "2023-08-09T07:30")
     assert "Đã mở hồ sơ #36: Kiểm tra đột xuất, UBND xã Chí Minh." in opened.stdout
-    fire_in(db, 36, "visit", at(date(2023, 8, 9), 10), radio="Phóng viên Trần Văn B, Đài Phát thanh", team="Đoàn kiểm tra")
+    fire_in(db, 36, "visit", at(date(2023, 8, 9), 10), radio="Phóng viên Trần Văn B, Đài Phát thanh", team=[1, 2, 3])
     fire_in(db, 36, "sign_minutes", at(date(2023, 8, 9), 16), participants="Chủ tịch UBND xã")
     store = FileStore(tmp_path / "files", 1 << 20)
     with db.session() as session:
         first = session.scalar(select(AuditEntry).where(AuditEntry.inspection_id == 36).order_by(AuditEntry.seq))
         assert (first.seq, first.trigger, first.actor, first.comment) == (1, "create", "coordinator@tuky.local", "Phản ánh của người dân")
         minutes = render_document(session, store, "minutes", actor=COORDINATOR, now=at(date(2023, 8, 10)), inspection_id=36)
-        assert "- Phóng viên Đài Phát thanh huyện Tứ Kỳ: Phóng viên Trần Văn B, Đài Phát thanh." in lines(open_docx(store.read(minutes.sha256)))
+        assert "- Phóng viên Đài Phát thanh huyện Tứ Kỳ: Phóng viên Trần Văn B, Đài Phát thanh (ghi hình, đưa tin)." in lines(open_docx(store.read(minutes.sha256)))
     listed = run(app, "inspections", "list", "--campaign", "tuky-2023", "--kind", "surprise", "--json").stdout
     assert '"state": "minutes_signed"' in listed and '"unit": "UBND xã Chí Minh"' in listed
 
@@ -350,11 +350,11 @@ def test_the_sample_province_plan_runs_and_nothing_says_tu_ky_or_huyen(empty_dat
         assert campaign.day_counting == "working" and notice_due < visit - 10 * DAY  # ten working days
         surprise = open_inspection(session, campaign_code="sample-tinh-2026", unit_name="UBND xã Tây Hòa", kind="surprise",
                                    actor=COORDINATOR, now=at(date(2026, 7, 15), 7), visit_date=date(2026, 7, 15), reason="Phản ánh của người dân").id
-    fire_in(db, surprise, "visit", at(date(2026, 7, 15), 11), radio="Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh", team="Đoàn kiểm tra")
+    fire_in(db, surprise, "visit", at(date(2026, 7, 15), 11), radio="Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh", team=[1, 3])
     fire_in(db, surprise, "sign_minutes", at(date(2026, 7, 15), 16), participants="Chủ tịch UBND xã")
     fire_in(db, ward_id, "notify", at(notice_due))
     fire_in(db, ward_id, "receive_report", at(report_due))
-    fire_in(db, ward_id, "visit", at(visit, 16), team="Đoàn kiểm tra")
+    fire_in(db, ward_id, "visit", at(visit, 16), team=[1, 3])
     fire_in(db, ward_id, "sign_minutes", at(visit, 17), participants="Lãnh đạo UBND phường")
     fire_in(db, ward_id, "conclude", at(visit + 7 * DAY), findings=[{"section": "B.2", "text": "Chưa công khai đủ TTHC."}])
     texts = []
@@ -370,7 +370,7 @@ def test_the_sample_province_plan_runs_and_nothing_says_tu_ky_or_huyen(empty_dat
     assert "ỦY BAN NHÂN DÂN\nTỈNH MINH HỌA" in notice and "Minh Họa, ngày" in notice and "TM. ỦY BAN NHÂN DÂN" in notice
     assert "- Tại UBND các xã, phường, đặc khu:" in notice and "mời phóng viên Đài Phát thanh và Truyền hình tỉnh" in notice
     assert "SỞ NỘI VỤ" in report and "GIÁM ĐỐC" in report and "kính trình Chủ tịch Ủy ban nhân dân tỉnh Minh Họa" in report
-    assert "- Phóng viên Đài Phát thanh và Truyền hình tỉnh Minh Họa: Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh." in minutes
+    assert "- Phóng viên Đài Phát thanh và Truyền hình tỉnh Minh Họa: Phóng viên Lê Thị C, Đài Phát thanh và Truyền hình tỉnh (ghi hình, đưa tin)." in minutes
     assert "(qua Sở Nội vụ)" in conclusion and "- CT, các PCT UBND tỉnh Minh Họa;" in conclusion
     assert any("lãnh đạo Ủy ban nhân dân tỉnh Minh Họa" in mail for mail in mails)
     assert all("Sở Nội vụ gửi tự động" in mail for mail in mails)

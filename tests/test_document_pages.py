@@ -32,14 +32,12 @@ UNIT = "UBND xã Đại Sơn"
 UNIT_FULL = "Ủy ban nhân dân xã Đại Sơn"
 
 VISIT = {
-    "team": "Ông Nguyễn Văn An, Trưởng phòng Nội vụ; Bà Trần Thị Bình, Phó Chánh Văn phòng HĐND và UBND; Ông Lê Văn Cường, chuyên viên Phòng Nội vụ",
-    "chair": "Ông Nguyễn Văn An, Trưởng phòng Nội vụ",
-    "secretary": "Ông Lê Văn Cường, chuyên viên Phòng Nội vụ",
+    "team": [1, 2, 3, 4],  # the roster of plans/tuky-2023.toml: the head chairs, the secretary keeps the minutes
     "visit_started": "08:00", "visit_ended": "11:30",
     "radio": "Bà Phạm Thu Hà",
     "unit_attendees": ["Đại diện Lãnh đạo Đảng ủy", "Đại diện Lãnh đạo UBND", "Công chức Văn phòng - Thống kê",
                        "Công chức Tư pháp - Hộ tịch", "Bộ phận Tiếp nhận và Trả kết quả"],
-    "participants": "Ông Vũ Văn Dũng, Chủ tịch UBND xã; Bà Đỗ Thị Hoa, công chức Văn phòng - Thống kê",
+    "unit_people": [{"name": "Vũ Văn Dũng", "title": "Chủ tịch UBND xã"}, {"name": "Đỗ Thị Hoa", "title": "Công chức Văn phòng - Thống kê"}],
     "unit_signer": "Vũ Văn Dũng", "unit_signer_title": "Chủ tịch UBND xã",
 }
 MINUTES = {
@@ -172,15 +170,19 @@ EXPECTED = {
     "minutes": ((3, 5), [
         "UBND HUYỆN TỨ KỲ", "ĐOÀN KIỂM TRA", "Số: 01/BB-ĐKT", "BIÊN BẢN KIỂM TRA", "Căn cứ Kế hoạch số",
         "Căn cứ Quyết định số 2025/QĐ-UBND", "Hôm nay, vào hồi 08 giờ 00, ngày", f"tại trụ sở {UNIT_FULL}", "I. THÀNH PHẦN",
-        "1. Đoàn kiểm tra của UBND huyện Tứ Kỳ", "- Chủ trì: Ông Nguyễn Văn An, Trưởng phòng Nội vụ, Trưởng đoàn.",
-        "- Thư ký: Ông Lê Văn Cường", "- Thành viên: Ông Nguyễn Văn An", "2. Khách mời", "- Phóng viên Đài Phát thanh huyện Tứ Kỳ: Bà Phạm Thu Hà.",
-        f"3. Đại diện {UNIT_FULL}", "- Ông Vũ Văn Dũng, Chủ tịch UBND xã.", "- Thành phần tham dự: Đại diện Lãnh đạo Đảng ủy;", "Bộ phận Tiếp nhận và Trả kết quả.",
+        "1. Đoàn kiểm tra của UBND huyện Tứ Kỳ", "- Ông/Bà Nguyễn Văn An - Phó Chủ tịch UBND huyện, Trưởng đoàn.",
+        "- Ông/Bà Trần Thị Bình - Trưởng phòng Nội vụ, Phó Trưởng đoàn.", "- Ông/Bà Lê Thị Mai - Chuyên viên Phòng Nội vụ, Thư ký.",
+        "- Ông/Bà Phạm Văn Cường - Phó Chánh Văn phòng HĐND và UBND huyện, Thành viên.", "2. Khách mời",
+        "- Phóng viên Đài Phát thanh huyện Tứ Kỳ: Bà Phạm Thu Hà",
+        f"3. Đại diện {UNIT_FULL}", "- Ông/Bà Vũ Văn Dũng - Chủ tịch UBND xã.", "- Ông/Bà Đỗ Thị Hoa - Công chức Văn phòng - Thống kê.",
+        "- Thành phần tham dự: Đại diện Lãnh đạo Đảng ủy;", "Bộ phận Tiếp nhận và Trả kết quả.",
         "II. NỘI DUNG KIỂM TRA", "1. Công tác chỉ đạo, điều hành", "a) Kết quả đạt được:", REVIEWS["B.1"][0], "b) Tồn tại, hạn chế:",
         REVIEWS["B.1"][1], "Báo cáo của đơn vị chưa nêu các nội dung sau của Đề cương:", "Nguyên nhân:", REVIEWS["B.1"][2],
         "3. Cải cách thủ tục hành chính", REVIEWS["B.3"][1], "5. Cải cách chế độ công vụ", "a) Kết quả đạt được: ....",
         "7. Xây dựng và phát triển chính quyền điện tử", REVIEWS["B.7"][2], "III. ĐÁNH GIÁ CHUNG CỦA ĐOÀN KIỂM TRA",
         MINUTES["team_assessment"], "IV. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA", MINUTES["unit_opinion"],
-        "Buổi kiểm tra kết thúc vào hồi 11 giờ 30 cùng ngày", "ĐẠI DIỆN", "NGƯỜI GHI BIÊN BẢN", "TM. ĐOÀN KIỂM TRA"]),
+        "Buổi kiểm tra kết thúc vào hồi 11 giờ 30 cùng ngày", "ĐẠI DIỆN", "THƯ KÝ", "TM. ĐOÀN KIỂM TRA", "Vũ Văn Dũng", "Lê Thị Mai",
+        "Nguyễn Văn An"]),
     "conclusion_notice": ((2, 3), [
         "ỦY BAN NHÂN DÂN", "Số: 02/TB-UBND", "THÔNG BÁO", "Kết luận kiểm tra công tác cải cách hành chính, hoạt động công vụ năm 2023", f"tại {UNIT_FULL}",
         "Căn cứ Kế hoạch số", "Căn cứ Quyết định số 2025/QĐ-UBND ngày 17/07/2023 của UBND huyện Tứ Kỳ về việc kiện toàn Đoàn kiểm tra",

@@ -73,19 +73,25 @@ def test_the_visit_form_offers_the_plans_attendees_of_a_commune_as_a_checklist(a
     page = client.get(f"/admin/inspection/fire/{inspection.id}/visit").get_data(as_text=True)
     for role in ("Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch", "Bộ phận Tiếp nhận và Trả kết quả"):
         assert f'type="checkbox" value="{role}"' in page
-    for field in ("chair", "secretary", "visit_started", "visit_ended", "radio", "unit_signer"):
+    for field in ("chair", "secretary", "visit_started", "visit_ended", "radio", "unit_signer", "unit_people-0-name", "unit_people-0-title"):
         assert f'name="{field}"' in page
-    token = csrf_token(client, f"/admin/inspection/fire/{inspection.id}/visit")
-    response = client.post(f"/admin/inspection/fire/{inspection.id}/visit", data={
-        "csrf_token": token, "expected_version": str(inspection.version), "visit_date": inspection.visit_date.strftime("%d/%m/%Y"),
-        "reason": "Đơn vị chưa gửi báo cáo", "chair": "Ông Nguyễn Văn An", "visit_started": "08:00", "team": "Đoàn kiểm tra",
-        "unit_attendees": ["Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch"],
-    })
+    # The team is picked from the roster of the team decision (plans/tuky-2023.toml), by number.
+    assert 'type="checkbox" value="1"' in page and "1. Nguyễn Văn An – Phó Chủ tịch UBND huyện (Trưởng đoàn)" in page
+    url = f"/admin/inspection/fire/{inspection.id}/visit"
+    form = {"csrf_token": csrf_token(client, url), "expected_version": str(inspection.version),
+            "visit_date": inspection.visit_date.strftime("%d/%m/%Y"), "reason": "Đơn vị chưa gửi báo cáo", "visit_started": "08:00",
+            "unit_attendees": ["Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch"],
+            "unit_people-0-name": "Vũ Văn Dũng", "unit_people-0-title": "Chủ tịch UBND xã"}
+    refused = client.post(url, data={**form, "team": ["1", "2"], "secretary": "3"})  # the secretary did not come
+    assert refused.status_code == 422 and "phải là thành viên của Đoàn đi kiểm tra (Nguyễn Văn An, Trần Thị Bình)" in refused.get_data(as_text=True)
+    response = client.post(url, data={**form, "team": ["1", "3", "4"], "chair": "4"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.extensions["database"].session() as session:
         saved = session.get(Inspection, inspection.id)
         assert saved.unit_attendees == ["Đại diện Lãnh đạo Đảng ủy", "Công chức Tư pháp - Hộ tịch"]
-        assert (saved.chair, saved.visit_started.hour) == ("Ông Nguyễn Văn An", 8)
+        assert (saved.chair, saved.secretary, saved.visit_started.hour) == ("Phạm Văn Cường", "Lê Thị Mai", 8)
+        assert [(m["name"], m.get("part")) for m in saved.team_members] == [("Nguyễn Văn An", None), ("Lê Thị Mai", "secretary"), ("Phạm Văn Cường", "chair")]
+        assert saved.unit_people == [{"name": "Vũ Văn Dũng", "title": "Chủ tịch UBND xã"}]
 
 
 @pytest.mark.libreoffice

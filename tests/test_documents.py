@@ -89,12 +89,13 @@ def test_minutes_and_conclusion_notice_of_a_case(db, store):
     assert_place_and_date(document, visit)
     in_order(document, "UBND HUYỆN TỨ KỲ", "ĐOÀN KIỂM TRA", "Số: 01/BB-ĐKT", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
              "Độc lập - Tự do - Hạnh phúc", "Tứ Kỳ, ngày", "BIÊN BẢN KIỂM TRA", "năm 2023", f"tại {UNIT}", "Căn cứ Kế hoạch",
-             "Căn cứ Quyết định số 2025/QĐ-UBND", "Hôm nay, vào hồi …… giờ ……, ngày 27/07/2023", "I. THÀNH PHẦN", "- Chủ trì:", "- Thư ký:",
-             "- Thành viên: Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND", "- Lãnh đạo đơn vị", "II. NỘI DUNG KIỂM TRA",
+             "Căn cứ Quyết định số 2025/QĐ-UBND", "Hôm nay, vào hồi …… giờ ……, ngày 27/07/2023", "I. THÀNH PHẦN",
+             "- Ông/Bà Nguyễn Văn An - Phó Chủ tịch UBND huyện, Trưởng đoàn.", "- Ông/Bà Trần Thị Bình - Trưởng phòng Nội vụ, Phó Trưởng đoàn.",
+             "- Ông/Bà Lê Thị Mai - Chuyên viên Phòng Nội vụ, Thư ký.", "- Lãnh đạo đơn vị", "II. NỘI DUNG KIỂM TRA",
              "1. Công tác chỉ đạo, điều hành", REVIEWS["B.1"][0], REVIEWS["B.1"][1], "Báo cáo của đơn vị chưa nêu",
              "Việc xây dựng và áp dụng các sáng kiến", "Nguyên nhân:", "3. Cải cách thủ tục hành chính", REVIEWS["B.3"][1],
              "8. Thực hiện phân cấp quản lý", "III. ĐÁNH GIÁ CHUNG CỦA ĐOÀN KIỂM TRA", "IV. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA",
-             "Buổi kiểm tra kết thúc vào hồi …… giờ ……", "ĐẠI DIỆN", "NGƯỜI GHI BIÊN BẢN", "TM. ĐOÀN KIỂM TRA", "TRƯỞNG ĐOÀN")
+             "Buổi kiểm tra kết thúc vào hồi …… giờ ……", "ĐẠI DIỆN", "THƯ KÝ", "TM. ĐOÀN KIỂM TRA", "TRƯỞNG ĐOÀN")
     text = "\n".join(lines(document))
     assert FINDINGS[0]["text"].rstrip(".") not in text  # decided ten days after the minutes
     assert "chưa ghi nhận" not in text and "nội dung B." not in text

@@ -85,7 +85,7 @@ def test_reviews_are_refused_clearly_and_change_nothing(db):
     now = at(inspection.visit_date)
     with db.session() as session, pytest.raises(GuardRefused) as refused:
         review_section(session, inspection.id, "B.1", achieved="x", shortcomings=None, actor=TEAM, now=now)
-    assert "Chưa nhận được báo cáo" in str(refused.value)
+    assert "chưa nhận được báo cáo của đơn vị và chưa ghi nhận kiểm tra tại đơn vị" in str(refused.value)
     fire_in(db, inspection.id, "receive_report", at(inspection.visit_date - 6 * DAY))
     own_unit = Actor("vanthu@tnmt.local", "unit", unit_id=inspection.unit_id)
     other_unit = Actor("vanthu@gddt.local", "unit", unit_id=inspection.unit_id + 1)

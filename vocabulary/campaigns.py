@@ -64,6 +64,12 @@ PLANNED_KINDS = ("direct", "self")
 LISTED_KINDS = (*PLANNED_KINDS, "surprise")
 
 
+# A member's role in the inspection team, as the team decision names it (Quyết định thành lập Đoàn).
+TEAM_ROLES = ("head", "deputy", "secretary", "member")
+TEAM_ROLE_LABELS = {"head": N_("Head of the team"), "deputy": N_("Deputy head of the team"), "secretary": N_("Secretary of the team"),
+                    "member": N_("Team member")}
+
+
 def category_label(code: str | None) -> str:
     return gettext(UNIT_CATEGORIES[code][1]) if code in UNIT_CATEGORIES else ""
 

@@ -17,13 +17,13 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from models import AuditEntry, Campaign
-from vocabulary.campaigns import (ACTIVE, CAMPAIGN_STATUS_LABELS, CLOSED, DRAFT, ISSUER_LEVEL_LABELS, PLANNED_KINDS,
+from vocabulary.campaigns import (ACTIVE, CAMPAIGN_STATUS_LABELS, CLOSED, DRAFT, ISSUER_LEVEL_LABELS, PLANNED_KINDS, TEAM_ROLES,
                                   UNSIGNED_POLICY_LABELS, category_label)
 from vocabulary.day_counting import CALENDAR, WORKING
 from vocabulary.i18n import N_, _, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS, action_label
 from web.database import db_session
-from workflow.campaigns import drafts
+from workflow.campaigns import drafts, team
 from workflow.campaigns import units as unit_registry
 from workflow.campaigns.outlines import export_outline, parse_outline
 from workflow.campaigns.plans import COLUMN_PATHS
@@ -265,6 +265,31 @@ class CampaignView(AuditedModelView):
         else:
             flash(gettext("The campaign {title} is closed: it stays readable and searchable.").format(title=campaign.title), "success")
         return redirect(self.get_url(".details_view", id=campaign_id))
+
+    @expose("/team/<int:campaign_id>", methods=("GET", "POST"))
+    def team_view(self, campaign_id: int):
+        """The team decision's roster: one row per member (name, title, place of work, role),
+        three empty rows to add more; a refusal shows every row as typed."""
+        campaign = self._campaign(campaign_id)
+        may_edit = campaign.status != CLOSED and current_actor().may_edit("team_roster", None)
+        rows = [member.record() for member in campaign.team_members]
+        problems: list[Problem] = []
+        if request.method == "POST":
+            if not may_edit:
+                abort(403)
+            rows = [{name: request.form.get(f"{name}-{index}", "") for name in ("name", "title", "workplace", "role")}
+                    for index in range(int(request.form.get("rows", "0") or 0) if request.form.get("rows", "").isdigit() else 0)]
+            try:
+                team.record_team(db_session(), campaign.id, rows, actor=current_actor(), now=now(),
+                                 expected_version=int(request.form["expected_version"]) if request.form.get("expected_version", "").isdigit() else None)
+            except WorkflowError as error:
+                problems = error.problems
+            else:
+                flash(gettext("The members of the inspection team were saved."), "success")
+                return redirect(self.get_url(".team_view", campaign_id=campaign.id))
+        rows = rows + [{"role": "member"}] * (3 if may_edit else 0)
+        return self.render("admin/campaigns/team.html", campaign=campaign, rows=rows, problems=problems, may_edit=may_edit, format_date=format_date,
+                           roles=[(role, team.role_label(role)) for role in TEAM_ROLES]), (422 if problems else 200)
 
     # --- planning a draft, step by step -------------------------------------------------------
 

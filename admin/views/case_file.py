@@ -1,5 +1,6 @@
 """The case file on the case page: its files (upload, download), the documents generated from it,
-the review of the unit's report against the outline, and the decision on each finding.
+the team's record of the inspection (by outline section, on the unit's report or on site), and
+the decision on each finding.
 Every change goes through the services of ``workflow`` (locked, audited)."""
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ DOCUMENT_FROM = {"unit_schedule_notice": {"notified", "report_received", "visite
                                           "remediation_reported", "reinspection", "closed"},
                  "minutes": {"visited", "minutes_signed", "concluded", "remediation", "remediation_reported", "reinspection", "closed"},
                  "conclusion_notice": {"concluded", "remediation", "remediation_reported", "reinspection", "closed"}}
-REVIEW_FROM = {"report_received", "visited", "minutes_signed", "concluded", "remediation", "remediation_reported", "reinspection", "closed"}
 
 
 def verdict_notes(files) -> list[str]:
@@ -74,7 +74,8 @@ class CaseFileViews:
                           if changing and actor.role in spec.roles and inspection.state in DOCUMENT_FROM[kind]
                           and (kind != "unit_schedule_notice" or inspection.notice_number)],
             "pdf_available": pdf_converter() is not None,
-            "may_review": changing and actor.may_edit("review_section", inspection.unit_id) and inspection.state in REVIEW_FROM,
+            # The record opens with the unit's report or the visit, whatever the kind (a surprise has no report).
+            "may_review": changing and actor.may_edit("review_section", inspection.unit_id) and review.may_record(inspection),
             "may_decide": changing and actor.may_edit("review_finding", inspection.unit_id) and findings.may_review_findings(inspection),
         }
 
@@ -175,29 +176,35 @@ class CaseFileViews:
 
     @expose("/review/<int:case_id>", methods=("GET", "POST"))
     def review_view(self, case_id: int):
-        """The team's review, every section in one form: a save records each section whose text or
-        ticks changed; a refusal keeps what was typed in every section."""
+        """"Ghi nhận kết quả kiểm tra": every section in one form, then the team's assessment and the
+        unit's opinion. A save records each section (and the closing parts) whose text or ticks
+        changed; a refusal keeps what was typed everywhere."""
         inspection = self.get_one(case_id) or abort(404)
         sheet = review.review_sheet(db_session(), inspection)
         typed = None
         if request.method == "POST":
-            changed = [(entry.section.code, given) for entry in sheet if (given := _typed_review(entry.section.code)) != _saved_review(entry.review)]
             version = _version()
-            for code, given in changed:
+            changes = [(gettext("Section {code}").format(code=entry.section.code), _section_change(inspection.id, entry.section.code))
+                       for entry in sheet if _typed_review(entry.section.code) != _saved_review(entry.review)]
+            closing = {name: (request.form.get(name) or "").strip() for name in review.CLOSING_PARTS if name in request.form}
+            if closing and any(value != (getattr(inspection, name) or "") for name, value in closing.items()):
+                changes.append((gettext("The team's assessment and the unit's opinion"), _closing_change(inspection.id, closing)))
+            for what, change in changes:
                 try:
-                    review.review_section(db_session(), inspection.id, code, **given, actor=current_actor(), now=now(), expected_version=version)
+                    change(version)
                 except WorkflowError as error:
-                    flash(gettext("Section {code}: {reason}").format(code=code, reason=error), "error")
+                    flash(gettext("{what}: {reason}").format(what=what, reason=error), "error")
                     typed = request.form
                     break
-                version = None  # the version was checked before the first section; the others follow in this request
-                flash(gettext("Section {code}: the review was saved.").format(code=code), "success")
+                version = None  # the version was checked before the first change; the others follow in this request
+                flash(gettext("{what}: saved.").format(what=what), "success")
             if typed is None:
                 return redirect(self.get_url(".review_view", case_id=case_id))
             db_session().expire_all()
-            sheet = review.review_sheet(db_session(), self.get_one(case_id))
-        return self.render("admin/cases/review.html", case=inspection, sheet=sheet, typed=typed,
-                           may_review=current_actor().may_edit("review_section", inspection.unit_id))
+            inspection = self.get_one(case_id)
+            sheet = review.review_sheet(db_session(), inspection)
+        return self.render("admin/cases/review.html", case=inspection, sheet=sheet, typed=typed, has_report=review.has_report(inspection),
+                           may_review=current_actor().may_edit("review_section", inspection.unit_id) and review.may_record(inspection))
 
     @expose("/file/<int:attachment_id>")
     def file_view(self, attachment_id: int):
@@ -210,6 +217,17 @@ class CaseFileViews:
 
 
 REVIEW_TEXTS = ("achieved", "shortcomings", "causes")
+
+
+def _section_change(case_id: int, code: str):
+    return lambda version: review.review_section(db_session(), case_id, code, **_typed_review(code), actor=current_actor(), now=now(),
+                                                 expected_version=version)
+
+
+def _closing_change(case_id: int, closing: dict[str, str]):
+    return lambda version: review.record_closing(db_session(), case_id, team_assessment=closing.get("team_assessment"),
+                                                 unit_opinion=closing.get("unit_opinion"), actor=current_actor(), now=now(),
+                                                 expected_version=version)
 
 
 def _typed_review(code: str) -> dict:

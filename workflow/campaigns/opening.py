@@ -81,4 +81,6 @@ def open_inspection(session, *, campaign_code: str, unit_name: str, kind: str, a
                 (visit, at), = free_slots(campaign, 1, first_notice=today)
         inspection = open_case(session, campaign=campaign, unit=unit, kind=kind, actor=actor, now=now,
                                visit_date=visit, visit_time=at, comment=opening.reason)
+        if kind == Kind.SURPRISE:  # why the team goes unannounced: the documents say it (the visit may restate it)
+            inspection.visit_reason = opening.reason
     return inspection

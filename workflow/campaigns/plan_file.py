@@ -1,7 +1,7 @@
 """The plan file: a campaign as TOML, validated by one pydantic schema.
 
 A plan file holds what a Kế hoạch kiểm tra says — the issuing body, the plan's number, basis and
-dates, the team decision, the window, lead times, day counting, the timed rules' offsets, the units
+dates, the team decision and its members, the window, lead times, day counting, the timed rules' offsets, the units
 with each one's kind of inspection, and the outlines item by item. :func:`parse_plan` reads it with
 ``tomllib`` and reports every problem at once, each with the field's path and the line of the file
 it is on; :func:`dump_plan` writes it back with ``tomli_w``.
@@ -16,7 +16,8 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from vocabulary.campaigns import ACCEPT_UNSIGNED, ISSUER_LEVEL_CODES, PLANNED_KINDS, UNIT_CATEGORIES, UNIT_CATEGORY_CODES, UNSIGNED_POLICIES
+from vocabulary.campaigns import (ACCEPT_UNSIGNED, ISSUER_LEVEL_CODES, PLANNED_KINDS, TEAM_ROLES, UNIT_CATEGORIES, UNIT_CATEGORY_CODES,
+                                  UNSIGNED_POLICIES)
 from vocabulary.day_counting import COUNTING_MODES
 from vocabulary.i18n import Text, _
 from workflow.errors import BadData, Problem
@@ -25,6 +26,7 @@ IssuerLevelCode = Literal[ISSUER_LEVEL_CODES]  # type: ignore[valid-type]
 CategoryCode = Literal[UNIT_CATEGORY_CODES]  # type: ignore[valid-type]
 PlannedKind = Literal[PLANNED_KINDS]  # type: ignore[valid-type]
 UnitKindCode = Literal["office", "commune"]
+TeamRole = Literal[TEAM_ROLES]  # type: ignore[valid-type]
 CountingMode = Literal[COUNTING_MODES]  # type: ignore[valid-type]
 UnsignedPolicy = Literal[UNSIGNED_POLICIES]  # type: ignore[valid-type]
 Days = Field(ge=0, le=365)
@@ -52,9 +54,27 @@ class PlanDocument(_Part):
     basis: str | None = None
 
 
+class PlanMember(_Part):
+    """A member of the team as the team decision lists them (``[[team_decision.members]]``)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    title: str = Field(min_length=1, max_length=200)  # chức vụ
+    workplace: str | None = Field(None, max_length=200)  # nơi công tác
+    role: TeamRole = "member"
+
+
 class Decision(_Part):
     number: str | None = Field(None, max_length=50)
     date: dt.date | None = None
+    members: list[PlanMember] = []
+
+    @field_validator("members")
+    @classmethod
+    def _one_head(cls, members: list[PlanMember]) -> list[PlanMember]:
+        heads = [member.name for member in members if member.role == "head"]
+        if len(heads) > 1:
+            raise ValueError(str(_("one head of the team, not {count} ({names})", count=len(heads), names=", ".join(heads))))
+        return members
 
 
 class Window(_Part):

@@ -27,6 +27,7 @@ from workflow.errors import BadData, NotFound, NotPermitted
 from workflow.people.permissions import Actor
 
 from .outlines import export_outline, outline_of, store_outline
+from .team import set_team
 from .plan_file import (
     DayCounting,
     DayNote,
@@ -36,6 +37,7 @@ from .plan_file import (
     PlanDocument,
     PlanFile,
     PlanFileError,
+    PlanMember,
     PlanUnit,
     SelfInspection,
     TimedRules,
@@ -188,7 +190,9 @@ def _plan_settings(campaign: Campaign) -> dict[str, Any]:
                       office=campaign.office, office_head_title=campaign.office_head_title,
                       office_head_name=campaign.office_head_name, signer_title=campaign.signer_title, signer_name=campaign.signer_name),
         plan=PlanDocument(number=campaign.plan_number, date=campaign.plan_date, basis=campaign.basis),
-        team_decision=Decision(number=campaign.team_decision_number, date=campaign.team_decision_date),
+        team_decision=Decision(number=campaign.team_decision_number, date=campaign.team_decision_date,
+                               members=[PlanMember(**{key: value for key, value in member.record().items() if key != "position"})
+                                        for member in campaign.team_members]),
         window=Window(start=campaign.window_start, end=campaign.window_end, schedule_from=campaign.schedule_from,
                       visits_per_day=campaign.visits_per_day),
         lead_times=LeadTimes(notice=campaign.notice_lead_days, report=campaign.report_lead_days, minutes=campaign.minutes_days,
@@ -253,9 +257,11 @@ def build_campaign(session: Session, plan: PlanFile, *, code: str, status: str, 
     campaign = session.scalar(select(Campaign).where(Campaign.code == code))
     if campaign is None:
         campaign = Campaign(code=code, status=status, copied_from=copied_from, **campaign_values(plan), created_at=now, updated_at=now)
+        members = set_team(campaign, [member.model_dump() for member in plan.team_decision.members])
         session.add(campaign)
         session.flush()
-        audit.append(session, campaign, at=now, actor=actor.name, trigger="create", data=audit.snapshot(campaign))
+        audit.append(session, campaign, at=now, actor=actor.name, trigger="create",
+                     data={**audit.snapshot(campaign), **({"team_members": members} if members else {})})
         report.count("campaign")
     elif campaign.status == CLOSED:
         raise BadData(_("The campaign \u201c{code}\u201d is closed: nothing can be added to it.", code=code), field="code")

@@ -85,6 +85,8 @@ def campaign_change(session: Session, campaign_id: int, action: str, actor: Acto
 ACTION_LABELS = {
     "correct": _("correct a case's data"),
     "review_section": _("review the report against the outline"),
+    "record_results": _("record the team's assessment and the unit's opinion"),
+    "team_roster": _("set the members of the inspection team"),
     "review_finding": _("accept or reject the remediation of a finding"),
     "attach": _("add a file"),
     "attach_signed": _("upload the version of a document signed elsewhere"),

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, raiseload
 
 from documents import texts
-from documents.facts import CampaignFacts, CaseFacts, FindingFacts, SectionFacts, dmy
+from documents.facts import CampaignFacts, CaseFacts, FindingFacts, MemberFacts, PersonFacts, SectionFacts, dmy
 from documents.pdf import ConversionFailed, PdfConverter, pdf_converter  # noqa: F401 (pdf_converter: for the entry points)
 from models import Attachment, Campaign, Inspection, RegisterEntry
 from vocabulary.campaigns import COMMUNE_WORDS, ISSUER_LEVELS
@@ -126,22 +126,34 @@ def case_facts(session: Session | None, inspection: Inspection, as_of: date | No
         for number, finding in enumerate(inspection.findings, start=1)
     )
     unit = inspection.unit
+    # A phúc tra cites the conclusion it follows up (a campaign's rows do not load it).
+    followed = inspection.reinspection_of if session is not None and inspection.reinspection_of_id else None
     return CaseFacts(
         id=inspection.id, unit=inspection.unit_name, unit_full=unit.full_name if unit.name == inspection.unit_name else inspection.unit_name,
         unit_kind=unit.kind, unit_category=unit.category, kind=inspection.kind, kind_label=Kind(inspection.kind).label, state_label=State(inspection.state).label,
         visit_date=inspection.visit_date, visit_time=inspection.visit_time, visited_date=inspection.visited_date,
         notice_number=inspection.notice_number, notice_date=inspection.notice_date, received_date=inspection.received_date,
-        team=inspection.team, radio=inspection.radio, chair=inspection.chair, secretary=inspection.secretary,
+        team=inspection.team, team_members=_members(inspection), visit_reason=inspection.visit_reason,
+        unannounced=bool(inspection.unannounced), radio=inspection.radio, chair=inspection.chair, secretary=inspection.secretary,
         visit_started=inspection.visit_started, visit_ended=inspection.visit_ended,
         unit_attendees=tuple(inspection.unit_attendees or ()), participants=inspection.participants,
+        unit_people=tuple(PersonFacts(person["name"], person.get("title")) for person in inspection.unit_people or ()),
         unit_signer=inspection.unit_signer, unit_signer_title=inspection.unit_signer_title,
         team_assessment=inspection.team_assessment, unit_opinion=inspection.unit_opinion, minutes_number=inspection.minutes_number,
         minutes_date=inspection.minutes_date, conclusion_number=inspection.conclusion_number,
         conclusion_date=inspection.conclusion_date, remediation_due=inspection.remediation_due,
+        follows_up_number=followed.conclusion_number if followed else None, follows_up_date=followed.conclusion_date if followed else None,
         remediation_reported_date=inspection.remediation_reported_date, closed_date=inspection.closed_date,
         late_steps=tuple(late_steps(inspection, inspection.campaign)),
         missed_steps=tuple(missed_steps(inspection, as_of)) if as_of else (), sections=sections, findings=findings,
     )
+
+
+def _members(inspection: Inspection) -> tuple[MemberFacts, ...]:
+    """The roster's members who made the visit, as the case copied them."""
+    return tuple(MemberFacts(name=member["name"], title=member["title"], role=member.get("role", "member"),
+                             workplace=member.get("workplace"), part=member.get("part"))
+                 for member in inspection.team_members or ())
 
 
 def _campaign_cases(session: Session, campaign: Campaign) -> list[Inspection]:
@@ -262,8 +274,10 @@ def _minutes(job: Job, inspection: Inspection, change: Change) -> tuple[bytes, s
     if number is None:  # numbered at issue (workflow.casefile.issuing)
         change.data["draft"] = True
         number = _blank_number("BB", register.suffix(inspection.campaign, "BB"))
-    day = inspection.minutes_date or inspection.visited_date
-    content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=day), number)
+    # Signed minutes say what was recorded by their date; a draft, everything recorded so far
+    # (the team may complete its record the days after the visit).
+    as_of = inspection.minutes_date if inspection.minutes_date else None
+    content = minutes.build(campaign_facts(inspection.campaign), case_facts(job.session, inspection, as_of=as_of), number)
     return content, texts.FILE_NAMES["minutes"].format(unit=inspection.unit_name)
 
 

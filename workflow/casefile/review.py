@@ -1,6 +1,11 @@
-"""Reviewing a unit's report against the outline, section by section (B.1–B.8 for offices,
-B.1–B.9 for communes): what was achieved, the shortcomings and their causes, and the outline's
-items the report leaves out. Self-inspection reports are reviewed the same way."""
+"""The team's record of an inspection ("Ghi nhận kết quả kiểm tra"), section by section of the
+outline (B.1–B.8 for offices, B.1–B.9 for communes): what was achieved, the shortcomings and their
+causes, and — when the unit sent a report — the outline's items the report leaves out; then the
+team's overall assessment and the unit's opinion, which close the minutes.
+
+The record is open once there is something to record: the unit's report received (a
+self-inspection's report is reviewed the same way), or the team on site (a surprise inspection
+has no report). Where the report was reviewed before the visit, the same rows are the record."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +22,18 @@ from workflow.errors import BadData, GuardRefused
 from workflow.people.permissions import Actor
 
 MAX_TEXT = 20_000
+# The closing parts of the minutes, recorded with the sections (not through the correction form).
+CLOSING_PARTS = ("team_assessment", "unit_opinion")
+
+
+def may_record(inspection: Inspection) -> bool:
+    """There is something to record: the unit's report, or the visit."""
+    return inspection.received_date is not None or inspection.visited_date is not None
+
+
+def has_report(inspection: Inspection) -> bool:
+    """The unit sent a report: the outline's items it leaves out may be ticked."""
+    return inspection.received_date is not None
 
 
 def reviewable_sections(session: Session, inspection: Inspection) -> list[OutlineSection]:
@@ -74,17 +91,19 @@ def review_section(
     now: datetime,
     expected_version: int | None = None,
 ) -> SectionReview:
-    """Record (or correct) the team's review of one outline section of the unit's report.
-
-    ``missing_items`` are ids of the section's outline items the report does not cover."""
+    """Record (or correct) what the team found for one outline section, on the unit's report or on
+    site. ``missing_items`` are ids of the section's outline items the unit's report does not
+    cover (only when there is a report)."""
     achieved = _text(achieved, "achieved", _("Results achieved"))
     shortcomings = _text(shortcomings, "shortcomings", _("Shortcomings"))
     causes = _text(causes, "causes", _("Causes"))
     missing = sorted(set(missing_items))
     with case_change(session, inspection_id, "review_section", actor, now, expected_version) as change:
         inspection: Inspection = change.subject
-        if inspection.received_date is None:
-            raise GuardRefused(_("The unit's report has not been received yet: record it first, then review it."))
+        if not may_record(inspection):
+            raise GuardRefused(_("Nothing to record yet: the unit's report has not been received and the on-site inspection is not recorded; record either first."))
+        if missing and not has_report(inspection):
+            raise BadData(_("Items missing from the report: this case has no report of the unit; tick them only on a report received."), field="missing_items")
         sections = {section.code: section for section in reviewable_sections(session, inspection)}
         section = sections.get((section_code or "").strip())
         if section is None:
@@ -101,3 +120,28 @@ def review_section(
         review.reviewed_by, review.reviewed_at = actor.name, now
         change.data = {"section": section.code, "old": old, "new": _values(review)}
     return review
+
+
+def record_closing(
+    session: Session,
+    inspection_id: int,
+    *,
+    team_assessment: str | None,
+    unit_opinion: str | None,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Inspection:
+    """Record the team's overall assessment and the unit's opinion (the minutes' parts III and IV),
+    audited old → new; an empty text clears one. Open from the visit on."""
+    given = {"team_assessment": _text(team_assessment, "team_assessment", _("The team's general assessment")),
+             "unit_opinion": _text(unit_opinion, "unit_opinion", _("The unit's opinion"))}
+    with case_change(session, inspection_id, "record_results", actor, now, expected_version) as change:
+        inspection: Inspection = change.subject
+        if inspection.visited_date is None:
+            raise GuardRefused(_("The team's assessment and the unit's opinion are recorded at the on-site inspection, which is not recorded yet."))
+        old = {name: getattr(inspection, name) for name in CLOSING_PARTS}
+        for name, value in given.items():
+            setattr(inspection, name, value)
+        change.data = {"old": old, "new": given}
+    return inspection

@@ -83,7 +83,7 @@ def receive_report(case: CaseContext) -> dict[str, Any]:
 
 # What the visit and the minutes record for the documents; a field left out keeps what the case
 # holds (entered earlier, or corrected on the case page before the minutes are signed).
-VISIT_CONTENT = ("chair", "secretary", "visit_started", "visit_ended", "unit_attendees", "participants", "unit_signer", "unit_signer_title")
+VISIT_CONTENT = ("visit_started", "visit_ended", "unit_attendees", "participants", "unit_signer", "unit_signer_title")
 MINUTES_CONTENT = ("participants", "unit_attendees", "visit_ended", "team_assessment", "unit_opinion")
 
 
@@ -97,10 +97,29 @@ def _keep(inspection: Inspection, data: Any, names: tuple[str, ...]) -> None:
 def visit(case: CaseContext) -> None:
     inspection, data = case.inspection, case.data
     inspection.visited_date = data.visit_date
-    inspection.team = data.team
-    inspection.visit_reason = data.reason
+    inspection.visit_reason = data.reason or inspection.visit_reason  # a surprise's reason, given when it was opened
     inspection.radio = data.radio
     _keep(inspection, data, VISIT_CONTENT)
+    if isinstance(data.team, list):
+        _pick_team(case)
+    else:  # a campaign without a roster: the team in words
+        inspection.team, inspection.team_members = data.team, None
+        _keep(inspection, data, ("chair", "secretary"))
+    if data.unit_people:
+        inspection.unit_people = [person.model_dump(exclude_none=True) for person in data.unit_people]
+
+
+def _pick_team(case: CaseContext) -> None:
+    """The roster's members who made the visit, copied as the decision lists them today, each
+    marked with what they do at this visit (chair, secretary); the chair's and the secretary's
+    names are kept where the case shows them."""
+    inspection, data = case.inspection, case.data
+    parts = {data.chair: "chair", data.secretary: "secretary"}
+    picked = [{**member.record(), **({"part": parts[member.position]} if member.position in parts else {})}
+              for member in case.campaign.team_members if member.position in data.team]
+    inspection.team, inspection.team_members = None, picked
+    names = {member["position"]: member["name"] for member in picked}
+    inspection.chair, inspection.secretary = names.get(data.chair), names.get(data.secretary)
 
 
 def sign_minutes(case: CaseContext) -> dict[str, Any]:

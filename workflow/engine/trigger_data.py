@@ -179,25 +179,99 @@ class ReceiveReport(TriggerData):
         self.received_date = self.received_date or case.today
 
 
+def _positions(value: Any) -> Any:
+    """The team as the roster's numbers: ``[1, 3]``, the CLI's ``1,3`` or ``[1, 3]``, a form's
+    ``["1", "3"]``; any other text is a team described in words (a campaign without a roster)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return _json_text(text)
+        if text and all(part.strip().isdigit() for part in text.split(",")):
+            return [int(part) for part in text.split(",")]
+        return value
+    if isinstance(value, list):
+        return [int(item) if isinstance(item, str) and item.strip().isdigit() else item for item in value]
+    return value
+
+
+def _position(value: Any) -> Any:
+    """A member as their number in the roster (``2``, ``"2"``), or a name (no roster)."""
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+
+# The team of a visit: the numbers of its members in the campaign's roster, or, for a campaign
+# without a roster (set up before there was one), the team in words.
+TeamPick = Annotated[list[Annotated[int, Field(ge=1)]] | Annotated[str, Field(max_length=4000)] | None, BeforeValidator(_positions)]
+MemberPick = Annotated[Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=200)] | None, BeforeValidator(_position)]
+
+
+class Person(Row):
+    """One of the unit's people at the visit: the name and the title, printed apart."""
+
+    name: str = Field(title=N_("Full name of the person"), min_length=1, max_length=200)
+    title: str | None = Field(None, title=N_("Title (chức vụ)"), max_length=200)
+
+
 class Visit(TriggerData):
     required = {"team": Needed(N_("is required: who of the inspection team carried out the inspection."))}
 
     visit_date: date | None = Field(None, title=N_("Inspection date"))
-    team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
+    team: TeamPick = Field(None, title=N_("Inspection team"), description=N_(
+        "The members who made the visit, by their numbers in the team decision's roster: [1, 2, 4]."),
+        json_schema_extra={"x-pick": "members"})
     reason: str | None = Field(None, title=N_("Reason"), max_length=4000)
     radio: str | None = Field(None, title=N_("Radio reporter"), max_length=500)
-    chair: str | None = Field(None, title=N_("Chair (head of the team)"), max_length=200)
-    secretary: str | None = Field(None, title=N_("Secretary (keeps the minutes)"), max_length=200)
+    chair: MemberPick = Field(None, title=N_("Chair (head of the team)"), description=N_("A member of the visit's team, by number."),
+                              json_schema_extra={"x-pick": "member"})
+    secretary: MemberPick = Field(None, title=N_("Secretary (keeps the minutes)"), description=N_("A member of the visit's team, by number."),
+                                  json_schema_extra={"x-pick": "member"})
     visit_started: time | None = Field(None, title=N_("Started at"))
     visit_ended: time | None = Field(None, title=N_("Ended at"))
     unit_attendees: Attendees = Field(None, title=N_("The unit's attendees (plan, section IV)"))
+    unit_people: list[Person] = Field(default_factory=list, title=N_("The unit's people present (name and title)"))
     participants: str | None = Field(None, title=N_("Participants"), max_length=4000)
     unit_signer: str | None = Field(None, title=N_("The unit's representative who signs"), max_length=200)
     unit_signer_title: str | None = Field(None, title=N_("Their position"), max_length=200)
     date_reason: str | None = Field(None, title=DATE_REASON, max_length=4000)
 
+    @field_validator("unit_people", mode="before")
+    @classmethod
+    def _people(cls, value: Any) -> Any:
+        return _json_text(value) or []
+
     def resolve(self, case: "CaseContext") -> None:
+        """Left out, the chair is the team's head and the secretary its secretary, when they came."""
         self.visit_date = self.visit_date or case.today
+        if isinstance(self.team, list):
+            came = [member for member in case.campaign.team_members if member.position in self.team]
+            for name, role in (("chair", "head"), ("secretary", "secretary")):
+                if getattr(self, name) is None:
+                    setattr(self, name, next((member.position for member in came if member.role == role), None))
+
+    def problems(self, case: "CaseContext") -> list[Problem]:
+        """With a roster, the team is picked from it and the chair and the secretary are of that
+        team; without one, all three are words."""
+        roster = {member.position: member.name for member in case.campaign.team_members}
+        if not roster:
+            return [self.field_problem(name, _("the campaign has no roster of its team: enter the team decision's members first (on the campaign's page), or describe the team in words."))
+                    for name in ("team", "chair", "secretary") if isinstance(getattr(self, name), (int, list))]
+        if self.team is None:
+            return []  # "is required", said by the step's rule
+        if isinstance(self.team, str):
+            return [self.field_problem("team", _("pick the members from the roster of the team decision, by their numbers in it (1 to {count}).", count=len(roster)))]
+        problems = []
+        unknown = sorted(set(self.team) - set(roster))
+        if unknown:
+            problems.append(self.field_problem("team", _("no. {numbers} are not in the roster of the team decision (it lists {count} members).",
+                                                         numbers=", ".join(map(str, unknown)), count=len(roster))))
+        for name in ("chair", "secretary"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value not in self.team):
+                problems.append(self.field_problem(name, _("must be a member of the team that made the visit ({members}).",
+                                                           members=", ".join(roster[p] for p in sorted(set(self.team)) if p in roster))))
+        if self.chair is not None and self.chair == self.secretary:
+            problems.append(self.field_problem("secretary", _("is not the chair: the minutes are kept by another member.")))
+        return problems
 
 
 class SignMinutes(Numbered):
@@ -218,7 +292,8 @@ class SignMinutes(Numbered):
     def resolve(self, case: "CaseContext") -> None:
         self.minutes_date = self.minutes_date or case.today
         # Who took part was recorded at the visit; signing completes it, it need not repeat it.
-        self.participants = self.participants or case.inspection.participants
+        people = "; ".join(" - ".join(filter(None, (p.get("name"), p.get("title")))) for p in case.inspection.unit_people or ())
+        self.participants = self.participants or case.inspection.participants or people or None
 
 
 class FindingIn(Row):
@@ -359,7 +434,9 @@ class Cancel(TriggerData):
 class CaseEdit(TriggerData):
     """A case's own data that may be corrected without a transition: names, the time, and — with
     a reason, audited old → new — the dates recorded by the steps and the documents' numbers.
-    The planned inspection date changes only by ``reschedule`` (the notice must go out again)."""
+    The planned inspection date changes only by ``reschedule`` (the notice must go out again);
+    what the team found (the sections, its assessment, the unit's opinion) is recorded on its own
+    page (``workflow.casefile.review``), not corrected here."""
 
     visit_time: time | None = Field(None, title=N_("Inspection time"))
     team: str | None = Field(None, title=N_("Inspection team"), max_length=4000)
@@ -373,8 +450,6 @@ class CaseEdit(TriggerData):
     unit_attendees: Attendees = Field(None, title=N_("The unit's attendees (plan, section IV)"))
     unit_signer: str | None = Field(None, title=N_("The unit's representative who signs"), max_length=200)
     unit_signer_title: str | None = Field(None, title=N_("Their position"), max_length=200)
-    team_assessment: str | None = Field(None, title=N_("The team's general assessment"), max_length=20000)
-    unit_opinion: str | None = Field(None, title=N_("The unit's opinion"), max_length=20000)
     notice_number: str | None = Field(None, title=N_("Notice number"), max_length=50)
     conclusion_number: str | None = Field(None, title=N_("Conclusion notice number"), max_length=50)
     notice_date: date | None = Field(None, title=N_("Notice date"))

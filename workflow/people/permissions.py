@@ -38,7 +38,8 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 
 
 # Changes of a case that are not transitions (workflow.casefile.case_edits): correcting its own data is
-# the office's; reviewing the report and the findings is the team's; units add files to their own
+# the office's, and so is the team decision's roster (team_roster); reviewing the report, recording
+# the results on site (record_results) and the findings is the team's; units add files to their own
 # cases; documents are rendered by the office and the team (which documents: workflow.casefile.rendering).
 # Scoring (workflow.scoring): a unit fills and submits its own self-assessment; the team appraises
 # it and marks lost criteria as findings; the office imports and copies the criteria sets.
@@ -48,9 +49,11 @@ TRIGGERS_BY_ROLE: dict[str, frozenset[str]] = {
 SELF_ASSESSMENT = frozenset({"self_assess", "submit_self_assessment"})
 APPRAISAL = frozenset({"appraise", "propose_finding"})
 EDITS_BY_ROLE: dict[str, frozenset[str]] = {
-    "admin": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "sign_document", "attach_signed", "summary_content", "import_criteria"}) | SELF_ASSESSMENT | APPRAISAL,
-    "coordinator": frozenset({"correct", "review_section", "review_finding", "attach", "render_document", "issue_document", "sign_document", "attach_signed", "summary_content", "import_criteria"}) | APPRAISAL,
-    "inspector": frozenset({"review_section", "review_finding", "attach", "render_document", "sign_document"}) | APPRAISAL,
+    "admin": frozenset({"correct", "review_section", "record_results", "review_finding", "attach", "render_document", "issue_document",
+                        "sign_document", "attach_signed", "summary_content", "import_criteria", "team_roster"}) | SELF_ASSESSMENT | APPRAISAL,
+    "coordinator": frozenset({"correct", "review_section", "record_results", "review_finding", "attach", "render_document", "issue_document",
+                              "sign_document", "attach_signed", "summary_content", "import_criteria", "team_roster"}) | APPRAISAL,
+    "inspector": frozenset({"review_section", "record_results", "review_finding", "attach", "render_document", "sign_document"}) | APPRAISAL,
     "unit": frozenset({"attach"}) | SELF_ASSESSMENT,
     "leader": frozenset({"sign_document"}),
     "clerk": frozenset({"issue_document", "sign_document", "attach_signed"}),
