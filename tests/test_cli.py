@@ -1,6 +1,7 @@
 """The command line as a user runs it: real ``flask --app wsgi`` processes on a SQLite file."""
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from datetime import date, timedelta
@@ -148,7 +149,10 @@ def signing_env(monkeypatch, signing_pki) -> None:
 def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(signing_env, cli, tmp_path, signing_pki):
     """Draft → issued (the register's BB number) → the chair, the secretary (PKCS#12 keys in their
     names), then the văn thư with the organisation's key; the clerk first is refused (Art. 32(2d))."""
+    from pypdf import PdfReader
+
     from tests.signature_images import blue_signature_png, red_seal_png
+    from tests.signing_people import render_page
 
     case = cases(cli)[0]
     visit = date.fromisoformat(case["visit_date"])
@@ -185,6 +189,9 @@ def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(
     final = {item["id"]: item for item in json.loads(cli("documents", "list", "--case", str(case["id"]), "--json").stdout)}[int(current)]
     assert final["label"] == "Đã ký (3/3)" and final["stage"] == "signed" and final["name"].endswith("(đã ký 3-3).pdf")
     assert final["signatures"]["status"] == "valid" and final["parent"] is not None
+    cli("documents", "get", current, "--out", str(tmp_path / "bien-ban.pdf"))
+    signed = (tmp_path / "bien-ban.pdf").read_bytes()
+    render_page(signed, len(PdfReader(io.BytesIO(signed)).pages) - 1, "minutes-signed")
     signed_minutes = fire("sign_minutes", at(1), "participants=Lãnh đạo phòng; Đoàn kiểm tra",
                           f"file={samples.write(tmp_path, 'bien-ban.pdf', samples.PDF)}").stdout
     assert "01/BB-ĐKT" in signed_minutes
