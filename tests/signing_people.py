@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -98,3 +99,13 @@ def issued_conclusion(db, store, converter) -> tuple[int, int, datetime]:
         return inspection.id, issued.id, test_pki.NOW
 
 
+def render_page(pdf: bytes, page: int, name: str) -> Path:
+    """Page ``page`` of ``pdf`` as tests/artifacts/signing/NAME.png (and the PDF beside it), to look at."""
+    if shutil.which("pdftoppm") is None:
+        missing("pdftoppm", "the signed page is looked at as an image")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    source = ARTIFACTS / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page + 1), "-l", str(page + 1), "-singlefile", str(source),
+                    str(ARTIFACTS / name)], check=True)
+    return ARTIFACTS / f"{name}.png"

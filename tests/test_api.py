@@ -129,7 +129,6 @@ def test_issue_and_sign_through_the_api(app, document, signing_pki, softhsm, mon
     signed by the văn thư only after the person: 422 with Art. 32(2d), then 201 for each step."""
     from tests.helpers import COORDINATOR, reviewed_and_concluded
     from tests.signing_people import converter, signers
-    from workflow.casefile.issuing import issue_document
     from workflow.casefile.rendering import render_document
 
     database, store = app.extensions["database"], app.extensions["file_store"]

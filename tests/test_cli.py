@@ -1,6 +1,7 @@
 """The command line as a user runs it: real ``flask --app wsgi`` processes on a SQLite file."""
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from datetime import date, timedelta
@@ -148,7 +149,10 @@ def signing_env(monkeypatch, signing_pki) -> None:
 def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(signing_env, cli, tmp_path, signing_pki):
     """Draft → issued (the register's BB number) → the chair, the secretary (PKCS#12 keys in their
     names), then the văn thư with the organisation's key; the clerk first is refused (Art. 32(2d))."""
+    from pypdf import PdfReader
+
     from tests.signature_images import blue_signature_png, red_seal_png
+    from tests.signing_people import render_page
 
     case = cases(cli)[0]
     visit = date.fromisoformat(case["visit_date"])
@@ -185,8 +189,39 @@ def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(
     final = {item["id"]: item for item in json.loads(cli("documents", "list", "--case", str(case["id"]), "--json").stdout)}[int(current)]
     assert final["label"] == "Đã ký (3/3)" and final["stage"] == "signed" and final["name"].endswith("(đã ký 3-3).pdf")
     assert final["signatures"]["status"] == "valid" and final["parent"] is not None
+    cli("documents", "get", current, "--out", str(tmp_path / "bien-ban.pdf"))
+    signed = (tmp_path / "bien-ban.pdf").read_bytes()
+    render_page(signed, len(PdfReader(io.BytesIO(signed)).pages) - 1, "minutes-signed")
     signed_minutes = fire("sign_minutes", at(1), "participants=Lãnh đạo phòng; Đoàn kiểm tra",
                           f"file={samples.write(tmp_path, 'bien-ban.pdf', samples.PDF)}").stdout
     assert "01/BB-ĐKT" in signed_minutes
     register = cli("documents", "register", "--year", str(visit.year)).stdout
     assert register.count("/BB-ĐKT") == 1
+
+
+@pytest.fixture
+def token_env(monkeypatch, softhsm, signing_pki):
+    """A SoftHSM2 token with the chair's key; its PIN and configuration in the environment the
+    command line starts with (asked for before ``cli``)."""
+    token = softhsm.make_token("cli-chair-token", signing_pki["person"], "chair-key")
+    for name, value in token.env.items():
+        monkeypatch.setenv(name, value)
+    return token
+
+
+def test_a_token_key_is_registered_from_the_command_line_once_it_opens(token_env, cli, signing_pki):
+    email = "truongdoan@tuky.local"
+    cli("users", "create", email, "--role", "inspector", "--password", "mat-khau-thu-nghiem", "--name", signing_pki["person"].name)
+    both = cli("users", "signing-key", email, "--p12", str(signing_pki["person"].p12_path), "--pkcs11", token_env.module, check=False)
+    assert both.returncode != 0 and "--pkcs11 MODULE --token" in both.stderr
+    no_pin = cli("users", "signing-key", email, "--pkcs11", token_env.module, "--token", token_env.label, "--key", token_env.key_label,
+                 "--pin-env", "NO_SUCH_PIN", check=False)
+    assert no_pin.returncode != 0 and "NO_SUCH_PIN" in no_pin.stderr
+    done = cli("users", "signing-key", email, "--pkcs11", token_env.module, "--token", token_env.label, "--key", token_env.key_label,
+               "--pin-env", "TOKEN_PIN").stdout
+    assert signing_pki["person"].name in done and "Test Issuing CA" in done
+    with sqlite3.connect(cli.path) as connection:
+        spec, = connection.execute("SELECT spec FROM signing_key").fetchone()
+        trigger, = connection.execute("SELECT trigger FROM audit_entry WHERE entity = 'user' ORDER BY id DESC LIMIT 1").fetchone()
+    assert json.loads(spec) == {"kind": "pkcs11", "module": token_env.module, "token": "cli-chair-token", "key": "chair-key",
+                                "pin_env": "TOKEN_PIN"} and trigger == "signing_key"

@@ -16,7 +16,7 @@ from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, first_case
 from workflow.casefile.issuing import issue_document
 from workflow.casefile.rendering import pdf_converter, render_document
 from workflow.casefile.versions import stage_label
-from workflow.errors import GuardRefused
+from workflow.errors import BadData, GuardRefused
 from workflow.records import register
 from workflow.records.files import FileStore
 
@@ -78,10 +78,12 @@ def test_the_minutes_go_from_draft_to_issued_and_sign_minutes_reuses_the_number(
     with db.session() as session:  # the step's form shows the number issued, and its date
         proposal = register.propose(session, session.get(Inspection, inspection.id), "sign_minutes", visit + DAY)
         assert (proposal.number, proposal.doc_date, proposal.reused) == (number, visit, True)
-    with db.session() as session:  # a draft is issued once
-        with pytest.raises(GuardRefused):
-            issue_document(session, store, issued_id, actor=COORDINATOR, now=at(visit, 17), pdf=converter)
+    for again in (issued_id, draft_id):  # only a draft is issued, once
+        with db.session() as session, pytest.raises(GuardRefused):
+            issue_document(session, store, again, actor=COORDINATOR, now=at(visit, 17), pdf=converter)
 
+    with pytest.raises(BadData, match=number):  # no second number for the same minutes
+        fire_in(db, inspection.id, "sign_minutes", at(visit + DAY), minutes_number="99/BB-ĐKT", number_reason="thử")
     result = fire_in(db, inspection.id, "sign_minutes", at(visit + DAY), minutes_date=(visit + DAY).isoformat())
     assert result.extra["register"]["number"] == number and result.extra["register"]["issued_before"]
     with db.session() as session:

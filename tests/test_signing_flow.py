@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
-import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -19,9 +16,8 @@ from documents.signatures.keys import KeySpec
 from models import Attachment, AuditEntry, Campaign, Inspection, User
 from tests import pki as test_pki
 from tests import signing_people
-from tests.conftest import missing
 from tests.helpers import COORDINATOR, DAY, at
-from tests.signing_people import ADMIN, ARTIFACTS, People, add_user, issued_conclusion, p12, signers, with_key
+from tests.signing_people import ADMIN, People, render_page, add_user, issued_conclusion, p12, signers, with_key
 from workflow.casefile.issuing import issue_document
 from workflow.casefile.rendering import render_document
 from workflow.casefile.signing import may_sign_next, sign_document
@@ -73,17 +69,6 @@ def field_rects(pdf: bytes) -> dict[str, tuple[int, list[float]]]:
             if widget.get("/FT") == "/Sig" or widget.get("/Parent", {}).get("/FT") == "/Sig":
                 rects[str(widget.get("/T"))] = (number, [float(value) for value in widget["/Rect"]])
     return rects
-
-
-def render_page(pdf: bytes, page: int, name: str) -> Path:
-    if shutil.which("pdftoppm") is None:
-        missing("pdftoppm", "the signed page is looked at as an image")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    source = ARTIFACTS / f"{name}.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page + 1), "-l", str(page + 1), "-singlefile", str(source),
-                    str(ARTIFACTS / name)], check=True)
-    return ARTIFACTS / f"{name}.png"
 
 
 def test_the_conclusion_notice_is_signed_by_the_person_then_the_organisation(db, store, converter, people):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from documents.pdf import PdfConverter
@@ -70,11 +71,15 @@ def _drawn_number(draft: Attachment) -> str | None:
     return (json.loads(draft.audit_entry.data_json).get("register") or {}).get("number")
 
 
-def _recorded_number(inspection: Inspection, field: str, step: str) -> str:
-    number = getattr(inspection, field)
-    if number is None:
+# The case's field holding each case document's number, and the step that records it (the
+# minutes': the issue itself).
+CASE_NUMBERS = {"minutes": ("minutes_number", None), "conclusion_notice": ("conclusion_number", N_("Issue the conclusion")),
+                "unit_schedule_notice": ("notice_number", N_("Send the schedule notice"))}
+
+
+def _recorded_number(inspection: Inspection, field: str, step: str) -> None:
+    if getattr(inspection, field) is None:
         raise GuardRefused(_("The document takes the number of the step \u201c{action}\u201d: fire it first.", action=gettext(step)))
-    return number
 
 
 def issue_document(
@@ -104,16 +109,18 @@ def issue_document(
     job = Job(session, actor, now, doc_date or local_date(now), drawn or number or None, number_reason)
     with use_locale("vi"), document_change(session, draft, ISSUE, actor, now) as change:
         subject = change.subject
+        issued_before = session.scalar(select(Attachment.id).where(Attachment.parent_id == draft.id).limit(1))
+        if issued_before is not None:
+            raise GuardRefused(_("This draft was already issued: file #{id}.", id=issued_before))
         if kind == "minutes":
             _number_minutes(job, subject, change)
-        elif kind == "conclusion_notice":
-            _recorded_number(subject, "conclusion_number", N_("Issue the conclusion"))
-        elif kind == "unit_schedule_notice":
-            _recorded_number(subject, "notice_number", N_("Send the schedule notice"))
+        elif kind in CASE_NUMBERS:
+            _recorded_number(subject, *CASE_NUMBERS[kind])
         content, filename = BUILDERS[kind](job, subject, change)
         if change.data.pop("draft", False):  # the văn thư's type, and no number typed
             raise BadData(_("is given by the agency's văn thư: type the number it gave."), field="number")
-        symbol = _symbol(kind, subject, change)
+        symbol = (getattr(subject, CASE_NUMBERS[kind][0]) if kind in CASE_NUMBERS
+                  else (change.data.get("register") or {}).get("number"))  # None: the annex, which has none
         converted = converted_pdf(pdf, filename, content)
         stored = store.store_generated(converted, issued_name(draft.original_name, symbol), PDF)
         inspection = subject if isinstance(subject, Inspection) else None
@@ -124,15 +131,4 @@ def issue_document(
         change.attachments.append(issued)
         change.data.update({"document": kind, "draft": draft.id, "number": symbol, "file": stored.recorded()})
     return issued
-
-
-def _symbol(kind: str, subject, change: Change) -> str | None:
-    """The number the issued version carries (None: the annex, which has none)."""
-    if kind == "minutes":
-        return subject.minutes_number
-    if kind == "conclusion_notice":
-        return subject.conclusion_number
-    if kind == "unit_schedule_notice":
-        return subject.notice_number
-    return (change.data.get("register") or {}).get("number")
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from models import Finding, Inspection
+from vocabulary.i18n import _
 from vocabulary.states import Kind, State
 from workflow.deadlines.due_dates import late_steps, refresh_due_dates
 from workflow.engine.cases import open_case
 from workflow.engine.context import CaseContext
+from workflow.errors import BadData
 from workflow.records import register
 from workflow.records.attachments import new_attachment
 from workflow.records.files import StoredFile
@@ -43,7 +45,10 @@ def _number(case: CaseContext, trigger: str) -> dict[str, Any]:
             setattr(case.inspection, number_field, notice.symbol)
             return {"register": {**register.recorded(notice), "schedule_notice": True}}
     issued = _issued_before(case, number_field, purpose)
-    if issued is not None and (not given or given.strip() == issued.symbol):
+    if issued is not None:
+        if given and given.strip() != issued.symbol:
+            raise BadData(_("The document was issued as {number}, the number it carries: correct it on the case page if it is wrong.",
+                            number=issued.symbol), field=number_field)
         setattr(case.inspection, date_field, issued.doc_date)  # the date the issued paper carries
         return {"register": {**register.recorded(issued), "issued_before": True}}
     entry = register.issue(
