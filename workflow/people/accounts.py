@@ -5,6 +5,7 @@ import functools
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +30,8 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def password_matches(user: User, password: str) -> bool:
+def password_matches(user: Any, password: str) -> bool:
+    """``user``: anything with the ``password_hash`` of a :class:`User`."""
     return check_password_hash(user.password_hash, password)
 
 
@@ -111,15 +113,17 @@ def authenticate(session: Session, email: str, password: str, now: datetime, add
         raise TooManyAttempts(_("Too many attempts: wait a minute and try again."))
     if not admission.checked:
         raise LoginRefused(_(LOGIN_REFUSED))
-    user = session.scalar(select(User).where(User.email == email))
-    if user is None or not user.active:
+    # Columns, not the User: the entity is loaded (and locked) only in the transaction that writes it.
+    account = session.execute(select(User.id, User.active, User.password_hash).where(User.email == email)).one_or_none()
+    if account is None or not account.active:
         check_password_hash(_dummy_hash(), password)  # the same time as a real check
         matches = False
     else:
-        matches = password_matches(user, password)
+        matches = password_matches(account, password)
+    user = None
     with write_transaction(session):
-        if user is not None:  # locked: concurrent attempts append to its chain one after another
-            user = session.get(User, user.id, with_for_update=True, populate_existing=True)
+        if account is not None:  # locked: concurrent attempts append to its chain one after another
+            user = session.get(User, account.id, with_for_update=True)
         if matches and user is not None:
             login_limits.record_success(session, admission, email, address, now)
             user.last_login_at = now

@@ -11,7 +11,7 @@ import string
 import unicodedata
 from pathlib import Path
 
-from vocabulary.i18n import _
+from vocabulary.i18n import Text, _
 from workflow.errors import BadData
 
 MIN_PASSWORD_LENGTH = 10
@@ -57,7 +57,7 @@ def _own_parts(email: str, name: str | None) -> set[str]:
     return {part for part in parts if len(part) >= MIN_NAME_PART}
 
 
-def password_problem(password: str, *, email: str, name: str | None = None) -> str | None:
+def password_problem(password: str, *, email: str, name: str | None = None) -> Text | None:
     """Why ``password`` may not be used by the user with this e-mail and name, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Password: must have at least {count} characters.", count=MIN_PASSWORD_LENGTH)
