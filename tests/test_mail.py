@@ -1,11 +1,14 @@
 """The outbox sent to a real SMTP server on 127.0.0.1: delivered once, retried with backoff,
-given up on a permanent refusal, and re-sent with the same Message-ID after a crash."""
+given up on a permanent refusal, and delivered once whatever point a sender dies at."""
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
+
+import pytest
 
 from sqlalchemy import select
 
-from jobs.mailer import SmtpServer, _claim, email_message, retry, send_pending
+from jobs.mailer import SmtpServer, _claim, _hand_over, email_message, retry, send_pending
 from jobs.outbox import list_messages
 from jobs.settings import JobSettings
 from jobs.sweep import sweep
@@ -86,17 +89,50 @@ def test_no_server_means_the_mail_waits(db):
         assert "ConnectionRefusedError" in list_messages(session, status="failed")[0].last_error
 
 
-def test_accepted_but_not_marked_sent_is_resent_with_the_same_message_id(db, smtp_server):
-    """The one window: the server accepted, the process died before the row was marked sent.
-    The row is sent again when its claim expires, and the receiver sees the same Message-ID."""
+def test_killed_before_the_message_was_recorded_as_sent_the_server_discards_it_and_it_is_sent_once(db, smtp_server):
+    """The sender handed a whole message to the server and died before recording it as sent (its
+    connection dropped before the line that ends the message): the server keeps nothing, and the
+    row is sent, once, when its claim expires."""
     queued(db)
     settings = settings_for(smtp_server, mail_claim_seconds=120)
     with db.session() as session:
         claimed = _claim(session, SWEPT, settings)
         with SmtpServer.from_url(settings.smtp_url).connect() as transport:
-            transport.send(email_message(claimed[0], settings.mail_from))  # ... and then the crash
+            def dies() -> bool:
+                raise SystemExit("killed")
+
+            with pytest.raises(SystemExit):
+                transport.send(email_message(claimed.rows[0], settings.mail_from), dies)
         assert send_pending(session, SWEPT + timedelta(seconds=60), settings).sent == []  # still claimed
         resent = send_pending(session, SWEPT + timedelta(seconds=121), settings)
         assert len(resent.sent) == 10
-    copies = smtp_server.sink.copies()
-    assert len(copies) == 10 and copies[claimed[0].message_id] == 2 and sum(copies.values()) == 11
+    assert smtp_server.sink.wait_for(10) and set(smtp_server.sink.copies().values()) == {1}
+    assert len(smtp_server.sink.snapshot()) == 10
+
+
+def test_a_sender_whose_claim_was_taken_over_sends_nothing(db, smtp_server):
+    """A slow sender's claim expired and another sender took and sent the rows: the slow one finds
+    its token gone when it comes to record the first of them, and drops the message."""
+    queued(db)
+    settings = settings_for(smtp_server, mail_claim_seconds=120)
+    with db.session() as session:
+        slow = _claim(session, SWEPT, settings)
+        assert len(send_pending(session, SWEPT + timedelta(seconds=121), settings).sent) == 10
+        with SmtpServer.from_url(settings.smtp_url).connect() as transport:
+            row = slow.rows[0]
+            assert not transport.send(email_message(row, settings.mail_from), partial(_hand_over, session, row, slow.token, SWEPT))
+        assert {m.status for m in list_messages(session)} == {"sent"}
+    assert len(smtp_server.sink.snapshot()) == 10 and set(smtp_server.sink.copies().values()) == {1}
+
+
+def test_a_refusal_of_the_message_after_it_was_recorded_puts_it_back(db, smtp_server):
+    queued(db)
+    settings = settings_for(smtp_server)
+    smtp_server.sink.temporary_failures = 1  # the answer to the end of the first message
+    with db.session() as session:
+        report = send_pending(session, SWEPT, settings)
+        assert len(report.sent) == 9 and len(report.retried) == 1
+        again = session.get(OutboxMessage, report.retried[0])
+        assert again.status == "pending" and again.sent_at is None and "451" in again.last_error
+        assert send_pending(session, SWEPT + timedelta(minutes=1), settings).sent == report.retried
+    assert len(smtp_server.sink.snapshot()) == 10
