@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import secrets
 import smtplib
+import socket
 import ssl
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,6 +80,9 @@ class SmtpServer:
         client = (smtplib.SMTP_SSL(self.host, self.port, timeout=timeout, context=context) if self.tls
                   else smtplib.SMTP(self.host, self.port, timeout=timeout))
         try:
+            # The final line goes out on its own right after the record: not held back by Nagle's
+            # algorithm for the acknowledgement of the message before it.
+            client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.starttls:
                 client.starttls(context=context)
             if self.username:
@@ -200,13 +204,25 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def _hand_over(session: Session, row: Row, token: str, now: datetime) -> bool:
-    """Record ``row`` as sent, committed, if it is still this sender's: whether it was."""
-    with write_transaction(session):
+    """Record ``row`` as sent, committed, if it is still this sender's: whether it was.
+
+    A kill between this commit and the final line loses the message, so the commit does not wait
+    for the disk (a flush would be most of that window); a power cut in that moment can undo the
+    record, and the message is then sent a second time (docs/operate.md)."""
+    with write_transaction(session, flush_to_disk=False):
         result = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == token, OutboxMessage.status == "pending")
-            .values(status="sent", sent_at=now, attempts=row.attempts + 1, claimed_until=None, last_error=None))
+            .values(status="sent", sent_at=now, attempts=row.attempts + 1, last_error=None))
     return result.rowcount == 1
+
+
+def _confirm(session: Session, row: Row, token: str) -> None:
+    """The server accepted the message: the row's claim ends. A sent row that keeps its claim is
+    one whose sender died between recording it and the server's answer (see docs/operate.md)."""
+    with write_transaction(session, flush_to_disk=False):
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claim_token == token)
+                        .values(claimed_until=None))
 
 
 def _mark_failed_attempt(session: Session, row: Row, token: str, now: datetime, error: Exception, settings: JobSettings) -> bool:
@@ -254,6 +270,7 @@ def _send_claimed(session: Session, claim: Claim, now: datetime, settings: JobSe
                     continue
                 if not handed_over:  # the claim expired and another sender took the row: leave the rest too
                     return
+                _confirm(session, row, claim.token)
                 report.sent.append(row.id)
                 done.add(row.id)
     except (smtplib.SMTPException, OSError) as error:  # no connection: every row not yet done waits

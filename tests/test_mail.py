@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from jobs.mailer import SmtpServer, _claim, _hand_over, email_message, retry, send_pending
-from jobs.outbox import list_messages
+from jobs.outbox import list_messages, message_summary
 from jobs.settings import JobSettings
 from jobs.sweep import sweep
 from models import OutboxMessage
@@ -37,6 +37,7 @@ def test_pending_mail_is_delivered_once_in_vietnamese(db, smtp_server):
         assert len(report.sent) == count == 10
         assert send_pending(session, SWEPT + timedelta(hours=1), settings).sent == []
         sent = list_messages(session, status="sent")
+        assert all(message_summary(m)["confirmed"] for m in sent)
     received = smtp_server.sink.wait_for(count)
     assert len(received) == count and set(smtp_server.sink.copies().values()) == {1}
     assert {m.message_id for m in received} == {m.message_id for m in sent}
@@ -108,6 +109,29 @@ def test_killed_before_the_message_was_recorded_as_sent_the_server_discards_it_a
         assert len(resent.sent) == 10
     assert smtp_server.sink.wait_for(10) and set(smtp_server.sink.copies().values()) == {1}
     assert len(smtp_server.sink.snapshot()) == 10
+
+
+def test_killed_between_the_record_and_the_end_of_the_message_it_is_never_sent_twice_and_says_unconfirmed(db, smtp_server):
+    """The window that remains (docs/operate.md): the row was recorded as sent and the sender died
+    before the line that ends the message. It is not sent again, and it is listed as unconfirmed."""
+    queued(db)
+    settings = settings_for(smtp_server, mail_claim_seconds=120)
+    with db.session() as session:
+        claimed = _claim(session, SWEPT, settings)
+        row = claimed.rows[0]
+
+        def records_then_dies() -> bool:
+            _hand_over(session, row, claimed.token, SWEPT)
+            raise SystemExit("killed")
+
+        with SmtpServer.from_url(settings.smtp_url).connect() as transport, pytest.raises(SystemExit):
+            transport.send(email_message(row, settings.mail_from), records_then_dies)
+        assert len(send_pending(session, SWEPT + timedelta(seconds=121), settings).sent) == 9
+        summaries = {m.id: message_summary(m) for m in list_messages(session)}
+    assert {s["status"] for s in summaries.values()} == {"sent"}
+    assert [i for i, s in summaries.items() if not s["confirmed"]] == [row.id]
+    assert smtp_server.sink.wait_for(9) and row.message_id not in smtp_server.sink.copies()
+    assert set(smtp_server.sink.copies().values()) == {1}
 
 
 def test_a_sender_whose_claim_was_taken_over_sends_nothing(db, smtp_server):
