@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import Unit, User
+from models import User
 from models.db import write_transaction
 from vocabulary.config import local_date
 from vocabulary.i18n import N_, _
