@@ -34,8 +34,8 @@ def _safe_next(target: str | None) -> str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
-    """The limits (per address, and per address and account) are kept in the database by
-    :func:`authenticate`, so they hold across workers and hosts."""
+    """The limits (per address, and per account) are counted and decided in the database by
+    :func:`authenticate` before the password is checked, so they hold across workers and hosts."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()

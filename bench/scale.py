@@ -45,7 +45,7 @@ from workflow.people.permissions import Actor
 VN = zone("Asia/Ho_Chi_Minh")
 SEED_NOW = datetime(2023, 7, 10, 8, tzinfo=VN)
 AS_OF = date(2023, 8, 10)
-EMAIL, PASSWORD = "bench@tuky.local", "bench-password-1"
+EMAIL, PASSWORD = "bench@tuky.local", "mat-khau-do-tai-1"
 CHUNK = 20_000
 COMMUNES = ("Tân Kỳ", "Đại Sơn", "Hưng Đạo", "Tái Sơn", "Quang Phục", "Dân Chủ", "Đại Hợp", "Quảng Nghiệp", "Bình Lãng",
             "Tiên Động", "Nguyên Giáp", "Hà Kỳ", "Hà Thanh", "An Thanh", "Văn Tố", "Cộng Lạc", "Phượng Kỳ", "Tây Kỳ")

@@ -20,7 +20,7 @@ def group() -> None:
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--unit", "unit_name", help=N_("The unit's name, for role 'unit'."))
-@click.option("--password", help=N_("At least 10 characters; random when left out."))
+@click.option("--password", help=N_("At least 10 characters, neither a common password nor a run like 1234567890, nor containing the e-mail; random when left out."))
 @click.option("--reset", is_flag=True, help=N_("If the user exists, set role, unit and a new password."))
 @click.option("--name", help=N_("The person's full name, as documents print it under a signature."))
 def create(email: str, role: str, unit_name: str | None, password: str | None, reset: bool, name: str | None) -> None:

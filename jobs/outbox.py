@@ -59,5 +59,7 @@ def message_summary(message: OutboxMessage) -> dict[str, Any]:
         "last_error": message.last_error,
         "created_at": message.created_at.isoformat(),
         "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+        # False: recorded as sent, but its sender died before the server answered (docs/operate.md).
+        "confirmed": message.status == "sent" and message.claimed_until is None,
         "message_id": message.message_id,
     }

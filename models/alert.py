@@ -95,6 +95,9 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A sender that took the row for sending; another sender leaves it alone until then.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The claiming sender's random token: a row is recorded as sent only by the sender whose token
+    # it still carries (jobs.mailer).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +25,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 UNUSABLE_URL = N_("DATABASE_URL: \u201c{scheme}\u201d is not a database this system can use; give "
                   "sqlite:///path/to/file.db or postgresql://user:password@host/name.")
 _BEGIN_OPTION = "sqlite_begin"
+_SYNCHRONOUS_OPTION = "sqlite_synchronous"
 
 
 def normalise_url(url: str) -> str:
@@ -47,8 +48,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get(_BEGIN_OPTION, "")
-        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+        options = connection.get_execution_options()
+        # Per transaction (outside one, where SQLite allows it): FULL unless the writer asked.
+        connection.exec_driver_sql(f"PRAGMA synchronous = {options.get(_SYNCHRONOUS_OPTION, 'FULL')}")
+        connection.exec_driver_sql(f"BEGIN {options.get(_BEGIN_OPTION, '')}".strip())
 
 
 def engine_options(url: str) -> dict[str, Any]:
@@ -83,17 +86,24 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
+def write_transaction(session: Session, *, flush_to_disk: bool = True) -> Iterator[Session]:
     """Run the block in a fresh transaction that holds the write lock (SQLite) and commit it.
 
     The session must have no unflushed changes: a read transaction it had open is ended first,
     since a deferred SQLite transaction cannot safely be upgraded to a writer.
+
+    ``flush_to_disk=False``: the commit does not wait for the disk (SQLite ``synchronous=NORMAL``
+    in WAL mode, PostgreSQL ``synchronous_commit=off``). It survives the process being killed,
+    not the machine losing power — for a record whose loss in a power cut costs less than
+    waiting for a flush at that moment (jobs.mailer's record of a message as sent).
     """
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("write_transaction() needs a session without pending changes")
     if session.in_transaction():
         session.rollback()
-    session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
+    session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE", _SYNCHRONOUS_OPTION: "FULL" if flush_to_disk else "NORMAL"})
+    if not flush_to_disk and session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        session.execute(text("SET LOCAL synchronous_commit = off"))
     try:
         yield session
         session.commit()

@@ -41,11 +41,14 @@ class User(Audited, Base):
 
 
 class LoginThrottle(Base):
-    """Login attempts, kept in the database so that the limits hold across web workers and hosts.
+    """Login attempts, kept in the database so that the limits hold across web workers and hosts;
+    each attempt is counted and decided by one upsert (workflow.people.login_limits).
 
     ``address:<ip>``: attempts in the current one-minute window from one address.
-    ``pair:<ip> <email>``: failures in a row of one address on one account (existing or not), and
-    until when that pair must wait — the owner, from another address, is never locked out."""
+    ``account:<email>``: attempts checked since the last success on one account (existing or not)
+    from addresses it has not logged in from, and until when the next must wait.
+    ``pair:<ip> <email>``: the same for one address the account has logged in from.
+    ``known:<ip> <email>``: the account logged in from that address (``updated_at``: the last time)."""
 
     __tablename__ = "login_throttle"
 
@@ -54,4 +57,7 @@ class LoginThrottle(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The random ticket of the attempt the row last let through: the upsert's RETURNING tells an
+    # attempt whether it was let through (its own ticket) or refused (another's).
+    ticket: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -6,7 +6,7 @@ import json
 
 
 def test_jobs_sweep_as_of_a_moment_prints_what_it_did(cli):
-    cli("users", "create", "dieuphoi@tuky.local", "--role", "coordinator", "--password", "mat-khau-dieu-phoi")
+    cli("users", "create", "dieuphoi@tuky.local", "--role", "coordinator", "--password", "mat-khau-thu-nghiem")
     early = cli("jobs", "sweep", "--now", "2023-07-13T08:00").stdout
     assert "Rà soát thời hạn lúc 13/07/2023 08:00: 0 cảnh báo mới, 0 cảnh báo kết thúc, 0 thao tác tự động, 0 thư chờ gửi." in early
     first = cli("jobs", "sweep", "--now", "2023-07-14T08:00").stdout
@@ -19,8 +19,8 @@ def test_jobs_sweep_as_of_a_moment_prints_what_it_did(cli):
 
 
 def test_alerts_list_and_acknowledge_and_the_outbox(cli):
-    cli("users", "create", "dieuphoi@tuky.local", "--role", "coordinator", "--password", "mat-khau-dieu-phoi")
-    cli("users", "create", "lanhdao@tuky.local", "--role", "leader", "--password", "mat-khau-lanh-dao")
+    cli("users", "create", "dieuphoi@tuky.local", "--role", "coordinator", "--password", "mat-khau-thu-nghiem")
+    cli("users", "create", "lanhdao@tuky.local", "--role", "leader", "--password", "mat-khau-thu-nghiem")
     cli("jobs", "sweep", "--now", "2023-07-14T08:00")
     listed = json.loads(cli("alerts", "list", "--json").stdout)
     assert [(a["inspection_id"], a["rule"], a["level"], a["status"]) for a in listed] == [(4, "notice", 0, "open"), (3, "notice", 0, "open"), (2, "notice", 0, "open"), (1, "notice", 0, "open")]

@@ -73,16 +73,26 @@ def mail_keys(db: Database) -> dict[tuple, tuple[str, str]]:
     return keys
 
 
+def unconfirmed(db: Database) -> set[str]:
+    """Message-IDs recorded as sent whose sender died before the server answered: the one
+    window left (docs/operate.md), where a message may be missing but is never sent twice."""
+    with db.session() as session:
+        return set(session.scalars(select(OutboxMessage.message_id).where(
+            OutboxMessage.status == "sent", OutboxMessage.claimed_until.is_not(None))))
+
+
 def assert_received_once(smtp_server, mails: dict[tuple, tuple[str, str]], db: Database) -> int:
-    """Every e-mail reached the server, and per (alert, recipient) only one Message-ID ever did.
-    Returns how many second copies (same Message-ID) the receiver had to drop."""
+    """Every e-mail reached the server (but those left unconfirmed by a kill may be missing),
+    and per (alert, recipient) only one Message-ID ever did. Returns how many second copies
+    (same Message-ID) the receiver got."""
     with db.session() as session:
         name = case_names(session)
         key_of = {a.id: (name[a.inspection_id], a.rule, a.level) for a in session.scalars(select(Alert))}
     ids_per_mail = defaultdict(set)
     for message in smtp_server.sink.snapshot():
         ids_per_mail[(*key_of[int(message.alert)], message.to)].add(message.message_id)
-    assert set(ids_per_mail) == set(mails)
+    missing = set(mails) - set(ids_per_mail)
+    assert set(ids_per_mail) <= set(mails) and {mails[key][1] for key in missing} <= unconfirmed(db)
     assert all(ids == {mails[key][1]} for key, ids in ids_per_mail.items())
     copies = smtp_server.sink.copies()
     return sum(copies.values()) - len(copies)
@@ -123,7 +133,11 @@ def test_killed_at_random_points_of_its_sweeps_nothing_is_lost_or_doubled(db, da
     mails = mail_keys(db)
     assert {key: status for key, (status, _id) in mails.items()} == {key: "sent" for key in mail_keys(reference)}
     dropped = assert_received_once(smtp_server, mails, db)
-    print(f"{kills} kills, {len(mails)} e-mails, {dropped} second copies dropped by Message-ID")
+    left = unconfirmed(db)
+    delivered = {message.message_id for message in smtp_server.sink.snapshot()}
+    print(f"{kills} kills, {len(mails)} e-mails, {dropped} second copies, {len(left)} unconfirmed "
+          f"({len(left - delivered)} of them not delivered)")
+    assert dropped == 0  # a message is recorded as sent before the server is told it is complete
     assert_one_timed_transition_each(db)
     reference.dispose()
 

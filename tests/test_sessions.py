@@ -9,8 +9,8 @@ import pytest
 from models import User
 from tests.conftest import PASSWORD, ROLE_USERS, SEED_NOW
 from tests.web import csrf_token, form_values, login
-from workflow.people.accounts import (ADDRESS_LIMIT, FREE_FAILURES, LoginRefused, TooManyAttempts, authenticate,
-                                      issue_api_token, pair_delay, save_user)
+from workflow.people.accounts import LoginRefused, TooManyAttempts, authenticate, issue_api_token, save_user
+from workflow.people.login_limits import ADDRESS_LIMIT, FREE_FAILURES, account_delay
 from workflow.people.permissions import Actor
 
 ADMIN = Actor("test", "admin")
@@ -93,26 +93,27 @@ def test_the_same_answer_for_a_wrong_password_an_unknown_address_and_a_waiting_p
     assert len(answers) == 1 and next(iter(answers))[0] == 401
 
 
-def test_a_guesser_waits_longer_and_longer_but_the_owner_logs_in_from_elsewhere(session):
+def test_guessers_wait_longer_and_longer_but_the_owner_logs_in_where_they_did_before(session):
     email = "nguoi-dung@tuky.local"
     save_user(session, email=email, role="leader", password=PASSWORD, actor=ADMIN, now=SEED_NOW)
     now = SEED_NOW
-    for _attempt in range(FREE_FAILURES):
+    assert authenticate(session, email, PASSWORD, now, "10.0.0.7").email == email  # the owner, at the office
+    for attempt in range(FREE_FAILURES):  # guessers, each from another address
         with pytest.raises(LoginRefused):
-            authenticate(session, email, "doan-mo", now, "10.0.0.66")
-    # The guesser's address must now wait, even with the right password…
+            authenticate(session, email, "doan-mo", now + timedelta(milliseconds=attempt), f"10.0.1.{attempt}")
+    # Every address the account never logged in from must now wait, even with the right password…
     with pytest.raises(LoginRefused):
         authenticate(session, email, PASSWORD, now + timedelta(seconds=1), "10.0.0.66")
     # …while the owner, from the office, is not locked out.
     assert authenticate(session, email, PASSWORD, now + timedelta(seconds=2), "10.0.0.7").email == email
-    # After the delay the guesser may try again, and each failure doubles the wait.
-    later = now + pair_delay(FREE_FAILURES) + timedelta(seconds=1)
+    # After the delay the next guess is checked, and each failure doubles the wait.
+    later = now + account_delay(FREE_FAILURES) + timedelta(seconds=1)
     with pytest.raises(LoginRefused):
         authenticate(session, email, "doan-nua", later, "10.0.0.66")
-    assert pair_delay(FREE_FAILURES + 1) == 2 * pair_delay(FREE_FAILURES)
+    assert account_delay(FREE_FAILURES + 1) == 2 * account_delay(FREE_FAILURES)
     with pytest.raises(LoginRefused):
-        authenticate(session, email, PASSWORD, later + pair_delay(FREE_FAILURES), "10.0.0.66")
-    assert authenticate(session, email, PASSWORD, later + pair_delay(FREE_FAILURES + 1) + timedelta(seconds=1), "10.0.0.66")
+        authenticate(session, email, PASSWORD, later + account_delay(FREE_FAILURES), "10.0.0.66")
+    assert authenticate(session, email, PASSWORD, later + account_delay(FREE_FAILURES + 1) + timedelta(seconds=1), "10.0.0.66")
 
 
 def test_the_address_limit_is_kept_in_the_database_so_two_workers_share_it(database_url):

@@ -15,7 +15,8 @@ from vocabulary.i18n import N_, format_date, gettext
 from vocabulary.states import UNIT_KIND_LABELS
 from web.database import db_session
 from workflow.audit.edits import record_edit
-from workflow.people.accounts import MIN_PASSWORD_LENGTH, end_sessions, hash_password, issue_api_token
+from workflow.people.accounts import end_sessions, hash_password, issue_api_token
+from workflow.people.password_policy import password_problem
 from workflow.people.permissions import ROLES, role_label
 
 from ..access import MANAGERS, current_actor
@@ -68,12 +69,19 @@ def _unit_kind(kind: str) -> str:
 SESSION_ENDING_CHANGES = ("email", "password_hash", "role", "unit_id", "unit", "active")
 
 
+def _password_allowed(form, field) -> None:
+    """The password policy's reason, shown next to the field."""
+    problem = password_problem(field.data, email=form.email.data or "", name=form.name.data if "name" in form else None)
+    if problem is not None:
+        raise ValidationError(str(problem))
+
+
 class UserView(AuditedModelView):
     column_list = ("email", "name", "role", "unit", "active", "last_login_at")
     column_searchable_list = ("email", "name")
     column_filters = ("role", "active")
     form_columns = ("email", "name", "role", "unit", "active", "new_password")
-    form_extra_fields = {"new_password": PasswordField(label(N_("New password")), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)])}
+    form_extra_fields = {"new_password": PasswordField(label(N_("New password")), validators=[Optional(), Length(max=200), _password_allowed])}
     form_overrides = {"role": SelectField}
     form_args = {"role": {"choices": [(role, role) for role in ROLES]}, "unit": {"blank_text": label(N_("(none)"))}}
     column_formatters = {"role": lambda v, c, m, n: role_label(m.role)}

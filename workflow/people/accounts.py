@@ -4,31 +4,23 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import LoginThrottle, Unit, User
+from models import User
 from models.db import write_transaction
 from vocabulary.config import local_date
 from vocabulary.i18n import N_, _
 from workflow import audit
 from workflow.errors import BadData, WorkflowError
+from workflow.people import login_limits
+from workflow.people.password_policy import check_password
 from workflow.people.permissions import ROLES, Actor
 from workflow.people.unit_names import unit_named
-
-MIN_PASSWORD_LENGTH = 10
-# Per address: attempts a minute. Per (address, account): failures before the delays start,
-# the first delay and the longest.
-ADDRESS_LIMIT = 20
-ADDRESS_WINDOW = timedelta(minutes=1)
-FREE_FAILURES = 5
-FIRST_DELAY = timedelta(seconds=30)
-MAX_DELAY = timedelta(minutes=15)
-THROTTLE_KEPT = timedelta(days=1)
-
 
 def generate_password() -> str:
     return secrets.token_urlsafe(12)
@@ -38,17 +30,19 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def password_matches(user: User, password: str) -> bool:
+def password_matches(user: Any, password: str) -> bool:
+    """``user``: anything with the ``password_hash`` of a :class:`User`."""
     return check_password_hash(user.password_hash, password)
 
 
-def _validate(email: str, role: str, password: str) -> None:
+def _validate(email: str, role: str, password: str | None) -> None:
+    """``password``: the one a person chose (a generated one needs no policy)."""
     if "@" not in email or len(email) > 200:
         raise BadData(_("E-mail: \u201c{email}\u201d is not an e-mail address.", email=email), field="email")
     if role not in ROLES:
         raise BadData(_("Role: must be one of {roles}.", roles=", ".join(ROLES)), field="role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadData(_("Password: must have at least {count} characters.", count=MIN_PASSWORD_LENGTH), field="password")
+    if password is not None:
+        check_password(password, email=email)
 
 
 def save_user(
@@ -67,8 +61,8 @@ def save_user(
     one). ``name``: the person's full name, as documents print it under a signature. Returns the
     user, the password set and whether the user was created."""
     email = email.strip().lower()
-    password = password or generate_password()
     _validate(email, role, password)
+    password = password or generate_password()
     with write_transaction(session):
         unit = unit_named(session, unit_name, day=local_date(now)) if unit_name else None
         if role == "unit" and unit is None:
@@ -111,63 +105,39 @@ class TooManyAttempts(WorkflowError):
     title = "Too many attempts"
 
 
-def _throttle(session: Session, key: str, now: datetime) -> LoginThrottle:
-    row = session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(key=key, window_start=now, attempts=0, failures=0, updated_at=now)
-        session.add(row)
-    row.updated_at = now
-    return row
-
-
-def pair_delay(failures: int) -> timedelta:
-    """How long an address waits before trying an account again after ``failures`` in a row:
-    nothing for the first few, then doubling from 30 s, at most 15 minutes."""
-    if failures < FREE_FAILURES:
-        return timedelta(0)
-    return min(FIRST_DELAY * 2 ** (failures - FREE_FAILURES), MAX_DELAY)
-
-
 def authenticate(session: Session, email: str, password: str, now: datetime, address: str = "-") -> User:
-    """Check a login from ``address``. At most ``ADDRESS_LIMIT`` attempts a minute per address
-    (else :class:`TooManyAttempts`); after a few failures in a row, that address waits longer
-    and longer before it may try that account again — from another address its owner logs in
-    as usual. Every refusal is the same :class:`LoginRefused`. Successes and failures on an
-    existing account are written to its audit chain."""
+    """Check a login from ``address``, if :func:`login_limits.admit` lets it be checked (else
+    :class:`TooManyAttempts` for the address's limit, or the same :class:`LoginRefused` as a wrong
+    password for an account's delay). Every refusal after a check is that same
+    :class:`LoginRefused`; successes and checked failures on an existing account are written to
+    its audit chain (attempts refused unchecked are not: they would let a guesser fill it)."""
     email = email.strip().lower()
-    refusal: WorkflowError | None = None
+    admission = login_limits.admit(session, email, address, now)
+    if not admission.address_allowed:
+        raise TooManyAttempts(_("Too many attempts: wait a minute and try again."))
+    if not admission.checked:
+        raise LoginRefused(_(LOGIN_REFUSED))
+    # Columns, not the User: the entity is loaded (and locked) only in the transaction that writes it.
+    account = session.execute(select(User.id, User.active, User.password_hash).where(User.email == email)).one_or_none()
+    if account is None or not account.active:
+        check_password_hash(_dummy_hash(), password)  # the same time as a real check
+        matches = False
+    else:
+        matches = password_matches(account, password)
+    user = None
     with write_transaction(session):
-        session.execute(delete(LoginThrottle).where(LoginThrottle.updated_at < now - THROTTLE_KEPT))
-        by_address = _throttle(session, f"address:{address}", now)
-        if now - by_address.window_start >= ADDRESS_WINDOW:
-            by_address.window_start, by_address.attempts = now, 0
-        by_address.attempts += 1
-        if by_address.attempts > ADDRESS_LIMIT:
-            refusal = TooManyAttempts(_("Too many attempts: wait a minute and try again."))
-        else:
-            pair = _throttle(session, f"pair:{address} {email}"[:300], now)
-            user = session.scalar(select(User).where(User.email == email))
-            waiting = pair.blocked_until is not None and pair.blocked_until > now
-            if waiting or user is None or not user.active:
-                check_password_hash(_dummy_hash(), password)  # the same time as a real check
-                matches = False
-            else:
-                matches = password_matches(user, password)
-            if matches and user is not None:
-                session.delete(pair)
-                user.last_login_at = now
-                audit.append(session, user, at=now, actor=user.email, trigger="login")
-            else:
-                refusal = LoginRefused(_(LOGIN_REFUSED))
-                if not waiting:
-                    pair.failures += 1
-                    delay = pair_delay(pair.failures)
-                    pair.blocked_until = now + delay if delay else None
-                    if user is not None:
-                        audit.append(session, user, at=now, actor=user.email, trigger="login_delayed" if delay else "login_failed",
-                                     data={"address": address, **({"delay_seconds": int(delay.total_seconds())} if delay else {})})
-    if refusal is not None:
-        raise refusal
+        if account is not None:  # locked: concurrent attempts append to its chain one after another
+            user = session.get(User, account.id, with_for_update=True)
+        if matches and user is not None:
+            login_limits.record_success(session, admission, email, address, now)
+            user.last_login_at = now
+            audit.append(session, user, at=now, actor=user.email, trigger="login")
+        elif user is not None:
+            delay = admission.delay
+            audit.append(session, user, at=now, actor=user.email, trigger="login_delayed" if delay else "login_failed",
+                         data={"address": address, **({"delay_seconds": int(delay.total_seconds())} if delay else {})})
+    if not matches:
+        raise LoginRefused(_(LOGIN_REFUSED))
     return user  # type: ignore[return-value]
 
 
