@@ -19,7 +19,7 @@ from models import Attachment, AuditEntry, Campaign, Inspection, OutboxMessage
 from models.db import Database
 from tests import samples, signed_reports
 from tests.conftest import ROLE_USERS, SEED_NOW
-from tests.helpers import COORDINATOR, at
+from tests.helpers import COORDINATOR, TEAM, at
 from tests.web import csrf_token, form_values, login
 from vocabulary.config import Settings, local_date
 from vocabulary.i18n import format_datetime
@@ -374,7 +374,7 @@ def test_evidence_of_remediation_is_checked_in_its_row(session, tmp_path, signin
     steps = [
         ("notify", date(2023, 7, 17), {"notice_date": "2023-07-17", "notice_number": "57/TB-UBND"}),
         ("receive_report", date(2023, 7, 21), {"paper_reason": "Nhận bản giấy"}),
-        ("visit", date(2023, 7, 27), {"team": "Đoàn kiểm tra huyện"}),
+        ("visit", date(2023, 7, 27), {"team": TEAM}),
         ("sign_minutes", date(2023, 7, 27), {"minutes_number": "01/BB-ĐKT", "participants": "Đoàn kiểm tra", "file": scan}),
         ("conclude", date(2023, 8, 4), {"conclusion_number": "61/TB-UBND",
                                         "findings": [{"section": "B.3", "text": "Chưa cập nhật TTHC", "due_date": "2023-09-05"}]}),

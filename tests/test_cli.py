@@ -154,6 +154,7 @@ def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(
     names), then the văn thư with the organisation's key; the clerk first is refused (Art. 32(2d))."""
     from pypdf import PdfReader
 
+    from tests import pki as test_pki
     from tests.signature_images import blue_signature_png, red_seal_png
     from tests.signing_people import render_page
 
@@ -162,14 +163,17 @@ def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(
     at = lambda offset, hour=9: (visit + timedelta(days=offset)).isoformat() + f"T{hour:02d}:00"
     fire = lambda trigger, when, *pairs: cli("inspections", "fire", str(case["id"]), trigger, "--at", when, *[a for p in pairs for a in ("--set", p)])
     blue, red = samples.write(tmp_path, "chu-ky.png", blue_signature_png()), samples.write(tmp_path, "con-dau.png", red_seal_png())
-    people = {"chair": ("truongdoan@tuky.local", "inspector", "person", blue), "secretary": ("thuky@tuky.local", "inspector", "secretary", blue),
-              "clerk": ("vanthu@tuky.local", "clerk", "organisation", red)}
-    for email, role, holder, image in people.values():
-        cli("users", "create", email, "--role", role, "--password", "mat-khau-thu-nghiem", "--name", signing_pki[holder].name)
+    # The roster's Trưởng đoàn (no. 1) and Thư ký (no. 3) sign with certificates in their names.
+    roster = {"chair": "Nguyễn Văn An", "secretary": "Lê Thị Mai"}
+    holders = {role: signing_pki.issue(f"cli-{role}", name, test_pki.BODY) for role, name in roster.items()}
+    holders["clerk"] = signing_pki["organisation"]
+    people = {"chair": ("truongdoan@tuky.local", "inspector", blue), "secretary": ("thuky@tuky.local", "inspector", blue),
+              "clerk": ("vanthu@tuky.local", "clerk", red)}
+    for role, (email, user_role, image) in people.items():
+        cli("users", "create", email, "--role", user_role, "--password", "mat-khau-thu-nghiem", "--name", holders[role].name)
     fire("notify", at(-10), "notice_number=57/TB-UBND")
     fire("receive_report", at(-6), f"file={samples.write(tmp_path, 'bao-cao.pdf', samples.PDF)}")
-    fire("visit", at(0, 15), "team=Đoàn kiểm tra huyện", f"chair=Ông {signing_pki['person'].name}, Trưởng phòng Nội vụ",
-         f"secretary=Bà {signing_pki['secretary'].name}, chuyên viên Phòng Nội vụ")
+    fire("visit", at(0, 15), "team=1,2,3")
     cli("documents", "render", "minutes", "--case", str(case["id"]), "--at", at(0, 16))
     listed = json.loads(cli("documents", "list", "--case", str(case["id"]), "--json").stdout)
     draft = next(item for item in listed if item["document"] == "minutes")
@@ -182,8 +186,8 @@ def test_the_minutes_are_issued_and_signed_in_three_steps_from_the_command_line(
     assert refused.returncode != 0 and "Điều 32" in refused.stderr
     assert cli("documents", "sign", str(draft["id"]), "--as", people["chair"][0], check=False).returncode != 0  # a draft
 
-    for email, _role, holder, image in people.values():
-        cli("users", "signing-key", email, "--p12", str(signing_pki[holder].p12_path), "--passphrase-env", "P12_PASSPHRASE", "--image", str(image))
+    for role, (email, _role, image) in people.items():
+        cli("users", "signing-key", email, "--p12", str(holders[role].p12_path), "--passphrase-env", "P12_PASSPHRASE", "--image", str(image))
     current = issued_id
     for role in ("chair", "secretary", "clerk"):
         out = cli("documents", "sign", current, "--as", people[role][0]).stdout.strip().splitlines()

@@ -12,16 +12,13 @@ from sqlalchemy import func, select
 from models import Attachment, AuditEntry, Inspection, RegisterEntry
 from tests.conftest import missing
 from tests.documents_readback import lines, open_docx
-from tests.helpers import COORDINATOR, DAY, at, direct_path, fire_in, first_case, run_path
+from tests.helpers import COORDINATOR, DAY, TEAM, at, direct_path, fire_in, first_case, run_path
 from workflow.casefile.issuing import issue_document
 from workflow.casefile.rendering import pdf_converter, render_document
 from workflow.casefile.versions import stage_label
 from workflow.errors import BadData, GuardRefused
 from workflow.records import register
 from workflow.records.files import FileStore
-
-CHAIR = "Ông Nguyễn Văn Ánh, Trưởng phòng Nội vụ"
-SECRETARY = "Bà Trần Thị Hồng, chuyên viên Phòng Nội vụ"
 
 
 @pytest.fixture
@@ -38,12 +35,13 @@ def converter():
 
 
 def visited(db) -> Inspection:
-    """A direct case visited, its chair and secretary recorded."""
+    """A direct case visited by the roster's first three members: its chair and secretary are the
+    roster's Trưởng đoàn and Thư ký."""
     inspection = first_case(db, "direct", "commune")
     steps = direct_path(inspection.visit_date)
     run_path(db, inspection.id, steps[:2])
     trigger, now, data = steps[2]
-    fire_in(db, inspection.id, trigger, now, chair=CHAIR, secretary=SECRETARY, **data)
+    fire_in(db, inspection.id, trigger, now, **{**data, "team": TEAM})
     return inspection
 
 
