@@ -23,6 +23,7 @@ import hmac
 import json
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 from alembic import op
@@ -78,8 +79,8 @@ def _problems(connection: sa.Connection) -> Iterator[str]:
             heads[(entity, entity_id)] = (seq, head)
     first_v2 = connection.execute(sa.text("SELECT min(id) FROM audit_entry WHERE hash_version >= 2")).scalar()
     current, position, previous = None, 0, GENESIS
-    stream = connection.execution_options(yield_per=2000).execute(
-        sa.select(entries).order_by(entries.c.entity, entries.c.entity_id, entries.c.seq, entries.c.id))
+    stream = connection.execute(sa.select(entries).order_by(entries.c.entity, entries.c.entity_id, entries.c.seq, entries.c.id)
+                                .execution_options(yield_per=2000))
 
     def chain_end() -> Iterator[str]:
         if current is not None and heads.pop(current, None) != (position, previous):
@@ -131,35 +132,20 @@ def upgrade() -> None:
     if problem is not None:
         raise RuntimeError(str(_("Revision 0019 seals only an audit log that verifies, and this one does not: {problem}. Run `audit verify` on the previous version.", problem=problem)))
     key = Settings.from_env().audit_signing_key()
-    sealed, batch = 0, []
+    sealed, last = 0, 0
     with _writable(connection, "audit_entry_no_update"):
-        for entry_id, entry_hash in connection.execution_options(yield_per=5000).execute(sa.select(entries.c.id, entries.c.hash)):
-            batch.append({"entry_id": entry_id, "mac": _mac(key, entry_hash)})
-            if len(batch) == 5000:
-                sealed += _seal(connection, batch)
-        sealed += _seal(connection, batch)
+        while batch := connection.execute(sa.select(entries.c.id, entries.c.hash).where(entries.c.id > last)
+                                          .order_by(entries.c.id).limit(5000)).all():
+            connection.execute(sa.text("UPDATE audit_entry SET mac = :mac WHERE id = :entry_id"),
+                               [{"entry_id": entry_id, "mac": _mac(key, entry_hash)} for entry_id, entry_hash in batch])
+            sealed, last = sealed + len(batch), batch[-1].id
     fields: dict[str, Any] = dict(
         hash_version=2, id=_next_id(connection), prev_hash=GENESIS, entity=LOG_ENTITY, entity_id=0, seq=1,
         at=datetime.now(timezone.utc).replace(tzinfo=None), actor="revision 0019", trigger="seal_entries", from_state=None,
         to_state=None, comment=None, data_json=_canonical({"revision": "0019", "sealed": sealed}),
     )
-    fields["hash"] = _hash(_Fields(fields))
+    fields["hash"] = _hash(SimpleNamespace(**fields))
     connection.execute(entries.insert().values(inspection_id=None, mac=_mac(key, fields["hash"]), **fields))
-
-
-class _Fields:
-    """A dict read as a row by :func:`_hash`."""
-
-    def __init__(self, values: dict[str, Any]):
-        self.__dict__.update(values)
-
-
-def _seal(connection: sa.Connection, batch: list[dict[str, Any]]) -> int:
-    if batch:
-        connection.execute(sa.text("UPDATE audit_entry SET mac = :mac WHERE id = :entry_id"), batch)
-    count = len(batch)
-    batch.clear()
-    return count
 
 
 def downgrade() -> None:
