@@ -1,7 +1,7 @@
-"""Every way of rewriting the audit log quietly that the probe of issue 12 tried, each detected —
-by the chains themselves or against the latest signed checkpoint — and the case or user whose
-history it was, named. On both databases; and on PostgreSQL, the application's runtime role
-cannot even try."""
+"""Every way of rewriting the audit log quietly that the probes of issues 12 and 28 tried, each
+detected — by the chains, their seals and the rows themselves, or against the latest signed
+checkpoint — and the case or user whose history it was, named. On both databases; and on
+PostgreSQL, the application's runtime role cannot even try the rest."""
 from __future__ import annotations
 
 import importlib.util

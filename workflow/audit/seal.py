@@ -11,7 +11,6 @@ that does not reads it from its settings on first use.
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from vocabulary.config import Settings
@@ -33,7 +32,8 @@ def audit_key() -> bytes:
 
 
 def seal(entry_hash: str, key: bytes | None = None) -> str:
-    return hmac.new(key or audit_key(), entry_hash.encode("ascii"), hashlib.sha256).hexdigest()
+    # hmac.digest: the one-shot C path, a few times faster than hmac.new (verify checks every entry).
+    return hmac.digest(key or audit_key(), entry_hash.encode("ascii"), "sha256").hex()
 
 
 def is_sealed(entry_hash: str, mac: str | None, key: bytes) -> bool:
