@@ -58,6 +58,10 @@ DATA_KEY_LABELS = {
     "rule": N_("What is due"), "level": N_("Level"), "due_on": N_("Due on"), "items": N_("Outline items"),
     "sections": N_("Outline sections"), "unit_kind": N_("Outline for"), "number": N_("No."),
     "register": N_("Register of documents"), "date": N_("Date"), "override_reason": N_("Reason for another number"),
+    # The log's own chain: revision 0019's sealing and the checkpoints.
+    "revision": N_("Database revision"), "sealed": N_("Entries sealed"), "made_at": N_("Made at"), "chains": N_("Chains"),
+    "entries": N_("Entries"), "root": N_("Root digest"), "previous": N_("Previous checkpoint's root"),
+    "signature": N_("Signature"), "heads": N_("Chain heads that moved"),
 }
 
 
