@@ -78,10 +78,10 @@ def _install_services(app: Flask, settings: Settings) -> None:
     from workflow.audit.seal import use_key
     from workflow.records.files import FileStore
 
-    init_database(app, settings.database_url)
+    database = init_database(app, settings.database_url)
     app.extensions["file_store"] = FileStore.from_settings(settings)
     # One key seals every entry, signs every checkpoint and checks both.
-    use_key(settings.audit_signing_key())
+    use_key(database.engine, settings.audit_signing_key())
     app.extensions["checkpoints"] = CheckpointStore(settings.checkpoint_dir, settings.audit_signing_key())
     app.extensions["pdf_converter"] = pdf_converter(settings.soffice)
 

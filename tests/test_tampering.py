@@ -604,3 +604,13 @@ def test_every_entry_is_sealed_and_the_migration_said_so(session):
     assert one(session, "SELECT count(*) FROM audit_entry WHERE mac IS NULL") == 0
     first = rows(session, "SELECT trigger, data_json FROM audit_entry WHERE entity = 'log' AND seq = 1")
     assert first[0]["trigger"] == "seal_entries" and json.loads(first[0]["data_json"])["revision"] == "0019"
+
+
+def test_under_another_key_no_entry_is_genuine(db):
+    """The key is the installation's, registered per engine: under another one every chain is named."""
+    from workflow.audit.seal import use_key
+
+    use_key(db.engine, b"another installation")
+    with db.session() as session:
+        report = verify(session)
+    assert sum("dấu xác thực" in str(problem) for problem in report.problems) == report.chains > 70

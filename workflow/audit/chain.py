@@ -175,7 +175,7 @@ def append(
     # Entries of a case (or of something of a case, like its alerts) carry the case's id, so the
     # log can be filtered by case and unit.
     inspection_id = fields["entity_id"] if subject.audit_entity == "inspection" else getattr(subject, "inspection_id", None)
-    entry = AuditEntry(inspection_id=inspection_id, mac=seal(fields["hash"]), **fields)
+    entry = AuditEntry(inspection_id=inspection_id, mac=seal(fields["hash"], audit_key(session)), **fields)
     session.add(entry)
     subject.audit_seq = fields["seq"]
     subject.audit_head = fields["hash"]
@@ -287,7 +287,7 @@ def verify(session: Session, *, positions: Mapping[ChainKey, Collection[int]] | 
     """Check every chain, seal, head and row. Streams the log once, ordered by chain; records
     each chain's head and, for the chains in ``positions``, the hashes at those sequence numbers."""
     report = VerifyReport()
-    key = key or audit_key()
+    key = key or audit_key(session)
     positions = positions or {}
     first_v2_id = session.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.hash_version >= 2))
     if not _append_only_triggers_present(session):

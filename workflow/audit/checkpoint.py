@@ -255,7 +255,7 @@ def _against_copy(report: VerifyReport, checkpoint: Checkpoint, key: bytes, logg
 
 
 def _verify(session: Session, store: CheckpointStore, kept: Checkpoint | None) -> tuple[VerifyReport, LoggedCheckpoints, Checkpoint | None]:
-    key = audit_key()
+    key = audit_key(session)
     logged = logged_checkpoints(session, key)
     latest_file, unreadable = latest_or_problem(store)
     positions: dict[ChainKey, set[int]] = {}
