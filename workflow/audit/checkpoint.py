@@ -35,10 +35,11 @@ import hmac
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -144,8 +145,11 @@ class CheckpointStore:
         files = self.files()
         return Checkpoint.from_json(files[-1].read_text(encoding="utf-8")) if files else None
 
-    def write(self, checkpoint: Checkpoint) -> Path:
-        """Written whole (a temporary file renamed), fsync'ed; never overwrites one."""
+    @contextmanager
+    def staged(self, checkpoint: Checkpoint) -> Iterator[Callable[[], Path]]:
+        """The file written whole to a temporary name and fsync'ed; the block publishes it under
+        its own name (a hard link: never overwrites one) by calling what it is given, or leaves
+        nothing when it does not."""
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"checkpoint-{checkpoint.number:08d}.json"
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
@@ -153,11 +157,15 @@ class CheckpointStore:
             handle.write(checkpoint.to_json())
             handle.flush()
             os.fsync(handle.fileno())
-        try:
+
+        def publish() -> Path:
             os.link(temporary, path)
+            return path
+
+        try:
+            yield publish
         finally:
             temporary.unlink()
-        return path
 
 
 def _compare(report: VerifyReport, checkpoint: Checkpoint) -> list[AuditProblem]:
@@ -298,8 +306,7 @@ def latest_or_problem(store: CheckpointStore) -> tuple[Checkpoint | None, AuditP
 
 
 def make_checkpoint(session: Session, store: CheckpointStore, now: datetime) -> CheckpointResult:
-    """Verify the log and, when it holds, add the next checkpoint to the log and write its file,
-    in one transaction (a file that cannot be written leaves no entry)."""
+    """Verify the log and, when it holds, add the next checkpoint to the log and publish its file."""
     report, logged, latest_file = _verify(session, store, None)
     session.rollback()
     if not report.ok:
@@ -316,11 +323,13 @@ def make_checkpoint(session: Session, store: CheckpointStore, now: datetime) -> 
     ).sign(store.key)
     moved = {key: head for key, head in report.heads.items() if recorded.get(key) != head}
     try:
-        with write_transaction(session):
-            append(session, log_chain(session), at=checkpoint.made_at, actor="system", trigger=CHECKPOINT_TRIGGER,
-                   data=checkpoint.logged(moved))
-            session.flush()
-            path = store.write(checkpoint)
+        # The file is ready before the entry is committed and appears right after it: a crash in
+        # between (a link's time) leaves the entry without its file, which verify names.
+        with store.staged(checkpoint) as publish:
+            with write_transaction(session):
+                append(session, log_chain(session), at=checkpoint.made_at, actor="system", trigger=CHECKPOINT_TRIGGER,
+                       data=checkpoint.logged(moved))
+            path = publish()
     except (FileExistsError, DBAPIError) as error:
         if isinstance(error, DBAPIError) and not is_conflict(error):
             raise
