@@ -76,10 +76,13 @@ def _install_services(app: Flask, settings: Settings) -> None:
     from documents.pdf import pdf_converter
     from web.database import init_database
     from workflow.audit.checkpoint import CheckpointStore
+    from workflow.audit.seal import use_key
     from workflow.records.files import FileStore
 
-    init_database(app, settings.database_url)
+    database = init_database(app, settings.database_url)
     app.extensions["file_store"] = FileStore.from_settings(settings)
+    # One key seals every entry, signs every checkpoint and checks both.
+    use_key(database.engine, settings.audit_signing_key())
     app.extensions["checkpoints"] = CheckpointStore(settings.checkpoint_dir, settings.audit_signing_key())
     app.extensions["pdf_converter"] = pdf_converter(settings.soffice)
     app.extensions["trust_roots"] = settings.trust_roots

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from vocabulary.i18n import N_, _, format_datetime
 from web.files import checkpoint_store
 from workflow.audit.chain import VerifyReport
-from workflow.audit.checkpoint import Checkpoint, latest_or_problem, make_checkpoint, verify_against
+from workflow.audit.checkpoint import Checkpoint, make_checkpoint, verify_log
 
 from .common import database, say, wall_clock
 
@@ -44,19 +44,18 @@ def checkpoint_and_report(session: Session, now: datetime) -> bool:
               help=N_("A checkpoint file you kept (from the checkpoint directory or the auditors' mail)."))
 def verify_command(against: Path | None) -> None:
     store = checkpoint_store()
+    kept = None
     if against is not None:
         try:
-            checkpoint, unreadable = Checkpoint.from_json(against.read_text(encoding="utf-8")), None
+            kept = Checkpoint.from_json(against.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
             raise click.BadParameter(str(_("{path} is not a checkpoint file of this system.", path=str(against))), param_hint="--against") from None
-    else:
-        checkpoint, unreadable = latest_or_problem(store)
     with database().session() as session:
-        report = verify_against(session, checkpoint, store.key)
-    if unreadable is not None:
-        report.problems.append(unreadable)
-    if checkpoint is not None:
-        say("Checked against checkpoint no. {number} of {made_at}.", number=checkpoint.number, made_at=format_datetime(checkpoint.made_at))
+        report = verify_log(session, store, kept)
+    if kept is not None:
+        say("Checked against checkpoint no. {number} of {made_at}.", number=kept.number, made_at=format_datetime(kept.made_at))
+    elif report.checkpoint is not None:
+        say("Checked against checkpoint no. {number} of {made_at}.", number=report.checkpoint.number, made_at=format_datetime(report.checkpoint.made_at))
     else:
         say("No checkpoint yet in {directory}: the chains alone were checked.", directory=str(store.directory))
     _print(report)

@@ -1,5 +1,6 @@
-"""Witnesses of the audit log outside the database: a checkpoint file at every sweep, and the
-day's checkpoint mailed to the auditors (once a day, with the digest)."""
+"""Witnesses of the audit log: a checkpoint at every sweep (an entry of the log's own chain and a
+file outside the database), and the day's checkpoint mailed to the auditors (once a day, with
+the digest) — the witness outside the installation."""
 from __future__ import annotations
 
 from datetime import datetime

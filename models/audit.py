@@ -13,8 +13,8 @@ class AuditEntry(Base):
 
     Append-only (database triggers refuse UPDATE and DELETE) and hash-chained per entity:
     ``hash = sha256(hash_version, id, prev_hash, the entry's fields)``; see ``workflow.audit``
-    (version 1, before revision 0007, left out the version and the id).
-    ``data_json`` is stored exactly as it was hashed.
+    (version 1, before revision 0007, left out the version and the id), and sealed:
+    ``mac = HMAC-SHA256(audit key, hash)``. ``data_json`` is stored exactly as it was hashed.
     """
 
     __tablename__ = "audit_entry"
@@ -42,6 +42,8 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     hash_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # HMAC-SHA256 of ``hash`` under the audit key, which the database never holds (revision 0019).
+    mac: Mapped[str | None] = mapped_column(String(64))
 
     inspection = relationship("Inspection", viewonly=True)
 

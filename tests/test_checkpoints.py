@@ -49,6 +49,15 @@ def test_checkpoints_on_demand_at_each_sweep_and_by_mail(app, tmp_path):
     assert refused.exit_code == 1 and "hồ sơ #7" in refused.output and "đã bị xóa" in refused.output, refused.output
 
 
+def test_audit_verify_names_a_case_closed_behind_the_log_s_back(app):
+    """Issue 28: ``UPDATE inspection SET state = 'closed'`` with no entry made ``audit verify`` exit 0."""
+    with app.extensions["database"].session() as session:
+        session.execute(text("UPDATE inspection SET state = 'closed' WHERE id = 7"))
+        session.commit()
+    refused = _run(app, "audit", "verify")
+    assert refused.exit_code == 1 and "hồ sơ #7: trạng thái trong CSDL là 'closed' nhưng nhật ký ghi 'planned'" in refused.output, refused.output
+
+
 def test_spreadsheet_cells_that_would_be_formulas_stay_text():
     assert [text_cell(v) for v in ("=1+1", "+cmd", "-2", "@A1", "\t=1", "\r=1", "1-2", 5)] == ["'=1+1", "'+cmd", "'-2", "'@A1", "'\t=1", "'\r=1", "1-2", 5]
     workbook = openpyxl.Workbook()

@@ -86,3 +86,32 @@ def test_0014_copies_each_alert_s_campaign_and_leaves_the_stored_cases_to_be_cou
     with database.session() as session:
         assert board(database) == before and step_tally(session) == tallied
     database.dispose()
+
+
+def test_0019_seals_a_verified_log_once_says_so_and_refuses_a_tampered_one(database_url):
+    """The entries written before 0019 are sealed by it, under the settings' key, and the log's
+    own chain opens with the count; a log that does not verify is not sealed."""
+    import pytest
+    from sqlalchemy import text
+
+    from workflow.audit import verify
+
+    config = alembic_config(database_url)
+    command.downgrade(config, "0014")
+    database = Database(database_url)
+    with database.session() as session:
+        written = session.scalar(text("SELECT count(*) FROM audit_entry"))
+    command.upgrade(config, "head")
+    with database.session() as session:
+        assert session.scalar(text("SELECT count(*) FROM audit_entry WHERE mac IS NULL")) == 0
+        assert session.execute(text("SELECT trigger, data_json FROM audit_entry WHERE entity = 'log'")).all() == [
+            ("seal_entries", f'{{"revision":"0019","sealed":{written}}}')]
+        assert verify(session).ok
+    command.downgrade(config, "0014")
+    with database.session() as session:
+        session.execute(text("DROP TRIGGER audit_entry_no_update" + (" ON audit_entry" if database.dialect == "postgresql" else "")))
+        session.execute(text("UPDATE audit_entry SET comment = 'sửa' WHERE id = (SELECT min(id) FROM audit_entry WHERE entity = 'inspection')"))
+        session.commit()
+    database.dispose()
+    with pytest.raises(RuntimeError, match="0019"):
+        command.upgrade(config, "head")

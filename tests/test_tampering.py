@@ -1,13 +1,14 @@
-"""Every way of rewriting the audit log quietly that the probe of issue 12 tried, each detected —
-by the chains themselves or against the latest signed checkpoint — and the case or user whose
-history it was, named. On both databases; and on PostgreSQL, the application's runtime role
-cannot even try."""
+"""Every way of rewriting the audit log quietly that the probes of issues 12 and 28 tried, each
+detected — by the chains, their seals and the rows themselves, or against the latest signed
+checkpoint — and the case or user whose history it was, named. On both databases; and on
+PostgreSQL, the application's runtime role cannot even try the rest."""
 from __future__ import annotations
 
 import importlib.util
 import json
 import shutil
 import uuid
+from datetime import timezone
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +21,7 @@ from tests.conftest import BACKENDS, SEED_NOW
 from tests.helpers import direct_path, first_case, run_path
 from tests.test_pages_at_scale import recounted, tallied
 from workflow.audit.chain import entry_hash, verify
-from workflow.audit.checkpoint import CheckpointStore, make_checkpoint, verify_against
+from workflow.audit.checkpoint import Checkpoint, CheckpointStore, make_checkpoint, verify_log
 
 KEY = b"test-audit-key"
 _spec = importlib.util.spec_from_file_location("initial_schema", Path(__file__).parent.parent / "migrations" / "versions" / "0001_initial_schema.py")
@@ -65,8 +66,6 @@ def rehash_from(session, entity: str, entity_id: int, seq: int, table: str, key_
                    e=entity, i=entity_id, s=seq - 1) or "0" * 64
     for entry in rows(session, "SELECT * FROM audit_entry WHERE entity = :e AND entity_id = :i AND seq >= :s ORDER BY seq",
                       e=entity, i=entity_id, s=seq):
-        from datetime import timezone
-
         at = entry["at"] if not isinstance(entry["at"], str) else __import__("datetime").datetime.fromisoformat(entry["at"])
         new = entry_hash(hash_version=entry["hash_version"], id=entry["id"], prev_hash=previous, entity=entry["entity"],
                          entity_id=entry["entity_id"], seq=entry["seq"], at=at.replace(tzinfo=timezone.utc), actor=entry["actor"],
@@ -325,10 +324,10 @@ def _witness(db, directory):
 def test_each_tampering_is_detected_and_named(shared_db, shared_witnessed, scenario):
     case_id, user_id, store = shared_witnessed
     with shared_db.session() as session:
-        assert verify_against(session, store.latest(), KEY).ok
+        assert verify_log(session, store).ok
         try:
             expected = scenario(session, case_id, user_id)
-            report = verify_against(session, store.latest(), KEY)
+            report = verify_log(session, store)
         finally:
             session.rollback()
     messages = [str(problem) for problem in report.problems]
@@ -343,7 +342,7 @@ def test_a_checkpoint_file_that_was_edited_proves_nothing(db, witnessed):
     data["heads"][f"inspection:{case_id}"][0] -= 1
     path.write_text(json.dumps(data))
     with db.session() as session:
-        report = verify_against(session, store.latest(), KEY)
+        report = verify_log(session, store)
     assert any("không được ký" in str(p) for p in report.problems)
 
 
@@ -356,11 +355,10 @@ def test_a_rollback_with_the_checkpoints_deleted_is_caught_by_the_copy_an_audito
         session.commit()
         for path in store.files():
             path.unlink()
-        assert verify(session).ok  # the database alone cannot tell…
-        from workflow.audit.checkpoint import Checkpoint
-
-        report = verify_against(session, Checkpoint.from_json(kept.read_text()), KEY)
-    assert any(f"hồ sơ #{case_id}" in str(p) and "quay lui" in str(p) for p in report.problems)  # …the kept copy can
+        report = verify_log(session, store, Checkpoint.from_json(kept.read_text()))
+    messages = [str(p) for p in report.problems]
+    assert any(f"hồ sơ #{case_id}" in m and "quay lui" in m for m in messages), messages  # the kept copy tells…
+    assert any(f"hồ sơ #{case_id}: trạng thái trong CSDL" in m for m in messages), messages  # …and so does the case's row
 
 
 def test_a_tampered_log_gets_no_new_checkpoint(db, witnessed):
@@ -425,3 +423,194 @@ def test_the_runtime_role_runs_the_application_but_cannot_bypass_the_log(runtime
             except psycopg.errors.InsufficientPrivilege:
                 refused.append(statement)
     assert refused == BYPASSES
+
+
+# --- issue 28: what got through before the seals, the rows' check and the checkpoints in the log ---
+
+def _case_head(s, c) -> tuple[int, str]:
+    return s.execute(text("SELECT audit_seq, audit_head FROM inspection WHERE id = :c"), {"c": c}).one()
+
+
+def forge_an_entry(s, c, *, at=SEED_NOW) -> int:
+    """Append a case entry with a correct hash, and move the case's head to it: all the database
+    lets the runtime role do (no trigger dropped)."""
+    seq, head = _case_head(s, c)
+    entry_id = (one(s, "SELECT nextval(pg_get_serial_sequence('audit_entry', 'id'))") if _dialect(s) == "postgresql"
+                else one(s, "SELECT max(id) + 1 FROM audit_entry"))
+    state = one(s, "SELECT state FROM inspection WHERE id = :c", c=c)
+    fields = dict(hash_version=2, id=entry_id, prev_hash=head, entity="inspection", entity_id=c, seq=seq + 1, at=at,
+                  actor="ke-gian@tuky.local", trigger="correct", from_state=state, to_state=state, comment="giả mạo", data_json="{}")
+    s.execute(text("INSERT INTO audit_entry (id, entity, entity_id, seq, inspection_id, at, actor, trigger, from_state, to_state, comment, "
+                   "data_json, prev_hash, hash, hash_version) VALUES (:id, :entity, :entity_id, :seq, :entity_id, :at, :actor, :trigger, "
+                   ":from_state, :to_state, :comment, :data_json, :prev_hash, :hash, :hash_version)"),
+              {**fields, "at": at.astimezone(timezone.utc).replace(tzinfo=None), "hash": entry_hash(**fields)})
+    s.execute(text("UPDATE inspection SET audit_seq = :s, audit_head = :h WHERE id = :c"), {"s": seq + 1, "h": entry_hash(**fields), "c": c})
+    return entry_id
+
+
+def _steps_after_the_checkpoint(db, case_id) -> None:
+    inspection = first_case(db, "direct")
+    run_path(db, case_id, direct_path(inspection.visit_date)[4:])
+
+
+def delete_the_last_entry_after_the_checkpoint_and_fix_the_head(s, c, u):
+    drop_guards(s)
+    last = one(s, "SELECT max(seq) FROM audit_entry WHERE entity = 'inspection' AND entity_id = :c", c=c)
+    s.execute(text("DELETE FROM audit_entry WHERE entity = 'inspection' AND entity_id = :c AND seq = :s"), {"c": c, "s": last})
+    head = one(s, "SELECT hash FROM audit_entry WHERE entity = 'inspection' AND entity_id = :c AND seq = :s", c=c, s=last - 1)
+    s.execute(text("UPDATE inspection SET audit_seq = :s, audit_head = :h WHERE id = :c"), {"s": last - 1, "h": head, "c": c})
+    restore_guards(s)
+    return f"hồ sơ #{c}: trạng thái trong CSDL là 'concluded' nhưng nhật ký ghi"
+
+
+def rewrite_only_the_entries_after_the_checkpoint(s, c, u):
+    drop_guards(s)
+    last = one(s, "SELECT max(seq) FROM audit_entry WHERE entity = 'inspection' AND entity_id = :c", c=c)
+    s.execute(text("UPDATE audit_entry SET comment = 'giả mạo' WHERE entity = 'inspection' AND entity_id = :c AND seq = :s"), {"c": c, "s": last})
+    rehash_from(s, "inspection", c, last, "inspection")
+    restore_guards(s)
+    return "không mang dấu xác thực hợp lệ"
+
+
+def append_a_forged_entry_with_a_correct_hash(s, c, u):
+    entry_id = forge_an_entry(s, c)
+    return f"Mục nhật ký #{entry_id} (hồ sơ #{c}, số"
+
+
+def close_the_case_without_an_entry(s, c, u):
+    s.execute(text("UPDATE inspection SET state = 'closed' WHERE id = :c"), {"c": c})
+    return f"hồ sơ #{c}: trạng thái trong CSDL là 'closed' nhưng nhật ký ghi 'concluded'"
+
+
+def give_a_user_another_role_without_an_entry(s, c, u):
+    s.execute(text("UPDATE app_user SET role = 'admin' WHERE id = :u"), {"u": u})
+    return f"tài khoản #{u}: vai trò trong CSDL là 'admin' nhưng nhật ký ghi 'auditor'"
+
+
+def add_a_case_without_its_creation_entry(s, c, u):
+    s.execute(text("INSERT INTO inspection (campaign_id, unit_id, unit_name, unit_name_folded, kind, state, visit_date, unannounced, version, "
+                   "audit_seq, audit_head, created_at, updated_at) SELECT campaign_id, unit_id, unit_name, unit_name_folded, 'surprise', 'closed', "
+                   "visit_date, unannounced, 1, 0, :g, created_at, updated_at FROM inspection WHERE id = :c"), {"c": c, "g": "0" * 64})
+    new = one(s, "SELECT max(id) FROM inspection")
+    return f"hồ sơ #{new} không có mục tạo lập"
+
+
+def delete_a_checkpoint_entry_of_the_log(s, c, u):
+    drop_guards(s)
+    s.execute(text("DELETE FROM audit_entry WHERE entity = 'log' AND trigger = 'checkpoint'"))
+    restore_guards(s)
+    return "không có trong nhật ký"
+
+
+ISSUE_28 = [delete_the_last_entry_after_the_checkpoint_and_fix_the_head, rewrite_only_the_entries_after_the_checkpoint,
+            append_a_forged_entry_with_a_correct_hash, close_the_case_without_an_entry, give_a_user_another_role_without_an_entry,
+            add_a_case_without_its_creation_entry, delete_a_checkpoint_entry_of_the_log]
+
+
+@pytest.fixture(scope="module")
+def after_checkpoint(shared_db, shared_witnessed):
+    """The shared case taken to its conclusion after the checkpoint: entries no checkpoint holds."""
+    case_id, user_id, store = shared_witnessed
+    _steps_after_the_checkpoint(shared_db, case_id)
+    return case_id, user_id, store
+
+
+@pytest.mark.parametrize("scenario", ISSUE_28, ids=[s.__name__ for s in ISSUE_28])
+def test_each_change_behind_the_log_s_back_is_named(shared_db, after_checkpoint, scenario):
+    case_id, user_id, store = after_checkpoint
+    with shared_db.session() as session:
+        assert verify_log(session, store).ok
+        try:
+            expected = scenario(session, case_id, user_id)
+            report = verify_log(session, store)
+            plain = verify(session)
+        finally:
+            session.rollback()
+    messages = [str(problem) for problem in report.problems]
+    assert any(expected in message for message in messages), messages
+    if scenario is not delete_a_checkpoint_entry_of_the_log:  # the log alone, without the checkpoint files, names it too
+        assert any(expected in str(problem) for problem in plain.problems), [str(p) for p in plain.problems]
+
+
+def test_a_case_s_whole_chain_deleted_before_any_checkpoint_is_named(db):
+    case_id = first_case(db, "direct").id
+    with db.session() as session:
+        delete_a_whole_case_chain_with_the_head_reset(session, case_id, None)
+        session.commit()
+        messages = [str(p) for p in verify(session).problems]
+    assert any(f"hồ sơ #{case_id} không có mục tạo lập" in m for m in messages), messages
+
+
+def test_deleted_checkpoint_files_are_named_and_the_next_checkpoint_blesses_no_forgery(db, witnessed):
+    case_id, user_id, store = witnessed
+    with db.session() as session:
+        assert make_checkpoint(session, store, SEED_NOW).checkpoint.number == 2
+    with db.session() as session:
+        full_forge(session, case_id, user_id)
+        session.commit()
+    for path in store.files():
+        path.unlink()
+    with db.session() as session:
+        result = make_checkpoint(session, store, SEED_NOW)
+    messages = [str(p) for p in result.report.problems]
+    assert result.checkpoint is None and store.files() == [], messages
+    assert any(f"hồ sơ #{case_id}" in m and "viết lại" in m for m in messages), messages  # against the log's checkpoint no. 2
+    assert any("tệp mốc kiểm chứng số 1–2" in m and "đã bị xóa" in m for m in messages), messages
+
+
+def test_a_gap_and_a_restart_of_the_checkpoints_are_named(db, witnessed, tmp_path):
+    case_id, user_id, store = witnessed
+    with db.session() as session:
+        for _ in range(2):
+            assert make_checkpoint(session, store, SEED_NOW).checkpoint is not None
+    kept = Checkpoint.from_json(store.files()[-1].read_text())  # no. 3, as the auditors' mail has it
+    with db.session() as session:  # no. 2 taken out of the log, its successor re-linked is beyond reach (sealed)
+        drop_guards(session)
+        session.execute(text("DELETE FROM audit_entry WHERE entity = 'log' AND data_json LIKE :second"), {"second": '%"number":2,%'})
+        restore_guards(session)
+        session.commit()
+        messages = [str(p) for p in verify_log(session, store).problems]
+    assert any("chính nhật ký kiểm tra" in m for m in messages), messages  # the log's chain broke
+    with db.session() as session:  # every checkpoint of the log and every file deleted: a restart at no. 1
+        drop_guards(session)
+        session.execute(text("DELETE FROM audit_entry WHERE entity = 'log' AND trigger = 'checkpoint'"))
+        restore_guards(session)
+        session.commit()
+    for path in store.files():
+        path.unlink()
+    with db.session() as session:
+        restarted = make_checkpoint(session, store, SEED_NOW)
+        assert restarted.checkpoint is not None and restarted.checkpoint.number == 1  # nothing inside can tell…
+        messages = [str(p) for p in verify_log(session, store, kept).problems]
+    assert any("Mốc kiểm chứng số 3 không có trong nhật ký" in m for m in messages), messages  # …the auditors' copy can
+
+
+@pytest.mark.postgres
+def test_the_runtime_role_cannot_append_an_entry_the_log_accepts(runtime_url):
+    database = Database(runtime_url)
+    try:
+        inspection = first_case(database, "direct")
+        with database.session() as session:
+            assert one(session, "SELECT current_user") == RUNTIME_LOGIN
+            entry_id = forge_an_entry(session, inspection.id)
+            session.commit()
+            messages = [str(p) for p in verify(session).problems]
+    finally:
+        database.dispose()
+    assert any(f"Mục nhật ký #{entry_id} (hồ sơ #{inspection.id}, số 2) không mang dấu xác thực hợp lệ" in m for m in messages), messages
+
+
+def test_every_entry_is_sealed_and_the_migration_said_so(session):
+    assert one(session, "SELECT count(*) FROM audit_entry WHERE mac IS NULL") == 0
+    first = rows(session, "SELECT trigger, data_json FROM audit_entry WHERE entity = 'log' AND seq = 1")
+    assert first[0]["trigger"] == "seal_entries" and json.loads(first[0]["data_json"])["revision"] == "0019"
+
+
+def test_under_another_key_no_entry_is_genuine(db):
+    """The key is the installation's, registered per engine: under another one every chain is named."""
+    from workflow.audit.seal import use_key
+
+    use_key(db.engine, b"another installation")
+    with db.session() as session:
+        report = verify(session)
+    assert sum("dấu xác thực" in str(problem) for problem in report.problems) == report.chains > 70

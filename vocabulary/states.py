@@ -134,6 +134,8 @@ ACTION_LABELS = {
     "rename": N_("Unit renamed"),
     "merge": N_("Units merged"),
     "split": N_("Unit split"),
+    "seal_entries": N_("Entries sealed"),
+    "checkpoint": N_("Checkpoint made"),
 }
 
 

@@ -21,7 +21,7 @@ from vocabulary.states import ACTION_LABELS, STATE_LABELS, action_label, status_
 from web.database import db_session
 from web.files import checkpoint_store
 from workflow.audit import subject_text
-from workflow.audit.checkpoint import latest_or_problem, verify_against
+from workflow.audit.checkpoint import verify_log
 from workflow.engine.trigger_data import SCHEMAS
 
 from ..access import AUDIT_READERS
@@ -58,6 +58,10 @@ DATA_KEY_LABELS = {
     "rule": N_("What is due"), "level": N_("Level"), "due_on": N_("Due on"), "items": N_("Outline items"),
     "sections": N_("Outline sections"), "unit_kind": N_("Outline for"), "number": N_("No."),
     "register": N_("Register of documents"), "date": N_("Date"), "override_reason": N_("Reason for another number"),
+    # The log's own chain: revision 0019's sealing and the checkpoints.
+    "revision": N_("Database revision"), "sealed": N_("Entries sealed"), "made_at": N_("Made at"), "chains": N_("Chains"),
+    "entries": N_("Entries"), "root": N_("Root digest"), "previous": N_("Previous checkpoint's root"),
+    "signature": N_("Signature"), "heads": N_("Chain heads that moved"),
 }
 
 
@@ -182,9 +186,5 @@ class AuditView(SecureModelView):
     @expose("/verify/", methods=("POST",))
     def verify_view(self):
         """The chains, and the log against the latest checkpoint (``audit verify`` does the same)."""
-        store = checkpoint_store()
-        checkpoint, unreadable = latest_or_problem(store)
-        report = verify_against(db_session(), checkpoint, store.key)
-        if unreadable is not None:
-            report.problems.append(unreadable)
-        return self.render("admin/audit/verify.html", report=report, checkpoint=checkpoint, format_datetime=format_datetime)
+        report = verify_log(db_session(), checkpoint_store())
+        return self.render("admin/audit/verify.html", report=report, checkpoint=report.checkpoint, format_datetime=format_datetime)

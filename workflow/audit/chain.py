@@ -1,4 +1,4 @@
-"""The audit log: append-only, hash-chained per entity, verifiable.
+"""The audit log: append-only, hash-chained per entity, sealed, verifiable.
 
 Every entry's hash covers the previous entry's hash and all of its own fields — since hash
 version 2 its own id too, so two entries cannot swap places in the log — and the head of each
@@ -7,9 +7,16 @@ matches its hash, an inserted or deleted one breaks the sequence or the links, a
 entry no longer matches the head. The database itself refuses UPDATE and DELETE on
 ``audit_entry`` (triggers created by the migrations), and :func:`verify` checks they are there.
 
-What a chain alone cannot show — a whole chain deleted, a chain rolled back with its head, a chain
-rewritten with every hash recomputed — is caught by comparing with a signed checkpoint kept
-outside the database (:mod:`workflow.audit.checkpoint`).
+Since revision 0019 every entry also carries a seal (:mod:`workflow.audit.seal`): an HMAC of its
+hash under the audit key, which the database never holds. Whoever can write the database can hash
+a forged or rewritten entry correctly, but not seal it. And every case, campaign, unit and user row
+is compared with the end of its own chain (:mod:`workflow.audit.records`): a row changed without
+an entry, or with no creation entry, is named.
+
+What is left to someone with the database alone — a chain's last entries deleted and its row and
+head put back as they were before them — is caught by comparing with the latest checkpoint, which
+is an entry of the log's own chain (``log`` #0) and a file outside the database
+(:mod:`workflow.audit.checkpoint`).
 
 Entries written before revision 0007 keep hash version 1 (the same fields without the id), so the
 chains of an existing log stay verifiable; every entry written since is version 2, and a version-1
@@ -21,30 +28,22 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterator, Mapping
+from typing import Any, ClassVar, Collection, Iterator, Mapping
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from models import AUDITED_MODELS, GENESIS_HASH, Audited, AuditEntry
-from vocabulary.i18n import N_, Text, _
-
-ENTITY_LABELS = {
-    "inspection": N_("case #{id}"),
-    "campaign": N_("campaign #{id}"),
-    "unit": N_("unit #{id}"),
-    "user": N_("user #{id}"),
-    "alert": N_("alert #{id}"),
-}
-
-
-def subject_text(entity: str, entity_id: int) -> Text:
-    return Text(ENTITY_LABELS.get(entity, entity + " #{id}"), {"id": entity_id})
+from vocabulary.i18n import _
+from workflow.audit.problems import AuditProblem, subject_text
+from workflow.audit.records import COMPARED, recorded_after, row_problems
+from workflow.audit.seal import audit_key, is_sealed, seal
 
 APPEND_ONLY_TRIGGERS = ("audit_entry_no_update", "audit_entry_no_delete")
 HASH_VERSION = 2
 ChainKey = tuple[str, int]
+LOG_ENTITY = "log"
 
 
 def _json_default(value: Any) -> Any:
@@ -102,6 +101,11 @@ def _stored_hash(entry: AuditEntry) -> str:
     )
 
 
+def is_genuine(entry: AuditEntry, key: bytes) -> bool:
+    """The entry matches its hash and carries the seal of ``key``."""
+    return _stored_hash(entry) == entry.hash and is_sealed(entry.hash, entry.mac, key)
+
+
 # Bookkeeping columns that are not part of what an entity "is".
 _NOT_RECORDED = {"id", "version", "audit_seq", "audit_head", "created_at", "updated_at", "step_marks", "password_hash", "api_token_hash", "session_generation"}
 
@@ -115,9 +119,26 @@ def snapshot(subject: Any) -> dict[str, Any]:
     }
 
 
+@dataclass
+class LogChain:
+    """The log's own chain (``log`` #0): the sealing of the existing entries by revision 0019 and
+    every checkpoint. It has no row: its head is read from its last entry."""
+
+    audit_entity: ClassVar[str] = LOG_ENTITY
+    id: int = 0
+    audit_seq: int = 0
+    audit_head: str = GENESIS_HASH
+
+
+def log_chain(session: Session) -> LogChain:
+    last = session.execute(select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.entity == LOG_ENTITY)
+                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return LogChain(audit_seq=last.seq, audit_head=last.hash) if last else LogChain()
+
+
 def append(
     session: Session,
-    subject: Audited,
+    subject: Audited | LogChain,
     *,
     at: datetime,
     actor: str,
@@ -127,11 +148,12 @@ def append(
     comment: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add the next entry of ``subject``'s chain and move the head kept on its row.
+    """Add the next entry of ``subject``'s chain, sealed, and move the head kept on its row.
 
-    Runs inside the caller's transaction; ``subject`` must already have an id.
+    Runs inside the caller's transaction; ``subject`` must already have an id. The only place an
+    entry is written (revision 0019's own entry aside).
     """
-    if subject.id is None:  # type: ignore[attr-defined]
+    if subject.id is None:  # type: ignore[union-attr]
         session.flush()
     # Microseconds are the precision both databases keep; hash what will be read back.
     fields = dict(
@@ -139,7 +161,7 @@ def append(
         id=_next_entry_id(session),
         prev_hash=subject.audit_head or GENESIS_HASH,
         entity=subject.audit_entity,
-        entity_id=subject.id,  # type: ignore[attr-defined]
+        entity_id=subject.id,  # type: ignore[union-attr]
         seq=(subject.audit_seq or 0) + 1,
         at=at,
         actor=actor,
@@ -153,7 +175,7 @@ def append(
     # Entries of a case (or of something of a case, like its alerts) carry the case's id, so the
     # log can be filtered by case and unit.
     inspection_id = fields["entity_id"] if subject.audit_entity == "inspection" else getattr(subject, "inspection_id", None)
-    entry = AuditEntry(inspection_id=inspection_id, **fields)
+    entry = AuditEntry(inspection_id=inspection_id, mac=seal(fields["hash"], audit_key(session)), **fields)
     session.add(entry)
     subject.audit_seq = fields["seq"]
     subject.audit_head = fields["hash"]
@@ -181,17 +203,6 @@ def _next_entry_id(session: Session) -> int:
     return max([stored, *pending]) + 1
 
 
-@dataclass(frozen=True)
-class AuditProblem:
-    """One thing :func:`verify` found wrong."""
-
-    text: Text
-    entry_id: int | None = None
-
-    def __str__(self) -> str:
-        return str(self.text)
-
-
 @dataclass
 class VerifyReport:
     chains: int = 0
@@ -200,16 +211,28 @@ class VerifyReport:
     # Every chain found in the log: its length and last hash (what a new checkpoint records)…
     heads: dict[ChainKey, tuple[int, str]] = field(default_factory=dict)
     # …and the hash at the positions a checkpoint asked about.
-    hashes_at: dict[ChainKey, str] = field(default_factory=dict)
+    hashes_at: dict[tuple[ChainKey, int], str] = field(default_factory=dict)
+    # The latest checkpoint the log was checked against (a workflow.audit.checkpoint.Checkpoint).
+    checkpoint: Any = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _check_chain(entity: str, entity_id: int, entries: list[AuditEntry], head: tuple[int, str] | None,
-                 first_v2_id: int | None) -> Iterator[AuditProblem]:
+@dataclass
+class _Row:
+    """What an entity's row says of its chain: the head kept on it, and the compared columns."""
+
+    seq: int
+    head: str
+    values: dict[str, Any]
+
+
+def _check_chain(entity: str, entity_id: int, entries: list[AuditEntry], row: _Row | None,
+                 first_v2_id: int | None, key: bytes) -> Iterator[AuditProblem]:
     expected_prev = GENESIS_HASH
+    recorded: dict[str, Any] = {}
     for position, entry in enumerate(entries, start=1):
         where = dict(id=entry.id, subject=subject_text(entity, entity_id), seq=entry.seq)
         if entry.hash_version == 1 and first_v2_id is not None and entry.id > first_v2_id:
@@ -224,13 +247,21 @@ def _check_chain(entity: str, entity_id: int, entries: list[AuditEntry], head: t
         if _stored_hash(entry) != entry.hash:
             yield AuditProblem(_("Audit entry #{id} ({subject}, no. {seq}) was altered: its content no longer matches its hash.", **where), entry.id)
             return
+        if not is_sealed(entry.hash, entry.mac, key):
+            yield AuditProblem(_("Audit entry #{id} ({subject}, no. {seq}) has no valid seal of the audit key: it was written or rewritten by someone without the key.", **where), entry.id)
+            return
+        recorded_after(entity, entry.trigger, entry.to_state, entry.data_json, recorded)
         expected_prev = entry.hash
-    if head is None:
+    if entity == LOG_ENTITY:
+        return
+    if row is None:
         yield AuditProblem(_("Audit entries of {subject} exist but the record itself does not.", subject=subject_text(entity, entity_id)))
         return
-    head_seq, head_hash = head
-    if head_seq != len(entries) or head_hash != expected_prev:
-        yield AuditProblem(_("The audit chain of {subject} ends at no. {found} but the record says no. {recorded}: entries were deleted or the record was altered.", subject=subject_text(entity, entity_id), found=len(entries), recorded=head_seq))
+    if row.seq != len(entries) or row.head != expected_prev:
+        yield AuditProblem(_("The audit chain of {subject} ends at no. {found} but the record says no. {recorded}: entries were deleted or the record was altered.", subject=subject_text(entity, entity_id), found=len(entries), recorded=row.seq))
+        return
+    if entity in COMPARED:
+        yield from row_problems(entity, entity_id, row.values, recorded, entries[0].trigger)
 
 
 def _append_only_triggers_present(session: Session) -> bool:
@@ -242,45 +273,56 @@ def _append_only_triggers_present(session: Session) -> bool:
     return all(name in present for name in APPEND_ONLY_TRIGGERS)
 
 
-def verify(session: Session, *, positions: Mapping[ChainKey, int] | None = None) -> VerifyReport:
-    """Check every chain and head. Streams the log once, ordered by chain; records each chain's
-    head and, for the chains in ``positions``, the hash of the entry at that sequence number."""
+def _rows(session: Session) -> dict[ChainKey, _Row]:
+    rows: dict[ChainKey, _Row] = {}
+    for model in AUDITED_MODELS:
+        compared = COMPARED.get(model.audit_entity, ())
+        columns = [getattr(model, name) for name in compared]
+        for entity_id, seq, head, *values in session.execute(select(model.id, model.audit_seq, model.audit_head, *columns)):  # type: ignore[attr-defined]
+            rows[(model.audit_entity, entity_id)] = _Row(seq, head, dict(zip(compared, values)))
+    return rows
+
+
+def verify(session: Session, *, positions: Mapping[ChainKey, Collection[int]] | None = None, key: bytes | None = None) -> VerifyReport:
+    """Check every chain, seal, head and row. Streams the log once, ordered by chain; records
+    each chain's head and, for the chains in ``positions``, the hashes at those sequence numbers."""
     report = VerifyReport()
+    key = key or audit_key(session)
     positions = positions or {}
     first_v2_id = session.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.hash_version >= 2))
     if not _append_only_triggers_present(session):
         report.problems.append(AuditProblem(_("The database triggers that keep the audit log append-only are missing or disabled.")))
-    heads: dict[tuple[str, int], tuple[int, str]] = {}
-    for model in AUDITED_MODELS:
-        for entity_id, seq, head in session.execute(select(model.id, model.audit_seq, model.audit_head)):  # type: ignore[attr-defined]
-            heads[(model.audit_entity, entity_id)] = (seq, head)
+    rows = _rows(session)
     stream = session.execute(
         select(AuditEntry).order_by(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.seq, AuditEntry.id)
         .execution_options(yield_per=2000)
     ).scalars()
-    current: tuple[str, int] | None = None
+    current: ChainKey | None = None
     chain: list[AuditEntry] = []
 
     def close_chain() -> None:
         if current is None:
             return
         report.chains += 1
-        report.problems.extend(_check_chain(*current, chain, heads.pop(current, None), first_v2_id))
+        report.problems.extend(_check_chain(*current, chain, rows.pop(current, None), first_v2_id, key))
         report.heads[current] = (chain[-1].seq, chain[-1].hash)
-        wanted = positions.get(current)
-        at_wanted = next((entry.hash for entry in chain if entry.seq == wanted), None) if wanted else None
-        if at_wanted is not None:
-            report.hashes_at[current] = at_wanted
+        for wanted in positions.get(current, ()):
+            if 0 < wanted <= len(chain) and chain[wanted - 1].seq == wanted:
+                report.hashes_at[(current, wanted)] = chain[wanted - 1].hash
 
     for entry in stream:
         report.entries += 1
-        key = (entry.entity, entry.entity_id)
-        if key != current:
+        key_of_entry = (entry.entity, entry.entity_id)
+        if key_of_entry != current:
             close_chain()
-            current, chain = key, []
+            current, chain = key_of_entry, []
         chain.append(entry)
     close_chain()
-    for (entity, entity_id), (seq, _head) in heads.items():
-        if seq:
-            report.problems.append(AuditProblem(_("{subject} records {recorded} audit entries but none is in the log: they were deleted.", subject=subject_text(entity, entity_id), recorded=seq)))
+    if (LOG_ENTITY, 0) not in report.heads:
+        report.problems.append(AuditProblem(_("The audit log's own chain (the sealing of its entries and its checkpoints) is missing: it was deleted.")))
+    for (entity, entity_id), row in rows.items():
+        if row.seq:
+            report.problems.append(AuditProblem(_("{subject} records {recorded} audit entries but none is in the log: they were deleted.", subject=subject_text(entity, entity_id), recorded=row.seq)))
+        elif entity in COMPARED:
+            report.problems.extend(row_problems(entity, entity_id, row.values, {}, None))
     return report
