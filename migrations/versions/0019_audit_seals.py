@@ -33,7 +33,7 @@ from vocabulary.config import Settings
 from vocabulary.i18n import _
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
