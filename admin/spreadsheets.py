@@ -20,6 +20,7 @@ from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS
 from workflow.campaigns import units as unit_registry
 from workflow.errors import BadData, Problem
 from workflow.people.permissions import Actor
+from workflow.records.workbooks import open_workbook
 
 from . import planning
 
@@ -74,7 +75,9 @@ def schedule_workbook(session: Session, campaign: Campaign) -> BytesIO:
 def _rows(data: bytes, headers: tuple[str, ...]) -> list[tuple[int, tuple[Any, ...]]]:
     """The data rows (with their row number in the sheet), after checking it is our table."""
     try:
-        sheet = openpyxl.load_workbook(BytesIO(data), data_only=True).active
+        sheet = open_workbook(data, FIELD, data_only=True).active
+    except BadData:  # a DTD, refused before openpyxl parses
+        raise
     except Exception:  # openpyxl raises many kinds of errors on a file that is not XLSX
         raise BadData(_("The file is not an Excel workbook (XLSX)."), field=FIELD) from None
     rows = list(sheet.iter_rows(values_only=True))

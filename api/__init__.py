@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from admin import csrf
 from models import AuditEntry, Inspection
-from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, json_too_deep
+from vocabulary.bounds import MAX_ID, MAX_OFFSET, is_digits
 from vocabulary.config import parse_moment, zone
 from vocabulary.i18n import _
 from web.database import db_session
@@ -127,7 +127,7 @@ def open_new_case():
     if not g.by_token:
         csrf.protect()
     try:
-        body = OpenRequest.model_validate(request.get_json(silent=True) or {})
+        body = OpenRequest.model_validate(_json_body())
     except ValidationError as error:
         raise BadData([Problem(_("{field}: {problem}", field=".".join(map(str, e["loc"])), problem=e["msg"]), ".".join(map(str, e["loc"])))
                        for e in error.errors()]) from None
@@ -172,12 +172,8 @@ def fire_trigger(inspection_id: int):
 
 
 def _json_body() -> object:
-    """The request's JSON, refused before parsing when too large or nested too deep."""
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_JSON_BYTES:
-        raise BadData(_("The body is larger than {limit} KB.", limit=MAX_JSON_BYTES // 1024))
-    if json_too_deep(raw):
-        raise BadData(_("The body nests lists and objects too deeply."))
+    """The request's JSON (``{}`` when there is none), bounded in size and depth before parsing
+    by :func:`web.security.install` for every route."""
     body = request.get_json(silent=True)
     return body if body is not None else {}
 
@@ -196,7 +192,7 @@ def _whole_number(name: str, default: int | None, low: int, high: int) -> int | 
     value = request.args.get(name)
     if value in (None, ""):
         return default
-    number = int(value) if value.isdigit() and len(value) <= 12 else None
+    number = int(value) if is_digits(value) and len(value) <= 12 else None
     if number is None or not low <= number <= high:
         raise BadData(_("{name}: must be a whole number from {low} to {high}.", name=name, low=low, high=high), field=name)
     return number

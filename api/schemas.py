@@ -76,8 +76,8 @@ class FireRequest(BaseModel):
 class OpenRequest(BaseModel):
     """Open a case outside the plan's list (workflow.campaigns.opening)."""
 
-    campaign: str = Field(description="The campaign's code")
-    unit: str = Field(description="The unit's name; an unknown one answers 422 with the close matches")
+    campaign: str = Field(max_length=50, description="The campaign's code")
+    unit: str = Field(max_length=200, description="The unit's name; an unknown one answers 422 with the close matches")
     kind: Literal["surprise", "direct", "self"]
     data: dict[str, Any] = Field(default_factory=dict, description="visit_date (ISO), visit_time (HH:MM), reason")
 

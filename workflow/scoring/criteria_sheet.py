@@ -14,7 +14,7 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from vocabulary.i18n import _
 from workflow.engine.trigger_data import _problem  # the same reasons as the triggers' and the TOML file's
 from workflow.errors import BadData, Problem
+from workflow.records.workbooks import open_workbook
 from workflow.scoring.criteria_file import CriteriaFile, NodeIn
 
 Locate = Callable[[tuple[Any, ...], str], Problem]
@@ -281,7 +282,7 @@ def read_workbook(content: bytes) -> tuple[CriteriaFile, Locate]:
     """The criteria set in the XLSX ``content`` and where each of its values is (to name the
     cell of a later problem), or :class:`BadData` with every problem, each at its cell."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = open_workbook(content, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise BadData(_("The file is not an XLSX workbook, or it is damaged."), field="file") from None
     sheets = _Sheets()
