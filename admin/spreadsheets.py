@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
+from documents.cells import workbook_bytes
 from models import Campaign
 from vocabulary.campaigns import PLANNED_KINDS
 from vocabulary.i18n import N_, Text, _, gettext
@@ -46,10 +47,7 @@ def _workbook(title: str, headers: tuple[str, ...], rows: list[list[Any]], forma
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
     sheet.freeze_panes = "A2"
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return BytesIO(workbook_bytes(book))
 
 
 def _kind_labels() -> dict[str, str]:

@@ -8,7 +8,6 @@ Writing gives the workbook of a set (its export, or the template a coordinator s
 """
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
+from documents.cells import workbook_bytes
 from vocabulary.i18n import _
 from workflow.engine.trigger_data import _problem  # the same reasons as the triggers' and the TOML file's
 from workflow.errors import BadData, Problem
@@ -367,6 +367,4 @@ def write_workbook(criteria: CriteriaFile) -> bytes:
         help_sheet.append([line])
         help_sheet.cell(help_sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     help_sheet.column_dimensions["A"].width = 120
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
