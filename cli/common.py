@@ -16,6 +16,7 @@ from vocabulary.config import SettingsError, parse_moment
 from vocabulary.i18n import LOCALES, N_, _, gettext, set_locale
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
+from workflow.records.provisional import provisional_uploads
 
 if TYPE_CHECKING:  # the models and SQLAlchemy are loaded by a command that runs, not by its --help
     from sqlalchemy.orm import Session
@@ -169,7 +170,8 @@ def _checked(callback: Callable[..., Any]) -> Callable[..., Any]:
                 if isinstance(text, str) and has_control_characters(text):
                     raise click.BadParameter(str(_(CONTROL_CHARACTERS)), param_hint="--" + name.replace("_", "-"))
         try:
-            return callback(*args, **kwargs)
+            with provisional_uploads(lambda: database().session()):  # a refused change keeps none of its files
+                return callback(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except WorkflowError as error:
