@@ -23,6 +23,10 @@ LATEST_DATE = date(2100, 12, 31)
 MAX_ID = 2**31 - 1
 MAX_OFFSET = 2**31 - 1
 
+# A URL (path and query, as sent): longer is answered 414 by the app, below gunicorn's own limit
+# of the request line (8190 with the --limit-request-line the docs give), which answers in HTML.
+MAX_URL_BYTES = 4000
+
 MAX_JSON_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 20
 

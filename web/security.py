@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, has_control_characters, id_in_range, is_digits, json_too_deep
+from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, MAX_URL_BYTES, has_control_characters, id_in_range, is_digits, json_too_deep
 from vocabulary.i18n import N_, _
 
 from .problems import is_api_request, problem_response
@@ -94,6 +94,18 @@ def _refuse(field: str):
     return render_template("error.html", code=400, message=message), 400
 
 
+URL_TOO_LONG = N_("The address is longer than {limit} characters.")
+
+
+def _url_refusal():
+    """A URL longer than ``MAX_URL_BYTES`` (as sent, percent-encoded): 414, in kind."""
+    environ = request.environ
+    sent = max(len(environ.get("RAW_URI", "")), len(environ.get("PATH_INFO", "")) + 1 + len(environ.get("QUERY_STRING", "")))
+    if sent <= MAX_URL_BYTES:
+        return None
+    return _bad_body(414, "uri_too_long", "URI too long", str(_(URL_TOO_LONG, limit=MAX_URL_BYTES)))
+
+
 JSON_TOO_LARGE = N_("The body is larger than {limit} KB.")
 JSON_TOO_DEEP = N_("The body nests lists and objects too deeply.")
 
@@ -129,7 +141,7 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def check_values():
-        refusal = _json_refusal()  # first: before anything opens the body's stream with the app's larger limit
+        refusal = _url_refusal() or _json_refusal()  # first: before anything opens the body's stream with the app's larger limit
         if refusal is not None:
             return refusal
         field = _bad_request_values()
