@@ -13,7 +13,6 @@ import zlib
 import pytest
 
 from tests import samples
-from tests.conftest import PASSWORD
 from tests.helpers import first_case
 from tests.web import csrf_token, login
 from vocabulary.config import Settings
