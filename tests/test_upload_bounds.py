@@ -172,3 +172,21 @@ def test_in_flight_counts_per_key():
     assert bound.enter("a") and bound.enter("a") and not bound.enter("a") and bound.enter("b")
     bound.leave("a")
     assert bound.enter("a")
+
+
+def test_a_blob_another_upload_of_the_same_bytes_touched_is_left_to_it(db, tmp_path):
+    """Request A stores a file and is refused; request B (its own context) sent the same bytes
+    meanwhile and is about to record them: A's end leaves the blob."""
+    import contextvars
+
+    from workflow.records.provisional import provisional_uploads
+
+    store = FileStore(tmp_path, 10_000_000)
+    with provisional_uploads(db.session):
+        store.store_upload(io.BytesIO(pdf("shared")), "a.pdf")
+        time.sleep(0.01)
+        contextvars.Context().run(store.store_upload, io.BytesIO(pdf("shared")), "b.pdf")
+    assert len(blobs(tmp_path)) == 1
+    with provisional_uploads(db.session):
+        store.store_upload(io.BytesIO(pdf("alone")), "c.pdf")
+    assert len(blobs(tmp_path)) == 1  # the refused one alone is gone
