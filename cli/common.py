@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import click
 from flask import current_app
 
-from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters
+from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters, is_digits
 from vocabulary.config import SettingsError, parse_moment
 from vocabulary.i18n import LOCALES, N_, _, gettext, set_locale
 from workflow.errors import WorkflowError
@@ -74,7 +74,16 @@ def translate_help(command: click.Command) -> None:
 
 
 # Every id argument: what a database column can hold (a larger one names nothing).
-RECORD_ID = click.IntRange(1, MAX_ID)
+class RecordId(click.IntRange):
+    """An id: ASCII digits only (``int`` would read ``１２`` as 12), from 1 to what both databases hold."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, str) and not is_digits(value.strip()) and not value.strip().startswith("-"):
+            self.fail(str(_("not a whole number written in the digits 0-9: {value}", value=value)), param, ctx)
+        return super().convert(value, param, ctx)
+
+
+RECORD_ID = RecordId(1, MAX_ID)
 
 
 class IsoDate(click.ParamType):

@@ -152,3 +152,9 @@ def test_a_workbook_in_utf16_is_refused_unread():
             target.writestr(name, b"\xff\xfe" + data.decode().encode("utf-16-le") if name == "xl/workbook.xml" else data)
     with pytest.raises(BadData, match="DTD"):
         open_workbook(out.getvalue())
+
+
+def test_the_command_line_reads_ids_in_ascii_digits_only(cli):
+    refused = cli("inspections", "outline", "１２", check=False)
+    assert refused.returncode != 0 and "chữ số 0-9" in refused.stderr and "Traceback" not in refused.stderr
+    assert cli("inspections", "outline", "12").returncode == 0
