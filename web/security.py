@@ -1,5 +1,6 @@
 """What every response and request goes through: the security headers, the CSP nonce of the
-page's own scripts, and the refusal of control characters and out-of-range ids at the edge."""
+page's own scripts, and the refusal at the edge of control characters, ids out of range or not in
+ASCII digits, URLs too long and JSON bodies too large or too deep (before anything parses them)."""
 from __future__ import annotations
 
 import re
@@ -103,7 +104,7 @@ def _url_refusal():
     sent = max(len(environ.get("RAW_URI", "")), len(environ.get("PATH_INFO", "")) + 1 + len(environ.get("QUERY_STRING", "")))
     if sent <= MAX_URL_BYTES:
         return None
-    return _bad_body(414, "uri_too_long", "URI too long", str(_(URL_TOO_LONG, limit=MAX_URL_BYTES)))
+    return _in_kind(414, "uri_too_long", "URI too long", str(_(URL_TOO_LONG, limit=MAX_URL_BYTES)))
 
 
 JSON_TOO_LARGE = N_("The body is larger than {limit} KB.")
@@ -122,13 +123,14 @@ def _json_refusal() -> Response | None:
     except RequestEntityTooLarge:  # its Content-Length says so
         raw = None
     if raw is None or len(raw) > MAX_JSON_BYTES:
-        return _bad_body(413, "too_large", "Payload too large", str(_(JSON_TOO_LARGE, limit=MAX_JSON_BYTES // 1024)))
+        return _in_kind(413, "too_large", "Payload too large", str(_(JSON_TOO_LARGE, limit=MAX_JSON_BYTES // 1024)))
     if json_too_deep(raw):
-        return _bad_body(422, "bad_data", "Invalid data", str(_(JSON_TOO_DEEP)))
+        return _in_kind(422, "bad_data", "Invalid data", str(_(JSON_TOO_DEEP)))
     return None
 
 
-def _bad_body(status: int, code: str, title: str, message: str):
+def _in_kind(status: int, code: str, title: str, message: str):
+    """A refusal as problem+json under /api/, else as the error page."""
     if is_api_request():
         return problem_response(status, code, title, message, [{"field": None, "message": message}])
     return render_template("error.html", code=status, message=message), status
@@ -141,9 +143,9 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def check_values():
-        refusal = _url_refusal() or _json_refusal()  # first: before anything opens the body's stream with the app's larger limit
-        if refusal is not None:
-            return refusal
+        for refusal in (_url_refusal(), _json_refusal()):  # first: before anything opens the body's stream with the app's larger limit
+            if refusal is not None:
+                return refusal
         field = _bad_request_values()
         return _refuse(field) if field is not None else None
 
