@@ -143,9 +143,12 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def check_values():
-        for refusal in (_url_refusal(), _json_refusal()):  # first: before anything opens the body's stream with the app's larger limit
-            if refusal is not None:
-                return refusal
+        # First: before anything opens the body's stream with the app's larger limit.
+        refusal = _url_refusal()
+        if refusal is None:
+            refusal = _json_refusal()
+        if refusal is not None:
+            return refusal
         field = _bad_request_values()
         return _refuse(field) if field is not None else None
 
