@@ -203,7 +203,7 @@ def _json_body() -> object:
 
 def _moment(name: str) -> datetime | None:
     value = request.args.get(name)
-    if not value:
+    if value is None:  # given but empty is no moment: refused, as the document says
         return None
     try:
         return parse_moment(value)

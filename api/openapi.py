@@ -57,14 +57,19 @@ def _enum(values: list[str]) -> dict[str, Any]:
     return {"type": "string", "enum": ["", *values], "description": "Empty: no filter"}
 
 
+# What vocabulary.config.parse_moment reads: a date, or a date and time with or without an offset.
+MOMENT: dict[str, Any] = {"type": "string", "description": "ISO 8601, from 2000 to 2100; without an offset, local time",
+                          "anyOf": [{"format": "date"}, {"format": "date-time"},
+                                    {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"}]}
+
 QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
     "state": _enum([member.value for member in State]),
     "kind": _enum([member.value for member in Kind]),
     "unit_kind": _enum([member.value for member in UnitKind]),
     "overdue": _enum(["true", "false", "1", "0"]),
     "search": {**TEXT, "description": "Part of the unit's name; diacritics and case ignored"},
-    "from": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
-    "to": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
+    "from": MOMENT,
+    "to": MOMENT,
     "inspection": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
