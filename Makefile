@@ -39,7 +39,7 @@ run: install
 	  echo "Thư gửi đi / mail sent: instance/mail/new/ (SMTP $$SMTP_URL)"; \
 	fi; \
 	BASE_URL=$${BASE_URL-http://$(HOST):$(PORT)} $(FLASK) jobs run & \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:create_app()'
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --limit-request-line 8190 --access-logfile - 'wsgi:create_app()'
 
 ## make test: install (system packages too, as root) and run the whole suite
 test: install system-deps

@@ -115,10 +115,11 @@ def _install_web(app: Flask, settings: Settings) -> None:
     """What serves requests: security headers, languages, health, the admin, the API."""
     from admin import csrf, init_admin
     from api import blueprint as api
-    from web import security
+    from web import security, uploads
     from web.health import blueprint as health
     from web.i18n import init_i18n
 
+    uploads.install(app)  # first: a refused upload is refused before anything reads its body
     security.install(app)  # before any route: the bounded <int:…> converter
     init_i18n(app, settings)
     app.register_blueprint(health)

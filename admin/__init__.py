@@ -106,7 +106,9 @@ def _unexpected(app: Flask):
     def handler(error: Exception):
         if isinstance(error, HTTPException):
             if is_api_request() and error.code:
-                return http_problem(error.code, error.name, error.description or error.name)
+                answer = http_problem(error.code, error.name, error.description or error.name)
+                answer.headers.extend((name, value) for name, value in error.get_headers() if name == "Allow")  # 405 names the methods
+                return answer
             return error
         app.logger.exception("unexpected error on %s", request.path)
         return internal(error)

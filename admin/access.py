@@ -7,7 +7,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from models import User
-from vocabulary.bounds import id_in_range
+from vocabulary.bounds import id_in_range, is_digits
 from web.database import db_session
 from workflow.people.permissions import AUDIT_READERS, Actor
 
@@ -53,7 +53,7 @@ def load_user(session_id: str) -> LoggedIn | None:
     """Checked on every request: a session from before a logout, a password change or reset, a
     role change or a deactivation of its user carries an older generation and is refused."""
     user_id, _sep, generation = session_id.partition(":")
-    if not (user_id.isdigit() and generation.isdigit() and id_in_range(int(user_id))):
+    if not (is_digits(user_id) and is_digits(generation) and id_in_range(int(user_id))):
         return None
     user = db_session().get(User, int(user_id))
     if user is None or not user.active or user.session_generation != int(generation):

@@ -26,8 +26,11 @@ class LoginForm(Form):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never an absolute URL elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only a path on this site, never an absolute URL elsewhere: no ``//`` or ``/\\`` (which
+    browsers read as another host) and no control character (a CR or LF cannot go into the
+    ``Location`` header)."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable()
+            and not urlsplit(target).netloc):
         return target
     return url_for("admin.index")
 

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
+from documents.cells import workbook_bytes
 from models import Campaign
 from vocabulary.campaigns import PLANNED_KINDS
 from vocabulary.i18n import N_, Text, _, gettext
@@ -20,6 +21,7 @@ from vocabulary.states import KIND_LABELS, UNIT_KIND_LABELS
 from workflow.campaigns import units as unit_registry
 from workflow.errors import BadData, Problem
 from workflow.people.permissions import Actor
+from workflow.records.workbooks import open_workbook
 
 from . import planning
 
@@ -45,10 +47,7 @@ def _workbook(title: str, headers: tuple[str, ...], rows: list[list[Any]], forma
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
     sheet.freeze_panes = "A2"
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return BytesIO(workbook_bytes(book))
 
 
 def _kind_labels() -> dict[str, str]:
@@ -74,7 +73,9 @@ def schedule_workbook(session: Session, campaign: Campaign) -> BytesIO:
 def _rows(data: bytes, headers: tuple[str, ...]) -> list[tuple[int, tuple[Any, ...]]]:
     """The data rows (with their row number in the sheet), after checking it is our table."""
     try:
-        sheet = openpyxl.load_workbook(BytesIO(data), data_only=True).active
+        sheet = open_workbook(data, FIELD, data_only=True).active
+    except BadData:  # a DTD, refused before openpyxl parses
+        raise
     except Exception:  # openpyxl raises many kinds of errors on a file that is not XLSX
         raise BadData(_("The file is not an Excel workbook (XLSX)."), field=FIELD) from None
     rows = list(sheet.iter_rows(values_only=True))

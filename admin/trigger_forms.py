@@ -21,6 +21,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from models import Inspection
+from vocabulary.bounds import is_digits
 from vocabulary.campaigns import ISSUER_LEVELS
 from vocabulary.i18n import N_, format_date, gettext
 from vocabulary.states import Kind
@@ -337,7 +338,7 @@ def _field_named(form: Form, path: str | None):
     if field is None or not rest:
         return field
     index, _dot, cell = rest.partition(".")
-    if not index.isdigit() or not isinstance(field, FieldList):
+    if not is_digits(index) or not isinstance(field, FieldList):
         return field
     rows = getattr(form, "row_of", {}).get(name)
     position = rows[int(index)] if rows and int(index) < len(rows) else int(index)

@@ -5,6 +5,7 @@ script with ``Authorization: Bearer <token>`` (per-user tokens, issued by coordi
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timezone
 from functools import wraps
 
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from admin import csrf
 from models import AuditEntry, Inspection
-from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, json_too_deep
+from vocabulary.bounds import MAX_ID, MAX_OFFSET, is_digits
 from vocabulary.config import parse_moment, zone
 from vocabulary.i18n import _
 from web.database import db_session
@@ -50,6 +51,33 @@ def on_refusal(error: WorkflowError):
     return problem(error)
 
 
+def _operation() -> dict:
+    """The OpenAPI operation of this request (``{}`` for a URL the document does not describe)."""
+    if request.url_rule is None:
+        return {}
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule.removeprefix(blueprint.url_prefix or ""))
+    return document()["paths"].get(path, {}).get(request.method.lower(), {})
+
+
+@blueprint.before_request
+def declared_query() -> None:
+    """Every text query parameter held to what the document declares of it: its length and its
+    choices (integers are read by :func:`_whole_number`, control characters refused for every
+    field by ``web.security``)."""
+    for parameter in _operation().get("parameters", []):
+        name, schema = parameter["name"], parameter["schema"]
+        value = request.args.get(name, "")
+        if parameter["in"] != "query" or schema.get("type") != "string" or value == "":
+            continue
+        if len(value) > schema.get("maxLength", len(value)):
+            raise BadData(_("{field}: {problem}", field=name, problem=_("is too long (at most {limit} characters)", limit=schema["maxLength"])),
+                          field=name)
+        if "enum" in schema and value not in schema["enum"]:
+            shown = value if len(value) <= 40 else value[:40] + "…"  # never a long input echoed back
+            raise BadData(_("{label}: \u201c{value}\u201d is not one of {choices}.", label=name, value=shown,
+                            choices=", ".join(v for v in schema["enum"] if v)), field=name)
+
+
 def authenticated(view):
     """Bearer token or session cookie; the caller's Actor is ``g.actor``."""
 
@@ -74,16 +102,11 @@ def _filters() -> dict:
     return {key: request.args.get(key) or None for key in ("state", "kind", "unit_kind", "campaign", "search")}
 
 
-OVERDUE_VALUES = ("true", "false", "1", "0")
-
-
 @blueprint.get("/inspections")
 @authenticated
 def list_inspections():
     query = cases_query(g.actor, **_filters())
-    overdue = request.args.get("overdue") or None
-    if overdue is not None and overdue not in OVERDUE_VALUES:
-        raise BadData(_("{name}: must be one of {choices}.", name="overdue", choices=", ".join(OVERDUE_VALUES)), field="overdue")
+    overdue = request.args.get("overdue") or None  # one of the declared values (declared_query)
     if overdue in ("true", "1"):
         query = query.where(Inspection.next_due_on < datetime.now(timezone.utc).astimezone(zone()).date())
     limit, offset = _page_bounds()
@@ -129,12 +152,12 @@ def open_new_case():
     if not g.by_token:
         csrf.protect()
     try:
-        body = OpenRequest.model_validate(request.get_json(silent=True) or {})
+        body = OpenRequest.model_validate(_json_body())
     except ValidationError as error:
         raise BadData([Problem(_("{field}: {problem}", field=".".join(map(str, e["loc"])), problem=e["msg"]), ".".join(map(str, e["loc"])))
                        for e in error.errors()]) from None
     inspection = open_inspection(db_session(), campaign_code=body.campaign, unit_name=body.unit, kind=body.kind,
-                                 actor=g.actor, now=datetime.now(timezone.utc), data=body.data)
+                                 actor=g.actor, now=datetime.now(timezone.utc), data=body.data.model_dump(exclude_none=True))
     response = jsonify(_detail(_case(inspection.id)))
     response.status_code = 201
     return response
@@ -174,19 +197,15 @@ def fire_trigger(inspection_id: int):
 
 
 def _json_body() -> object:
-    """The request's JSON, refused before parsing when too large or nested too deep."""
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_JSON_BYTES:
-        raise BadData(_("The body is larger than {limit} KB.", limit=MAX_JSON_BYTES // 1024))
-    if json_too_deep(raw):
-        raise BadData(_("The body nests lists and objects too deeply."))
+    """The request's JSON (``{}`` when there is none), bounded in size and depth before parsing
+    by :func:`web.security.install` for every route."""
     body = request.get_json(silent=True)
     return body if body is not None else {}
 
 
 def _moment(name: str) -> datetime | None:
     value = request.args.get(name)
-    if not value:
+    if value is None:  # given but empty is no moment: refused, as the document says
         return None
     try:
         return parse_moment(value)
@@ -196,9 +215,9 @@ def _moment(name: str) -> datetime | None:
 
 def _whole_number(name: str, default: int | None, low: int, high: int) -> int | None:
     value = request.args.get(name)
-    if value in (None, ""):
+    if value is None:  # given but empty is not a number: refused, as the document says
         return default
-    number = int(value) if value.isdigit() and len(value) <= 12 else None
+    number = int(value) if is_digits(value) and len(value) <= 12 else None
     if number is None or not low <= number <= high:
         raise BadData(_("{name}: must be a whole number from {low} to {high}.", name=name, low=low, high=high), field=name)
     return number

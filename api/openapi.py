@@ -1,7 +1,6 @@
 """The OpenAPI 3.1 document of ``/api/v1``, generated from the schemas the API and the service use."""
 from __future__ import annotations
 
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +34,7 @@ def _json(model: str, description: str, media: str = "application/json") -> dict
 def _problems(*statuses: int) -> dict[str, Any]:
     meanings = {401: "Not logged in and no valid token", 403: "The caller's role may not do this",
                 404: "No such case or campaign (or not the caller's unit)", 409: "Not allowed from this state, or changed meanwhile",
-                422: "Bad data, or a rule refuses the change"}
+                413: "The JSON body is larger than 1 MB", 414: "The URL is longer than 4,000 characters (percent-encoded)", 422: "Bad data (a body nested more than 20 deep among them), or a rule refuses the change"}
     return {str(status): _json("Problem", meanings[status], "application/problem+json") for status in statuses}
 
 
@@ -44,22 +43,34 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _filters(*names: str) -> list[dict[str, Any]]:
-    """The query parameters, each with the values the server accepts (anything else: 422)."""
-    return [_query(name, QUERY_SCHEMAS.get(name, {"type": "string", "maxLength": 200})) for name in names]
+    """The query parameters, each with the values the server accepts (anything else: 422). The
+    API holds every request to these declarations (``api.declared_query``), so the document and
+    the server cannot drift apart."""
+    return [_query(name, QUERY_SCHEMAS.get(name, TEXT)) for name in names]
 
 
-def _enum(vocabulary: type[StrEnum]) -> dict[str, Any]:
-    return {"type": "string", "enum": [member.value for member in vocabulary]}
+# No control character (web.security refuses them in every field); an empty value is no filter.
+NO_CONTROL = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+TEXT: dict[str, Any] = {"type": "string", "maxLength": 200, "pattern": NO_CONTROL}
 
+
+def _enum(values: list[str]) -> dict[str, Any]:
+    return {"type": "string", "enum": ["", *values], "description": "Empty: no filter"}
+
+
+# What vocabulary.config.parse_moment reads: a date, or a date and time with or without an offset.
+MOMENT: dict[str, Any] = {"type": "string", "description": "ISO 8601, from 2000 to 2100; without an offset, local time",
+                          "anyOf": [{"format": "date"}, {"format": "date-time"},
+                                    {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"}]}
 
 QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
-    "state": _enum(State),
-    "kind": _enum(Kind),
-    "unit_kind": _enum(UnitKind),
-    "overdue": {"type": "string", "enum": ["true", "false", "1", "0"]},
-    "search": {"type": "string", "maxLength": 200, "description": "Part of the unit's name; diacritics and case ignored"},
-    "from": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
-    "to": {"type": "string", "format": "date-time", "description": "ISO 8601, from 2000 to 2100; without an offset, local time"},
+    "state": _enum([member.value for member in State]),
+    "kind": _enum([member.value for member in Kind]),
+    "unit_kind": _enum([member.value for member in UnitKind]),
+    "overdue": _enum(["true", "false", "1", "0"]),
+    "search": {**TEXT, "description": "Part of the unit's name; diacritics and case ignored"},
+    "from": MOMENT,
+    "to": MOMENT,
     "inspection": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
@@ -96,23 +107,23 @@ def document() -> dict[str, Any]:
                 "summary": "The cases the caller may see, a page at a time (by id)",
                 "parameters": _filters("state", "kind", "unit_kind", "campaign", "search", "overdue", "limit", "offset"),
                 "responses": {"200": {"description": "Cases", "headers": PAGE_HEADERS, "content": {"application/json": {"schema": {
-                    "type": "array", "items": {"$ref": REF.format(model="CaseSummary")}}}}}, **_problems(401, 422)},
+                    "type": "array", "items": {"$ref": REF.format(model="CaseSummary")}}}}}, **_problems(401, 414, 422)},
             }, "post": {
                 "summary": "Open a case outside the plan's list: a surprise inspection, or a unit added to a running campaign "
                            "(coordinators only; the first entry of the case's audit chain)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="OpenRequest")}}}},
-                "responses": {"201": _json("CaseDetail", "The case opened"), **_problems(401, 403, 404, 409, 422)},
+                "responses": {"201": _json("CaseDetail", "The case opened"), **_problems(401, 403, 404, 409, 413, 414, 422)},
             }},
             "/inspections/{inspection_id}": {"get": {
                 "summary": "One case, with what the caller may fire now and its findings",
                 "parameters": [case_id],
-                "responses": {"200": _json("CaseDetail", "The case"), **_problems(401, 404, 422)},
+                "responses": {"200": _json("CaseDetail", "The case"), **_problems(401, 404, 414, 422)},
             }},
             "/inspections/{inspection_id}/fire": {"post": {
                 "summary": "Fire a trigger on the case (the same service as the UI and the CLI)",
                 "parameters": [case_id],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": REF.format(model="FireRequest")}}}},
-                "responses": {"200": _json("FireResponse", "The change was made"), **_problems(401, 403, 404, 409, 422)},
+                "responses": {"200": _json("FireResponse", "The change was made"), **_problems(401, 403, 404, 409, 413, 414, 422)},
             }},
             "/files/{file_id}/signatures": {"get": {
                 "summary": "The verdict on a stored PDF's digital signatures, checked now against the trust roots",
@@ -146,7 +157,7 @@ def document() -> dict[str, Any]:
                 "summary": "The audit log (auditors, leaders, coordinators, team members)",
                 "parameters": _filters("from", "to", "actor", "unit", "trigger", "state", "inspection", "limit", "offset"),
                 "responses": {"200": {**_json("AuditPage", "Entries, oldest first"), "headers": PAGE_HEADERS},
-                              **_problems(401, 403, 422)},
+                              **_problems(401, 403, 414, 422)},
             }},
             "/openapi.json": {"get": {"summary": "This document", "security": [],
                                       "responses": {"200": {"description": "OpenAPI 3.1"}}}},

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from vocabulary.states import Kind, State, UnitKind
+from workflow.campaigns.opening import OpeningData
 
 StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
 KindName = Literal[tuple(k.value for k in Kind)]  # type: ignore[valid-type]
@@ -76,10 +77,10 @@ class FireRequest(BaseModel):
 class OpenRequest(BaseModel):
     """Open a case outside the plan's list (workflow.campaigns.opening)."""
 
-    campaign: str = Field(description="The campaign's code")
-    unit: str = Field(description="The unit's name; an unknown one answers 422 with the close matches")
+    campaign: str = Field(max_length=50, description="The campaign's code")
+    unit: str = Field(max_length=200, description="The unit's name; an unknown one answers 422 with the close matches")
     kind: Literal["surprise", "direct", "self"]
-    data: dict[str, Any] = Field(default_factory=dict, description="visit_date (ISO), visit_time (HH:MM), reason")
+    data: OpeningData = Field(default_factory=OpeningData, description="visit_date (ISO), visit_time (HH:MM), reason")
 
 
 class FireResponse(BaseModel):

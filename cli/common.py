@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import click
 from flask import current_app
 
-from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters
+from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, MAX_ID, date_in_range, has_control_characters, is_digits
 from vocabulary.config import SettingsError, parse_moment
 from vocabulary.i18n import LOCALES, N_, _, gettext, set_locale
 from workflow.errors import WorkflowError
 from workflow.people.permissions import Actor
+from workflow.records.provisional import provisional_uploads
 
 if TYPE_CHECKING:  # the models and SQLAlchemy are loaded by a command that runs, not by its --help
     from sqlalchemy.orm import Session
@@ -73,7 +74,16 @@ def translate_help(command: click.Command) -> None:
 
 
 # Every id argument: what a database column can hold (a larger one names nothing).
-RECORD_ID = click.IntRange(1, MAX_ID)
+class RecordId(click.IntRange):
+    """An id: ASCII digits only (``int`` would read ``１２`` as 12), from 1 to what both databases hold."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, str) and not is_digits(value.strip()) and not value.strip().startswith("-"):
+            self.fail(str(_("not a whole number written in the digits 0-9: {value}", value=value)), param, ctx)
+        return super().convert(value, param, ctx)
+
+
+RECORD_ID = RecordId(1, MAX_ID)
 
 
 class IsoDate(click.ParamType):
@@ -169,7 +179,8 @@ def _checked(callback: Callable[..., Any]) -> Callable[..., Any]:
                 if isinstance(text, str) and has_control_characters(text):
                     raise click.BadParameter(str(_(CONTROL_CHARACTERS)), param_hint="--" + name.replace("_", "-"))
         try:
-            return callback(*args, **kwargs)
+            with provisional_uploads(lambda: database().session()):  # a refused change keeps none of its files
+                return callback(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except WorkflowError as error:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from documents.scores import ranking_xlsx
 from models import Campaign
 from vocabulary.config import local_date
-from vocabulary.i18n import N_
-from workflow.errors import WorkflowError
+from vocabulary.i18n import N_, _
+from workflow.errors import BadData, WorkflowError
 from workflow.scoring import criteria, results
 
 from .common import acting_as, as_option, at_option, database, fail, moment_option, say
@@ -104,6 +104,8 @@ def ranking_command(campaign_code: str, out: Path, at: str | None) -> None:
     with database().session() as session:
         campaign = _campaign(session, campaign_code)
         tables = [table for kind in ("office", "commune") if (table := results.ranking(session, campaign.id, kind)) is not None]
+        if not tables:
+            fail(BadData(_(results.NO_RANKING, code=campaign_code)))
         content = ranking_xlsx(campaign.title, campaign.issuer, [results.ranking_facts(t) for t in tables], local_date(moment_option(at)))
     out.write_bytes(content)
     for table in tables:

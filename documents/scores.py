@@ -3,7 +3,6 @@ conclusion notice, and the campaign's ranking as a spreadsheet and as the summar
 Plain facts in, nothing read from the database."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -111,6 +110,8 @@ def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from .cells import workbook_bytes
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(name="Times New Roman", bold=True)
@@ -157,9 +158,7 @@ def ranking_xlsx(title: str, issuer: str, rankings: Sequence[RankingFacts], day:
                              _number(criterion.final_points), criterion.reason])
         for index, width in enumerate([28, 9, 50, 10, 10, 10, 40], start=1):
             lost.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- the annex of the summary report -------------------------------------------------------------

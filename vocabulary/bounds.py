@@ -5,6 +5,8 @@ asks here, so a value refused by one entry point is refused by all of them.
   attack on the date arithmetic), never a plan.
 * Ids: what both databases can hold — PostgreSQL's ``integer`` is 32 bits, so anything above
   2^31 - 1 (or below 1) names no row, and is answered "not found" without asking the database.
+  A number is ASCII digits only: ``str.isdigit`` and ``int`` also take full-width (``１２``) and
+  other Unicode digits, and ``"²".isdigit()`` holds while ``int("²")`` fails.
 * Text: no NUL or other control character (PostgreSQL refuses NUL outright; SQLite would store it),
   tabs and line breaks apart; bidirectional controls, which make a name read differently from
   what it is, are removed from names.
@@ -20,6 +22,10 @@ LATEST_DATE = date(2100, 12, 31)
 
 MAX_ID = 2**31 - 1
 MAX_OFFSET = 2**31 - 1
+
+# A URL (path and query, as sent): longer is answered 414 by the app, below gunicorn's own limit
+# of the request line (8190 with the --limit-request-line the docs give), which answers in HTML.
+MAX_URL_BYTES = 4000
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 20
@@ -37,6 +43,11 @@ def date_in_range(value: date) -> bool:
 
 def id_in_range(value: int) -> bool:
     return 1 <= value <= MAX_ID
+
+
+def is_digits(text: str) -> bool:
+    """Whether ``text`` is a whole number written in ASCII digits (and nothing else)."""
+    return text.isascii() and text.isdigit()
 
 
 def has_control_characters(text: str) -> bool:

@@ -1,5 +1,6 @@
 """What every response and request goes through: the security headers, the CSP nonce of the
-page's own scripts, and the refusal of control characters and out-of-range ids at the edge."""
+page's own scripts, and the refusal at the edge of control characters, ids out of range or not in
+ASCII digits, URLs too long and JSON bodies too large or too deep (before anything parses them)."""
 from __future__ import annotations
 
 import re
@@ -7,9 +8,10 @@ import secrets
 
 from flask import Flask, Response, g, render_template, request
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from vocabulary.bounds import MAX_ID, MAX_OFFSET, has_control_characters, id_in_range
+from vocabulary.bounds import MAX_ID, MAX_JSON_BYTES, MAX_OFFSET, MAX_URL_BYTES, has_control_characters, id_in_range, is_digits, json_too_deep
 from vocabulary.i18n import N_, _
 
 from .problems import is_api_request, problem_response
@@ -60,15 +62,18 @@ def _bad_request_values() -> str | None:
     for name, value in request.values.items(multi=True):
         if has_control_characters(name) or has_control_characters(value):
             return name
-        if name in ID_FIELDS and not (value.isdigit() and id_in_range(int(value))):
+        if name in ID_FIELDS and not (is_digits(value) and id_in_range(int(value))):
             return name
-        if name == PAGE_FIELD and value and not (value.isdigit() and int(value) <= MAX_OFFSET // 1000):
+        if name == PAGE_FIELD and value and not (is_digits(value) and int(value) <= MAX_OFFSET // 1000):
             return name
     return None
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:…>`` in every URL: an id no database column can hold matches no route (404)."""
+    """``<int:…>`` in every URL: an id no database column can hold, or one not written in ASCII
+    digits (werkzeug's ``\\d`` matches ``１２``), matches no route (404)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
         kwargs.setdefault("max", MAX_ID)
@@ -90,6 +95,47 @@ def _refuse(field: str):
     return render_template("error.html", code=400, message=message), 400
 
 
+URL_TOO_LONG = N_("The address is longer than {limit} characters.")
+
+
+def _url_refusal():
+    """A URL longer than ``MAX_URL_BYTES`` (as sent, percent-encoded): 414, in kind."""
+    environ = request.environ
+    sent = max(len(environ.get("RAW_URI", "")), len(environ.get("PATH_INFO", "")) + 1 + len(environ.get("QUERY_STRING", "")))
+    if sent <= MAX_URL_BYTES:
+        return None
+    return _in_kind(414, "uri_too_long", "URI too long", str(_(URL_TOO_LONG, limit=MAX_URL_BYTES)))
+
+
+JSON_TOO_LARGE = N_("The body is larger than {limit} KB.")
+JSON_TOO_DEEP = N_("The body nests lists and objects too deeply.")
+
+
+def _json_refusal() -> Response | None:
+    """Every JSON body, on every route, before anything parses it: at most ``MAX_JSON_BYTES``
+    (werkzeug stops reading there, with or without a Content-Length) and nested at most
+    ``MAX_JSON_DEPTH`` deep (the parser would recurse into the brackets)."""
+    if not request.is_json:
+        return None
+    request.max_content_length = MAX_JSON_BYTES + 1  # a chunked body: read one byte past the limit, then stop
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:  # its Content-Length says so
+        raw = None
+    if raw is None or len(raw) > MAX_JSON_BYTES:
+        return _in_kind(413, "too_large", "Payload too large", str(_(JSON_TOO_LARGE, limit=MAX_JSON_BYTES // 1024)))
+    if json_too_deep(raw):
+        return _in_kind(422, "bad_data", "Invalid data", str(_(JSON_TOO_DEEP)))
+    return None
+
+
+def _in_kind(status: int, code: str, title: str, message: str):
+    """A refusal as problem+json under /api/, else as the error page."""
+    if is_api_request():
+        return problem_response(status, code, title, message, [{"field": None, "message": message}])
+    return render_template("error.html", code=status, message=message), status
+
+
 def install(app: Flask) -> None:
     """Before any route is added: the bounded ``int`` converter; then the checks and headers."""
     app.url_map.converters["int"] = BoundedInt
@@ -97,6 +143,12 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def check_values():
+        # First: before anything opens the body's stream with the app's larger limit.
+        refusal = _url_refusal()
+        if refusal is None:
+            refusal = _json_refusal()
+        if refusal is not None:
+            return refusal
         field = _bad_request_values()
         return _refuse(field) if field is not None else None
 

@@ -17,6 +17,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from models import AuditEntry, Campaign
+from vocabulary.bounds import is_digits
 from vocabulary.campaigns import (ACTIVE, CAMPAIGN_STATUS_LABELS, CLOSED, DRAFT, ISSUER_LEVEL_LABELS, PLANNED_KINDS, TEAM_ROLES,
                                   UNSIGNED_POLICY_LABELS, category_label)
 from vocabulary.day_counting import CALENDAR, WORKING
@@ -197,7 +198,7 @@ class CampaignView(AuditedModelView):
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         """A draft is edited at the first step of its planning; a closed campaign is not edited."""
-        campaign = self.get_one(request.args.get("id", "")) if request.args.get("id", "").isdigit() else None
+        campaign = self.get_one(request.args.get("id", "")) if is_digits(request.args.get("id", "")) else None
         if campaign is not None and campaign.status == DRAFT:
             return redirect(self.get_url(".plan_view", campaign_id=campaign.id, step="settings"))
         if campaign is not None and campaign.status == CLOSED:
@@ -248,7 +249,7 @@ class CampaignView(AuditedModelView):
 
     @expose("/details/")
     def details_view(self):
-        campaign = self._campaign(int(request.args.get("id", "0") or 0) if request.args.get("id", "").isdigit() else 0)
+        campaign = self._campaign(int(request.args.get("id", "0") or 0) if is_digits(request.args.get("id", "")) else 0)
         history = db_session().scalars(select(AuditEntry).where(AuditEntry.entity == "campaign", AuditEntry.entity_id == campaign.id)
                                        .order_by(AuditEntry.seq)).all()
         return self.render("admin/campaigns/details.html", campaign=campaign, status_badge=status_badge, format_date=format_date,
@@ -338,7 +339,7 @@ class CampaignView(AuditedModelView):
                     spreadsheets.read_units(db_session(), campaign, upload.read(), current_actor(), now())
                 else:
                     chosen = {int(key.removeprefix("kind-")): value for key, value in request.form.items()
-                              if key.startswith("kind-") and key.removeprefix("kind-").isdigit() and value in PLANNED_KINDS}
+                              if key.startswith("kind-") and is_digits(key.removeprefix("kind-")) and value in PLANNED_KINDS}
                     planning.save_units(db_session(), campaign, chosen, current_actor(), now())
             except WorkflowError as error:
                 status, problems = error.http_status, problems_by_field(error.problems)

@@ -9,6 +9,7 @@ from typing import Any, Callable
 from flask import abort, flash, redirect, request, send_file
 from flask_admin import expose
 
+from vocabulary.bounds import is_digits
 from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import gettext
 from web.database import db_session
@@ -38,7 +39,7 @@ def verdict_notes(files) -> list[str]:
 
 def _version() -> int | None:
     value = request.form.get("expected_version", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if is_digits(value) else None
 
 
 class CaseFileViews:
@@ -232,7 +233,7 @@ def _closing_change(case_id: int, closing: dict[str, str]):
 def _typed_review(code: str) -> dict:
     """What the review form holds for section ``code`` (its fields are named ``achieved-B.1`` …)."""
     return {**{name: (request.form.get(f"{name}-{code}") or "").strip() for name in REVIEW_TEXTS},
-            "missing_items": sorted(int(i) for i in request.form.getlist(f"missing-{code}") if i.isdigit())}
+            "missing_items": sorted(int(i) for i in request.form.getlist(f"missing-{code}") if is_digits(i))}
 
 
 def _saved_review(saved) -> dict:

@@ -18,6 +18,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import TextInput
 
 from models import AuditEntry, Inspection, Unit
+from vocabulary.bounds import is_digits
 from vocabulary.campaigns import ACTIVE, CLOSED, ISSUER_LEVELS
 from vocabulary.i18n import N_, format_date, format_datetime, gettext
 from vocabulary.states import KIND_LABELS, STATE_LABELS, Kind, State, UnitKind, action_label, status_label, trigger_label
@@ -263,7 +264,7 @@ class CaseView(CaseFileViews, SecureModelView):
 
     def get_one(self, id):
         """Any case the user may see, whichever campaign is chosen."""
-        if not str(id).isdigit():
+        if not is_digits(str(id)):
             return None
         return self._loaded(self._restricted(db_session().query(Inspection))).filter(Inspection.id == int(id)).one_or_none()
 

@@ -8,6 +8,7 @@ from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 
 from models import Campaign
+from vocabulary.bounds import is_digits
 from vocabulary.i18n import format_date, format_datetime, gettext
 from web.database import db_session
 from web.files import file_store, pdf_converter
@@ -106,7 +107,7 @@ class DocumentsView(SecureView):
         version = request.form.get("expected_version", "")
         try:
             rendering.record_summary_content(
-                db_session(), campaign.id, actor=current_actor(), now=now(), expected_version=int(version) if version.isdigit() else None,
+                db_session(), campaign.id, actor=current_actor(), now=now(), expected_version=int(version) if is_digits(version) else None,
                 **{name: request.form.get(name, "") for name in rendering.SUMMARY_CONTENT})
         except WorkflowError as error:
             flash(str(error), "error")

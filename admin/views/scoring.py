@@ -189,6 +189,9 @@ class ScoringView(SecureView):
         if not results.may_read_ranking(current_actor()):
             abort(403)
         facts = [results.ranking_facts(table) for _label, table, _chart in rankings_of(campaign)]
+        if not facts:
+            flash(gettext(results.NO_RANKING).format(code=campaign.code), "error")
+            return redirect(url_for(".index", campaign=campaign.code))
         content = ranking_xlsx(campaign.title, campaign.issuer, facts, today())
         return Response(content, mimetype=XLSX_TYPE,
                         headers={"Content-Disposition": f"attachment; filename=xep-hang-chi-so-cchc-{campaign.code}.xlsx"})

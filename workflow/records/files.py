@@ -2,10 +2,13 @@
 
 A file is written (and fsync'ed) under ``<files_dir>/<sha[:2]>/<sha>`` *before* the database
 transaction that records it commits, so a committed row never points at a missing file. A
-transaction that fails leaves an orphan blob behind; :meth:`FileStore.cleanup_orphans` removes
-blobs no row refers to once they are older than a grace period (long enough for any transaction
-in flight). The type of a file is read from its content, never from its name, and the content is
-checked beyond its first bytes (:func:`content_problem`): the PDF parses, the image decodes, the
+transaction that fails leaves an orphan blob behind: removed when the request or command ends
+(:mod:`workflow.records.provisional`), or — a killed worker's — by
+:meth:`FileStore.cleanup_orphans`, which removes blobs no row refers to once they are older than a
+grace period (long enough for any transaction in flight).
+The type of a file is read from its content, never from its name, and the content is checked
+beyond its first bytes (:func:`content_problem`): the PDF parses, the image's size read from its
+header stays within :data:`MAX_IMAGE_PIXELS` before anything decodes it, the image decodes, the
 DOCX or XLSX has its parts, a bounded number of them, and no program inside, and nothing is
 appended that makes the file something else as well (a polyglot).
 """
@@ -34,6 +37,8 @@ from vocabulary.bounds import strip_bidi
 from vocabulary.i18n import Text, _
 from workflow.errors import BadData
 from workflow.records.arrival import signature_check
+
+from .provisional import note_written
 
 CHUNK = 1024 * 1024
 DEFAULT_GRACE = timedelta(hours=24)
@@ -170,15 +175,33 @@ def _pdf_problem(content: bytes) -> Text | None:
     return None
 
 
+# An image is decoded whole to be checked: a 13,370 × 13,370 PNG of 694 KB unpacks to 700 MB. Its
+# width and height are read from the header first, and refused above this many pixels (a 40 MP
+# scan is an A4 page at 600 dpi four times over) or this many on a side; Pillow's own bomb
+# limit is set to the same figure.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_SIDE = 20_000
+
+
 def _image_problem(path: Path, content: bytes, file_type: "FileType") -> Text | None:
     from PIL import Image, UnidentifiedImageError
 
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    too_large = _("it is larger than {limit} million pixels (or {side} on a side); scan it at a lower resolution",
+                  limit=MAX_IMAGE_PIXELS // 1_000_000, side=MAX_IMAGE_SIDE)
     try:
-        with Image.open(path) as image:
-            if image.format != file_type.label:
-                return _("the image cannot be decoded")
-            image.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, in words
+            with Image.open(path) as image:  # reads the header only
+                if image.format != file_type.label:
+                    return _("the image cannot be decoded")
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
+                    return too_large
+                image.load()
+    except Image.DecompressionBombError:  # Pillow's own check, at twice the limit, when the header is read
+        return too_large
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return _("the image cannot be decoded")
     ending = b"IEND\xaeB`\x82" if file_type is PNG else b"\xff\xd9"
     end = content.rfind(ending)
@@ -327,12 +350,13 @@ class FileStore:
         sha256 = digest.hexdigest()
         target = self.path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
+        try:
             os.utime(target)  # a fresh upload of known bytes: restart its grace period
-        else:
+        except FileNotFoundError:
             os.chmod(temporary, 0o440)
             os.replace(temporary, target)
             _fsync_directory(target.parent)
+            note_written(target)
         return sha256
 
     def cleanup_orphans(self, session: Session, now: datetime, grace: timedelta = DEFAULT_GRACE) -> list[str]:

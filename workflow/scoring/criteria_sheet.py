@@ -8,20 +8,21 @@ Writing gives the workbook of a set (its export, or the template a coordinator s
 """
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
+from documents.cells import workbook_bytes
 from vocabulary.i18n import _
 from workflow.engine.trigger_data import _problem  # the same reasons as the triggers' and the TOML file's
 from workflow.errors import BadData, Problem
+from workflow.records.workbooks import open_workbook
 from workflow.scoring.criteria_file import CriteriaFile, NodeIn
 
 Locate = Callable[[tuple[Any, ...], str], Problem]
@@ -281,7 +282,7 @@ def read_workbook(content: bytes) -> tuple[CriteriaFile, Locate]:
     """The criteria set in the XLSX ``content`` and where each of its values is (to name the
     cell of a later problem), or :class:`BadData` with every problem, each at its cell."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = open_workbook(content, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise BadData(_("The file is not an XLSX workbook, or it is damaged."), field="file") from None
     sheets = _Sheets()
@@ -366,6 +367,4 @@ def write_workbook(criteria: CriteriaFile) -> bytes:
         help_sheet.append([line])
         help_sheet.cell(help_sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     help_sheet.column_dimensions["A"].width = 120
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

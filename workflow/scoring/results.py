@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from documents.scores import pts, FieldScore, LostCriterion, RankingFacts, RankingRow, ScoreFacts
 from models import Campaign, Criterion, CriteriaSet, Inspection, ScoreEntry, ScoreEvidence, ScoreSheet, Unit
-from vocabulary.i18n import _
+from vocabulary.i18n import N_, _
 from vocabulary.states import State
 from workflow.people.permissions import Actor
 from workflow.scoring.arithmetic import band_of, points, roll_up
@@ -19,6 +19,8 @@ from workflow.scoring.criteria import criteria_set_for, leaves, set_maximum, tre
 from workflow.scoring.sheets import SCORED_KINDS, sheet_of
 
 # The roles that read scores; a unit contact reads only its own unit's (Actor.sees_unit).
+# A campaign without criteria sets has no ranking: its spreadsheet is refused in these words.
+NO_RANKING = N_("Campaign {code} has no criteria set yet: there is no ranking to write.")
 READERS = frozenset({"admin", "coordinator", "inspector", "leader", "auditor", "unit"})
 
 
