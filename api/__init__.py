@@ -285,6 +285,23 @@ def sign_file(file_id: int):
     return _file_created(signed)
 
 
+@blueprint.post("/files/<int:file_id>/signed")
+@authenticated
+def attach_signed_file(file_id: int):
+    """The PDF of issued file ``file_id`` signed outside the product (multipart field ``file``)."""
+    from workflow.casefile.signed_elsewhere import attach_signed_version
+
+    if not g.by_token:
+        csrf.protect()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadData(_("Choose a file to add."), field="file")
+    store = file_store()
+    signed = attach_signed_version(db_session(), store, file_id, store.store_upload(upload.stream, upload.filename),
+                                   actor=g.actor, now=datetime.now(timezone.utc))
+    return _file_created(signed)
+
+
 @blueprint.get("/openapi.json")
 def openapi():
     return jsonify(document())

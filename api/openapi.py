@@ -119,6 +119,15 @@ def document() -> dict[str, Any]:
                 "parameters": [file_id],
                 "responses": {"200": _json("Signatures", "The verdict"), **_problems(401, 404, 422)},
             }},
+            "/files/{file_id}/signed": {"post": {
+                "summary": "Record a PDF signed outside the product (e-office, vSignPDF) as the signed version of issued file "
+                           "file_id: every signature valid and covering the whole file, what was signed the issued PDF byte for byte",
+                "parameters": [file_id],
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                "responses": {"201": _json("FileOut", "The signed version, with the check of its signatures"),
+                              **_problems(401, 403, 404, 422)},
+            }},
             "/files/{file_id}/issue": {"post": {
                 "summary": "Issue a draft: its number and date from the register, drawn up again as PDF (the version that "
                            "is signed; the office and the văn thư)",

@@ -65,7 +65,7 @@ from workflow.records.files import FileStore, StoredFile
 WHO = Actor("nguyen.van.a@tuky.local", "coordinator")  # the coordinator firing every step
 VN = zone("Asia/Ho_Chi_Minh")
 LOADED = datetime(2023, 7, 1, 9, tzinfo=VN)
-TEAM = "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND"
+TEAM = [1, 2, 3]  # members of the roster of Quyết định 2025/QĐ-UBND (plans/tuky-2023.toml)
 PARTICIPANTS = "Lãnh đạo đơn vị; Đoàn kiểm tra"
 PAPER = "Nhận bản giấy trực tiếp tại Phòng Nội vụ"
 AGENCY_NUMBERS = itertools.count(1)  # the văn thư's numbers: unique in the year

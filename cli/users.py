@@ -66,7 +66,7 @@ def signing_key(email: str, p12_path: Path | None, passphrase_env: str | None, m
         raise click.UsageError(str(error)) from None
     with database().session() as session:
         try:
-            stored = file_store().store_path(image) if image else None
+            stored = file_store().store_path(image).recorded() if image else None
             key = register_key(session, email, spec, actor=Actor.command_line(getpass.getuser()), now=wall_clock(), image=stored)
         except WorkflowError as error:
             fail(error)

@@ -87,7 +87,7 @@ def _story(session: Session, files: FileStore, case_id: int, position: int, toda
     fire(session, case_id, "receive_report", DEMO_ACTOR, _at(report_due - timedelta(days=1), 10, now), paper_reason=PAPER_COPY)
     if visit >= today or position in LATE_VISIT:
         return
-    fire(session, case_id, "visit", DEMO_ACTOR, _at(visit, 16, now), team="Đoàn kiểm tra theo Quyết định số 02/QĐ-UBND")
+    fire(session, case_id, "visit", DEMO_ACTOR, _at(visit, 16, now), team=[1, 2, 3])  # the roster copied from 2023
     if visit + timedelta(days=2) < today:
         fire(session, case_id, "sign_minutes", DEMO_ACTOR, _at(visit + timedelta(days=1), 9, now),
              participants="Đại diện lãnh đạo đơn vị; công chức phụ trách CCHC", file=_signed_scan(files, case.unit_name))

@@ -61,7 +61,7 @@ def add_user(db, email: str, role: str, name: str) -> Actor:
 
 def with_key(db, store: FileStore, actor: Actor, spec: KeySpec, png: bytes | None, environ: dict[str, str] = ENV) -> None:
     with db.session() as session:
-        image = store.store_generated(png, "chu-ky.png", PNG) if png else None
+        image = store.store_generated(png, "chu-ky.png", PNG).recorded() if png else None
         register_key(session, actor.name, spec, actor=ADMIN, now=at(datetime.now().date()), image=image, environ=environ)
 
 

@@ -339,6 +339,17 @@ def test_the_case_page_uploads_the_signed_version_and_the_cli_too(arrival_app, s
     unit = arrival_app.test_client()
     login(unit, "unit")
     assert "Tải lên bản đã ký" not in unit.get(f"/admin/inspection/details/?id={CASE}").get_data(as_text=True)
+    # The API: the same service, multipart.
+    from tests.test_api import bearer, conforms
+
+    by_api = arrival_app.test_client().post(f"/api/v1/files/{issued_id}/signed", headers=bearer(arrival_app, "coordinator"),
+                                           content_type="multipart/form-data",
+                                           data={"file": (_stream(signed_reports.tampered(signed)), "sua.pdf")})
+    assert by_api.status_code == 422 and by_api.json["errors"][0]["field"] == "file"
+    by_api = arrival_app.test_client().post(f"/api/v1/files/{issued_id}/signed", headers=bearer(arrival_app, "coordinator"),
+                                           content_type="multipart/form-data", data={"file": (_stream(signed), "da-ky.pdf")})
+    assert by_api.status_code == 201 and by_api.json["stage"] == "signed" and by_api.json["parent"] == issued_id
+    conforms(client.get("/api/v1/openapi.json").json, "FileOut", by_api.json)
 
 
 def test_the_campaign_form_offers_the_choice_and_records_it(arrival_app):

@@ -343,7 +343,7 @@ def test_the_case_file_from_the_report_to_the_campaign_summary(server, page, tmp
     section.locator("button").click()
     page.wait_for_load_state()
     saved = " ".join(page.locator(".alert-success").all_inner_texts())
-    assert "Mục B.3: đã lưu phần đánh giá." in saved and "Mục B.1: đã lưu phần đánh giá." in saved
+    assert "Mục B.3: đã lưu." in saved and "Mục B.1: đã lưu." in saved
     assert page.input_value("[data-section='B.1'] textarea[name^=achieved]") == "Đã ban hành Kế hoạch CCHC năm 2023."
     snap(page, "09-review")
     page.goto(server + "/admin/inspection/details/?id=1")

@@ -301,3 +301,28 @@ def test_an_outline_is_shown_before_it_is_saved(app):
     with _session(app) as session:
         outline = session.scalar(select(Outline).where(Outline.campaign_id == draft, Outline.unit_kind == "office"))
         assert len(outline.sections) == 17
+
+
+def test_the_team_roster_is_entered_on_the_campaign_s_page(app):
+    """Issue 30: the team decision's members as rows (name, title, place of work, role); a refusal
+    shows every row as typed and changes nothing; a save is audited on the campaign's chain."""
+    client = app.test_client()
+    login(client, "coordinator")
+    page = client.get("/admin/campaign/team/1").get_data(as_text=True)
+    assert 'value="Nguyễn Văn An"' in page and 'value="Phó Chủ tịch UBND huyện"' in page and 'name="name-7"' in page  # 5 + 3 empty
+    token = csrf_token(client, "/admin/campaign/team/1")
+    rows = {"csrf_token": token, "rows": "3", "name-0": "Nguyễn Văn An", "title-0": "Phó Chủ tịch UBND huyện", "role-0": "head",
+            "name-1": "Lê Thị Mai", "title-1": "", "workplace-1": "Phòng Nội vụ", "role-1": "secretary", "role-2": "member"}
+    refused = client.post("/admin/campaign/team/1", data=rows)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Thành viên số 2: chưa nhập Chức vụ." in text and 'value="Phòng Nội vụ"' in text
+    saved = client.post("/admin/campaign/team/1", data={**rows, "title-1": "Chuyên viên"}, follow_redirects=True)
+    assert "Đã lưu thành viên Đoàn kiểm tra." in saved.get_data(as_text=True)
+    with _session(app) as session:
+        campaign = session.get(Campaign, 1)
+        assert [(m.position, m.name, m.title, m.role) for m in campaign.team_members] == [
+            (1, "Nguyễn Văn An", "Phó Chủ tịch UBND huyện", "head"), (2, "Lê Thị Mai", "Chuyên viên", "secretary")]
+        assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.trigger == "team_roster")) == 1
+    client = app.test_client()
+    login(client, "inspector")
+    assert client.get("/admin/campaign/team/1").status_code == 403  # the campaigns' pages are the office's

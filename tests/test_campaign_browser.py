@@ -112,7 +112,8 @@ def test_next_years_campaign_and_a_surprise_inspection(server, page, tmp_path):
     page.click("#case-actions a[data-trigger=visit]")
     page.wait_for_load_state()
     assert "Đài Phát thanh huyện" in page.inner_text("label[for=radio]")
-    page.fill("#team", "Đoàn kiểm tra theo Quyết định 2025/QĐ-UBND")
+    for member in ("1", "3"):  # the roster, copied with the 2023 campaign
+        page.check(f"input[name=team][value='{member}']")
     page.fill("#radio", RADIO)
     fill_dates(page, visit_date=today)
     go(page, "#submit")

@@ -17,6 +17,7 @@ from workflow.casefile.issuing import issue_document
 from workflow.casefile.rendering import pdf_converter, render_document
 from workflow.casefile.versions import stage_label
 from workflow.errors import GuardRefused
+from workflow.records import register
 from workflow.records.files import FileStore
 
 CHAIR = "Ông Nguyễn Văn Ánh, Trưởng phòng Nội vụ"
@@ -74,6 +75,9 @@ def test_the_minutes_go_from_draft_to_issued_and_sign_minutes_reuses_the_number(
         assert (entry.trigger, entry.from_state, entry.to_state) == ("issue_document", "visited", "visited")
         issued_id = issued.id
 
+    with db.session() as session:  # the step's form shows the number issued, and its date
+        proposal = register.propose(session, session.get(Inspection, inspection.id), "sign_minutes", visit + DAY)
+        assert (proposal.number, proposal.doc_date, proposal.reused) == (number, visit, True)
     with db.session() as session:  # a draft is issued once
         with pytest.raises(GuardRefused):
             issue_document(session, store, issued_id, actor=COORDINATOR, now=at(visit, 17), pdf=converter)

@@ -20,14 +20,17 @@ from models import Attachment, AuditEntry, Campaign, Inspection, User
 from tests import pki as test_pki
 from tests import signing_people
 from tests.conftest import missing
-from tests.helpers import DAY, at
+from tests.helpers import COORDINATOR, DAY, at
 from tests.signing_people import ADMIN, ARTIFACTS, People, add_user, issued_conclusion, p12, signers, with_key
+from workflow.casefile.issuing import issue_document
+from workflow.casefile.rendering import render_document
 from workflow.casefile.signing import may_sign_next, sign_document
 from workflow.casefile.versions import stage_label
 from workflow.errors import GuardRefused, NotPermitted, WorkflowError
 from workflow.people.permissions import Actor
 from workflow.people.signing_keys import register_key
 from workflow.records.files import FileStore
+from workflow.scoring import criteria
 
 
 @pytest.fixture
@@ -171,3 +174,31 @@ def test_a_key_that_does_not_open_is_not_registered(db, store, people, signing_p
     with db.session() as session:
         with pytest.raises(WorkflowError):
             register_key(session, people.other.name, spec, actor=ADMIN, now=at(datetime.now().date()), environ={})
+
+
+def test_the_scores_annex_gets_the_organisation_s_text_signature_at_the_top_right_of_page_1(db, store, converter, people):
+    """The annex of the summary report, issued as PDF (audited on the campaign's chain), is signed
+    by the văn thư alone, without image; the person may not."""
+    with db.session() as session:
+        campaign = session.scalar(select(Campaign))
+        campaign_id, day = campaign.id, campaign.window_start
+        criteria.load_sample(session, campaign_id, "commune", actor=COORDINATOR, now=at(day))
+    with db.session() as session:
+        render_document(session, store, "summary_report", actor=COORDINATOR, now=at(day), campaign_id=campaign_id, number="12/BC-NV")
+        draft_id = render_document(session, store, "scores_annex", actor=COORDINATOR, now=at(day), campaign_id=campaign_id).id
+    with db.session() as session:
+        issued = issue_document(session, store, draft_id, actor=people.clerk, now=at(day), pdf=converter)
+        issued_id = issued.id
+        assert (issued.stage, issued.inspection_id, json.loads(issued.audit_entry.data_json)["document"]) == ("issued", None, "scores_annex")
+    with pytest.raises(NotPermitted):
+        sign(db, store, issued_id, people.signer, test_pki.NOW, people)
+    signed = sign(db, store, issued_id, people.clerk, test_pki.NOW, people)
+    assert signed.original_name.endswith("(đã ký 1-1).pdf") and signed.signature_check["status"] == "valid"
+    content = store.read(signed.sha256)
+    page, rect = field_rects(content)["step1_annex_clerk"]
+    width, height = (float(value) for value in PdfReader(io.BytesIO(content)).pages[0].mediabox[2:])
+    assert page == 0 and rect[0] > width / 2 and rect[1] > height * 0.85
+    assert render_page(content, 0, "scores-annex-signed").exists()
+    with db.session() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "campaign", AuditEntry.trigger == "sign_document"))
+        assert json.loads(entry.data_json)["kind"] == "annex"

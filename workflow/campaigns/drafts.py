@@ -39,6 +39,7 @@ from .plans import (
     require,
     schedule_lines,
 )
+from .team import set_team
 from .units import current_successors
 
 
@@ -341,7 +342,8 @@ def copy_campaign(session: Session, source_code: str, *, new_code: str, year: in
     dates (plan, window, team decision, self-inspection, days off) moved to the new year, and its
     units as they are on the new window's first day (a merged unit gives its successor, a split
     one the units it was split into), its criteria sets (the Bộ chỉ số, to be replaced when the
-    province issues a new one); numbers and visit dates are left for the new plan."""
+    province issues a new one), its team's roster (to be checked against the new team decision);
+    numbers and visit dates are left for the new plan."""
     require(actor, "copy_campaign")
     source = find_campaign(session, source_code)
     years = year - source.year
@@ -368,12 +370,13 @@ def copy_campaign(session: Session, source_code: str, *, new_code: str, year: in
         campaign = Campaign(code=new_code, status=DRAFT, copied_from_id=source.id, **values, created_at=now, updated_at=now)
         campaign.units = [CampaignUnit(unit=unit, unit_name=name, kind=kind, position=position)
                           for position, (unit, name, kind) in enumerate(lines, start=1)]
+        members = set_team(campaign, [member.record() for member in source.team_members])  # to be checked against the new decision
         session.add(campaign)
         session.flush()
         criteria_sets = copy_criteria(session, source, campaign, now)
         audit.append(session, campaign, at=now, actor=actor.name, trigger="create", to_state=DRAFT,
                      data={**audit.snapshot(campaign), "copied_from": source.code, "units": [name for _unit, name, _kind in lines],
-                           "criteria_sets": [criteria_set.unit_kind for criteria_set in criteria_sets]})
+                           "criteria_sets": [criteria_set.unit_kind for criteria_set in criteria_sets], "team_members": members})
         for outline in outlines:
             store_outline(session, campaign, outline, actor=actor.name, now=now)
     return campaign

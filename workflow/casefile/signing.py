@@ -26,7 +26,7 @@ from documents.signatures.keys import CertificateInfo, KeySpec, SigningError, op
 from documents.signatures.placement import Box, person_box, seal_box
 from documents.signatures.signing import sign_annex, sign_organisation, sign_person
 from models import Attachment, Campaign, Inspection, SigningKey, User
-from vocabulary.i18n import N_, _, gettext
+from vocabulary.i18n import N_, Text, _, gettext
 from workflow.casefile.issuing import document_change
 from workflow.casefile.rendering import annexed_report
 from workflow.casefile.signing_steps import (
@@ -121,7 +121,7 @@ def _has_next_version(session: Session, attachment: Attachment) -> bool:
     return session.scalar(select(Attachment.id).where(Attachment.parent_id == attachment.id).limit(1)) is not None
 
 
-def _refusal(step: Step, user: User, attachment: Attachment):
+def _refusal(step: Step, user: User, attachment: Attachment) -> Text | None:
     """Why ``user`` may not take ``step`` (None: they may)."""
     campaign, inspection = attachment.campaign, attachment.inspection
     if step.signer == CLERK:
@@ -134,7 +134,7 @@ def _refusal(step: Step, user: User, attachment: Attachment):
     return None
 
 
-def _certificate_refusal(step: Step, certificate: CertificateInfo, user: User):
+def _certificate_refusal(step: Step, certificate: CertificateInfo, user: User) -> Text | None:
     if step.kind == PERSON:
         if certificate.is_organisation:
             return _("Your key holds an organisation's certificate ({subject}): a person signs this step with a certificate in their own name.",

@@ -17,7 +17,6 @@ from vocabulary.i18n import _
 from workflow import audit
 from workflow.errors import BadData, NotFound
 from workflow.people.permissions import Actor
-from workflow.records.files import StoredFile
 
 
 def certificate_json(info: CertificateInfo) -> dict[str, Any]:
@@ -40,13 +39,13 @@ def register_key(
     *,
     actor: Actor,
     now: datetime,
-    image: StoredFile | None = None,
+    image: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> SigningKey:
     """Set ``email``'s key (replacing one registered before) once it opens; audited on the
-    user's chain. ``image`` (a PNG already in the file store) replaces the image; without it the
-    image registered before is kept."""
-    if image is not None and image.content_type != "image/png":
+    user's chain. ``image`` (``StoredFile.recorded()`` of a PNG already in the file store)
+    replaces the image; without it the image registered before is kept."""
+    if image is not None and image["type"] != "image/png":
         raise BadData(_("The signature image must be a PNG with a transparent background."), field="image")
     certificate = certificate_json(opened_certificate(spec, environ))
     with write_transaction(session):
@@ -59,12 +58,12 @@ def register_key(
             session.add(key)
         key.spec, key.certificate, key.updated_at = spec.as_json(), certificate, now
         if image is not None:
-            key.image_sha256 = image.sha256
+            key.image_sha256 = image["sha256"]
         user.updated_at = now
         session.flush()
         audit.append(session, user, at=now, actor=actor.name, trigger="signing_key", data={
             "spec": key.spec, "certificate": {name: certificate[name] for name in ("common_name", "organisation", "serial", "issuer")},
-            "image": image.recorded() if image is not None else None,
+            "image": image,
         })
     return key
 

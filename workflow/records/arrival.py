@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from models import Campaign
 from vocabulary.campaigns import REFUSE_UNSIGNED
-from vocabulary.i18n import _
+from vocabulary.i18n import DEFAULT_LOCALE, _, use_locale
 from workflow.errors import BadData
 
 if TYPE_CHECKING:  # pyHanko is loaded when a file is checked, not by every command that imports the workflow
@@ -51,10 +51,13 @@ def trust_store(folder: Path | None) -> "TrustStore":
 
 
 def signature_check(pdf: bytes, trust_roots: Path | None) -> dict[str, Any]:
-    """The verdict on ``pdf``'s signatures, as kept with the file and in the audit entry."""
+    """The verdict on ``pdf``'s signatures, as kept with the file and in the audit entry: its
+    message in Vietnamese, the language of the record and of the unit's receipt, whatever the
+    language of the uploader's page."""
     from documents.signatures.checking import check_pdf
 
-    return check_pdf(pdf, trust_store(trust_roots)).as_json()
+    with use_locale(DEFAULT_LOCALE):
+        return check_pdf(pdf, trust_store(trust_roots)).as_json()
 
 
 def verdict_of(check: dict[str, Any]) -> "Verdict":
