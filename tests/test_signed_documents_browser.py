@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -178,7 +179,9 @@ def draw_up_and_issue(page, site: Site, case_id: int, kind: str, prefix: str, nu
     page.click(f"button[data-render={kind}]")
     page.wait_for_load_state()
     draft = newest(page, "draft", prefix)
-    assert draft["label"] == "Dự thảo" and "Dự thảo" in draft["name"], draft
+    assert draft["label"] == "Dự thảo" and draft["name"].endswith(".docx"), draft
+    if number.startswith("…"):  # no number yet: the name says it is a draft
+        assert draft["name"].endswith("(dự thảo).docx"), draft
     docx_bytes = download(page, site, draft["id"])
     draft_text = "\n".join(lines(open_docx(docx_bytes)))
     assert f"Số: …/{number.split('/', 1)[1]}" in draft_text or f"Số: {number}" in draft_text, draft_text[:600]
@@ -222,7 +225,9 @@ def without_plan_blanks(text: str) -> str:
 def assert_signed(pdf: bytes, site: Site, signers: list[str]) -> None:
     """Valid by pyHanko's validation: each signature intact, trusted, covering the whole file,
     the people in order, then the organisation."""
-    verdict = check_pdf(pdf, site.trust)
+    # pyHanko validates with asyncio.run, which cannot run inside Playwright's loop: on another thread.
+    with ThreadPoolExecutor(1) as worker:
+        verdict = worker.submit(check_pdf, pdf, site.trust).result()
     assert verdict.status == "valid", verdict.message
     assert [(check.role, check.signer) for check in verdict.signatures] == \
         [*(("person", SIGNERS[who][2]) for who in signers), ("organisation", test_pki.BODY)]
@@ -278,9 +283,9 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
     assert DOTS not in without_plan_blanks(issued_text)
 
     signed = sign_in_turn(page, site, case_id, [CHAIR, SECRETARY, CLERK], minutes_prefix)
+    render_signature_pages(signed, f"{tag}-minutes")
     assert_signed(signed, site, [CHAIR, SECRETARY])
     assert f"Số: {minutes_number.group(1)}" in " ".join(pdf_text(signed).split())
-    render_signature_pages(signed, f"{tag}-minutes")
 
     # The coordinator records the signing with the signed file, the number proposed as issued.
     log_in_as(page, site, COORDINATOR_EMAIL)
@@ -318,10 +323,10 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
     assert f"Số: {number}" in " ".join(pdf_text(issued).split())
 
     signed = sign_in_turn(page, site, case_id, [LEADER, CLERK], conclusion_prefix)
+    render_signature_pages(signed, f"{tag}-conclusion")
     assert_signed(signed, site, [LEADER])
     signed_text = " ".join(pdf_text(signed).split())
     assert f"Số: {number}" in signed_text and DOTS not in without_plan_blanks(signed_text)
-    render_signature_pages(signed, f"{tag}-conclusion")
     log_in_as(page, site, COORDINATOR_EMAIL)
 
 
