@@ -246,12 +246,12 @@ def signature_pages(pdf: bytes) -> list[int]:
     return sorted(pages)
 
 
-def render_signature_pages(pdf: bytes, name: str) -> list[Path]:
-    """The pages carrying the signatures, at 80 dpi, in tests/artifacts/signed/."""
+def render_pages(pdf: bytes, name: str) -> list[Path]:
+    """The first page and those carrying the signatures, at 80 dpi, in tests/artifacts/signed/."""
     source = ARTIFACTS / f"{name}.pdf"
     source.write_bytes(pdf)
     rendered = []
-    for number in signature_pages(pdf):
+    for number in sorted({0, *signature_pages(pdf)}):  # the first page too: its number and date
         stem = ARTIFACTS / f"{name}-page{number + 1}"
         subprocess.run([_tools()["pdftoppm"], "-png", "-r", "80", "-f", str(number + 1), "-l", str(number + 1), "-singlefile",
                         str(source), str(stem)], check=True, timeout=60)
@@ -261,7 +261,7 @@ def render_signature_pages(pdf: bytes, name: str) -> list[Path]:
 
 
 def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str, number: str, typed: dict[str, str],
-                          team: list[int], surprise: bool) -> None:
+                          team: list[int], unit_signer: str, surprise: bool) -> None:
     """From the recorded visit on: the minutes drawn up, issued, signed (chair, secretary, văn thư),
     uploaded as signed; the conclusion; its notice drawn up, issued, signed (leader, văn thư)."""
     minutes_prefix = f"Biên bản kiểm tra {unit}"
@@ -272,7 +272,8 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
     in_order(minutes, "BIÊN BẢN KIỂM TRA", *(f"- Ông/Bà {TEAM[member]}." for member in team),
              *(typed[f"achieved-{code}"] for code in ("B.1", "B.2")), "ĐÁNH GIÁ CHUNG", typed["team_assessment"], "Ý KIẾN",
              typed["unit_opinion"], "THƯ KÝ", "TRƯỞNG ĐOÀN")
-    assert lines(minutes)[-2:] == ["Lê Thị Mai", "Nguyễn Văn An"]  # the names alone under the signatures
+    # The names alone under the signatures: the unit's (the first of its people present, left out on the form), the team's.
+    assert lines(minutes)[-3:] == [unit_signer, "Lê Thị Mai", "Nguyễn Văn An"]
     if surprise:
         assert "đột xuất" in text and f"Lý do kiểm tra đột xuất: {REASON}." in text and "báo cáo của đơn vị" not in text.lower()
     else:
@@ -283,7 +284,7 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
     assert DOTS not in without_plan_blanks(issued_text)
 
     signed = sign_in_turn(page, site, case_id, [CHAIR, SECRETARY, CLERK], minutes_prefix)
-    render_signature_pages(signed, f"{tag}-minutes")
+    render_pages(signed, f"{tag}-minutes")
     assert_signed(signed, site, [CHAIR, SECRETARY])
     assert f"Số: {minutes_number.group(1)}" in " ".join(pdf_text(signed).split())
 
@@ -323,10 +324,11 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
     assert f"Số: {number}" in " ".join(pdf_text(issued).split())
 
     signed = sign_in_turn(page, site, case_id, [LEADER, CLERK], conclusion_prefix)
-    render_signature_pages(signed, f"{tag}-conclusion")
+    render_pages(signed, f"{tag}-conclusion")
     assert_signed(signed, site, [LEADER])
     signed_text = " ".join(pdf_text(signed).split())
     assert f"Số: {number}" in signed_text and DOTS not in without_plan_blanks(signed_text)
+    assert f"Tứ Kỳ, ngày {datetime.now(VN):%d} tháng {datetime.now(VN):%m} năm {datetime.now(VN):%Y}" in signed_text
     log_in_as(page, site, COORDINATOR_EMAIL)
 
 
@@ -341,7 +343,7 @@ def test_a_direct_case_from_the_visit_to_a_signed_conclusion(site, page):
     assert page.inner_text("#case-state") == "Đã kiểm tra trực tiếp"
     typed = record_on_site(page, site, case_id, "direct")
     minutes_to_conclusion(page, site, case_id, tag="direct", unit="Phòng Tài nguyên và Môi trường", number="60/TB-UBND",
-                          typed=typed, team=[1, 2, 3], surprise=False)
+                          typed=typed, team=[1, 2, 3], unit_signer="Đặng Văn Khoa", surprise=False)
 
 
 def test_a_surprise_case_from_the_visit_to_a_signed_conclusion(site, page):
@@ -359,4 +361,4 @@ def test_a_surprise_case_from_the_visit_to_a_signed_conclusion(site, page):
     assert page.inner_text("#case-state") == "Đã kiểm tra trực tiếp"
     typed = record_on_site(page, site, case_id, "surprise")
     minutes_to_conclusion(page, site, case_id, tag="surprise", unit="UBND xã Chí Minh", number="61/TB-UBND",
-                          typed=typed, team=[1, 3, 4], surprise=True)
+                          typed=typed, team=[1, 3, 4], unit_signer="Vũ Văn Dũng", surprise=True)

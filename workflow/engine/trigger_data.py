@@ -240,8 +240,13 @@ class Visit(TriggerData):
         return _json_text(value) or []
 
     def resolve(self, case: "CaseContext") -> None:
-        """Left out, the chair is the team's head and the secretary its secretary, when they came."""
+        """Left out, the chair is the team's head and the secretary its secretary, when they came;
+        the unit's representative who signs the minutes is the first of its people present (the
+        minutes would otherwise print no name under the unit's signature)."""
         self.visit_date = self.visit_date or case.today
+        if not self.unit_signer and self.unit_people:
+            self.unit_signer = self.unit_people[0].name
+            self.unit_signer_title = self.unit_signer_title or self.unit_people[0].title
         if isinstance(self.team, list):
             came = [member for member in case.campaign.team_members if member.position in self.team]
             for name, role in (("chair", "head"), ("secretary", "secretary")):
