@@ -201,7 +201,7 @@ def outline_command(inspection_id: int, as_email: str | None) -> None:
                     click.echo(f"       {gettext(N_('Causes'))}: {entry.review.causes}")
 
 
-@group.command("review-section", help=N_("Record the team's review of one outline section (e.g. B.3) of the unit's report."))
+@group.command("review-section", help=N_("Record what the team found for one outline section (e.g. B.3): on the unit's report, or on site."))
 @click.argument("inspection_id", type=RECORD_ID)
 @click.argument("section")
 @click.option("--achieved", help=N_("Results achieved (a)."))
@@ -229,6 +229,26 @@ def review_section_command(inspection_id: int, section: str, achieved: str | Non
         except WorkflowError as error:
             fail(error)
     say("Case #{id}: section {section} reviewed.", id=inspection_id, section=section)
+
+
+@group.command("record-closing", help=N_("Record the team's general assessment and the unit's opinion (the minutes' parts III and IV) of case ID."))
+@click.argument("inspection_id", type=RECORD_ID)
+@click.option("--assessment", help=N_("The team's general assessment."))
+@click.option("--opinion", help=N_("The unit's opinion."))
+@as_option
+@at_option
+def record_closing_command(inspection_id: int, assessment: str | None, opinion: str | None, as_email: str | None, at: str | None) -> None:
+    from workflow.casefile.review import record_closing
+
+    now = moment_option(at)
+    given = {name: value for name, value in (("team_assessment", assessment), ("unit_opinion", opinion)) if value is not None}
+    with database().session() as session:
+        actor = acting_as(session, as_email)
+        try:
+            record_closing(session, inspection_id, actor=actor, now=now, **given)
+        except WorkflowError as error:
+            fail(error)
+    say("Case #{id}: the team's assessment and the unit's opinion recorded.", id=inspection_id)
 
 
 @group.command("review-finding", help=N_("Accept (or not) the remediation of finding NUMBER of case ID."))

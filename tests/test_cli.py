@@ -50,6 +50,9 @@ def test_a_direct_case_from_planned_to_closed_and_the_audit_log(cli, tmp_path):
     listed = cli("documents", "list", "--case", str(case["id"])).stdout
     assert "Báo cáo TNMT.pdf" in listed and "pl.xlsx" in listed
     cli("inspections", "fire", str(case["id"]), "visit", "--as", "team@tuky.local", "--at", f"{day(0)}T15:00", "--set", "team=1,3")
+    recorded = cli("inspections", "record-closing", str(case["id"]), "--assessment", "Đơn vị thực hiện tốt công tác CCHC.",
+                   "--as", "team@tuky.local", "--at", f"{day(0)}T16:00")
+    assert "đã ghi nhận đánh giá chung của Đoàn kiểm tra và ý kiến của đơn vị" in recorded.stdout
     fire("sign_minutes", day(0), "minutes_number=01/BB-ĐKT", "participants=Lãnh đạo phòng; Đoàn kiểm tra",
          f"file={samples.write(tmp_path, 'bien-ban-da-ky.pdf', samples.PDF)}")
     fire("conclude", day(8), "conclusion_number=61/TB-UBND", 'findings=[{"section": "B.3", "text": "Chưa cập nhật TTHC", "due_date": "' + day(40) + '"}]')

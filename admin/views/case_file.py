@@ -225,9 +225,8 @@ def _section_change(case_id: int, code: str):
 
 
 def _closing_change(case_id: int, closing: dict[str, str]):
-    return lambda version: review.record_closing(db_session(), case_id, team_assessment=closing.get("team_assessment"),
-                                                 unit_opinion=closing.get("unit_opinion"), actor=current_actor(), now=now(),
-                                                 expected_version=version)
+    return lambda version: review.record_closing(db_session(), case_id, actor=current_actor(), now=now(), expected_version=version,
+                                                 **closing)
 
 
 def _typed_review(code: str) -> dict:

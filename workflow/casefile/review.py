@@ -122,25 +122,21 @@ def review_section(
     return review
 
 
-def record_closing(
-    session: Session,
-    inspection_id: int,
-    *,
-    team_assessment: str | None,
-    unit_opinion: str | None,
-    actor: Actor,
-    now: datetime,
-    expected_version: int | None = None,
-) -> Inspection:
-    """Record the team's overall assessment and the unit's opinion (the minutes' parts III and IV),
-    audited old → new; an empty text clears one. Open from the visit on."""
-    given = {"team_assessment": _text(team_assessment, "team_assessment", _("The team's general assessment")),
-             "unit_opinion": _text(unit_opinion, "unit_opinion", _("The unit's opinion"))}
+def record_closing(session: Session, inspection_id: int, *, actor: Actor, now: datetime, expected_version: int | None = None,
+                   **values: str | None) -> Inspection:
+    """Record the team's overall assessment and the unit's opinion (the minutes' parts III and IV):
+    ``team_assessment=…``, ``unit_opinion=…``; only the keys given change (an empty text clears
+    one), audited old → new. Open from the visit on."""
+    unknown = sorted(set(values) - set(CLOSING_PARTS))
+    if unknown:
+        raise BadData(_("{label}: {reason}", label=", ".join(unknown), reason=_("is not a field of this action")), field=unknown[0])
+    labels = {"team_assessment": _("The team's general assessment"), "unit_opinion": _("The unit's opinion")}
+    given = {name: _text(value, name, labels[name]) for name, value in values.items()}
     with case_change(session, inspection_id, "record_results", actor, now, expected_version) as change:
         inspection: Inspection = change.subject
         if inspection.visited_date is None:
             raise GuardRefused(_("The team's assessment and the unit's opinion are recorded at the on-site inspection, which is not recorded yet."))
-        old = {name: getattr(inspection, name) for name in CLOSING_PARTS}
+        old = {name: getattr(inspection, name) for name in given}
         for name, value in given.items():
             setattr(inspection, name, value)
         change.data = {"old": old, "new": given}
