@@ -274,8 +274,10 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
              typed["unit_opinion"], "THƯ KÝ", "TRƯỞNG ĐOÀN")
     # The names alone under the signatures: the unit's (the first of its people present, left out on the form), the team's.
     assert lines(minutes)[-3:] == [unit_signer, "Lê Thị Mai", "Nguyễn Văn An"]
+    assert all(value in text for value in typed.values())  # everything recorded, in its section
     if surprise:
         assert "đột xuất" in text and f"Lý do kiểm tra đột xuất: {REASON}." in text and "báo cáo của đơn vị" not in text.lower()
+        assert "- Phóng viên Đài Phát thanh huyện Tứ Kỳ: Trần Văn Bình (ghi hình, đưa tin)." in text
     else:
         assert "đột xuất" not in text and "đã nghiên cứu báo cáo của đơn vị" in text
     issued_text = pdf_text(issued)
@@ -286,7 +288,10 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
     signed = sign_in_turn(page, site, case_id, [CHAIR, SECRETARY, CLERK], minutes_prefix)
     render_pages(signed, f"{tag}-minutes")
     assert_signed(signed, site, [CHAIR, SECRETARY])
-    assert f"Số: {minutes_number.group(1)}" in " ".join(pdf_text(signed).split())
+    signed_text = " ".join(pdf_text(signed).split())
+    assert f"Số: {minutes_number.group(1)}" in signed_text and DOTS not in without_plan_blanks(signed_text)
+    if surprise:
+        assert "kiểm tra đột xuất" in signed_text and REASON in signed_text and "báo cáo của đơn vị" not in signed_text.lower()
 
     # The coordinator records the signing with the signed file, the number proposed as issued.
     log_in_as(page, site, COORDINATOR_EMAIL)
@@ -319,6 +324,7 @@ def minutes_to_conclusion(page, site: Site, case_id: int, *, tag: str, unit: str
     assert DOTS not in without_plan_blanks(text), [line for line in lines(conclusion) if DOTS in line]
     in_order(conclusion, typed["team_assessment"], "1. Ưu điểm", typed["achieved-B.1"], "2. Tồn tại, hạn chế", typed["shortcomings-B.1"],
              "3. Nguyên nhân", typed["causes-B.1"], "4. Kiến nghị", f"({tag})", "Vũ Thị Hà")
+    assert all(value in text for name, value in typed.items() if name != "unit_opinion")  # what the team found, section by section
     if surprise:
         assert "đột xuất" in text and REASON in text and "báo cáo của đơn vị" not in text.lower() and "Trên cơ sở báo cáo" not in text
     assert f"Số: {number}" in " ".join(pdf_text(issued).split())
