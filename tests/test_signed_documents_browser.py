@@ -47,6 +47,7 @@ TEAM = {1: "Nguyễn Văn An - Phó Chủ tịch UBND huyện, Trưởng đoàn"
 REASON = "Phản ánh của người dân về việc chậm trả kết quả hồ sơ đất đai"
 PAPER = "Nhận bản giấy trực tiếp tại Phòng Nội vụ"
 DOTS = "……"
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 
 @dataclass
@@ -96,8 +97,7 @@ def site(web_template, tmp_path_factory, signing_pki, softhsm) -> Site:
                                 env={**os.environ, **settings}, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0 and SIGNERS[who][0] in result.stdout, result.stderr
     settings.pop("DATABASE_URL"), settings.pop("SECRET_KEY"), settings.pop("AUDIT_CHECKPOINT_DIR")
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # not emptied: under xdist each test's worker may start its own server
     with serving(database, folder, **settings) as base:
         yield Site(base, TrustStore.from_folder(signing_pki.trust_dir), folder)
 
