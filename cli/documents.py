@@ -10,7 +10,7 @@ import click
 from sqlalchemy import select
 
 from models import Campaign, RegisterEntry
-from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE
+from vocabulary.bounds import EARLIEST_DATE, LATEST_DATE, is_digits
 from vocabulary.i18n import N_, _, format_date, format_datetime, format_size, gettext
 from vocabulary.roles import actor_label
 from web.files import file_store
@@ -212,7 +212,7 @@ def _signature_line(check: dict) -> str:
 @as_option
 def verify_command(target: str, as_email: str | None) -> None:
     store = file_store()
-    if target.isdigit() and not Path(target).exists():
+    if is_digits(target) and not Path(target).exists():
         with database().session() as session:
             try:
                 verdict = checked_now(session, store, int(target), acting_as(session, as_email))

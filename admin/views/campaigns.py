@@ -279,10 +279,10 @@ class CampaignView(AuditedModelView):
             if not may_edit:
                 abort(403)
             rows = [{name: request.form.get(f"{name}-{index}", "") for name in ("name", "title", "workplace", "role")}
-                    for index in range(int(request.form.get("rows", "0") or 0) if request.form.get("rows", "").isdigit() else 0)]
+                    for index in range(int(request.form.get("rows", "0") or 0) if is_digits(request.form.get("rows", "")) else 0)]
             try:
                 team.record_team(db_session(), campaign.id, rows, actor=current_actor(), now=now(),
-                                 expected_version=int(request.form["expected_version"]) if request.form.get("expected_version", "").isdigit() else None)
+                                 expected_version=int(request.form["expected_version"]) if is_digits(request.form.get("expected_version", "")) else None)
             except WorkflowError as error:
                 problems = error.problems
             else:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from vocabulary.bounds import (EARLIEST_DATE, LATEST_DATE, MAX_JSON_BYTES, date_in_range, has_control_characters,
-                               json_too_deep)
+                               is_digits, json_too_deep)
 from vocabulary.config import max_findings
 from vocabulary.i18n import N_, Text, _, gettext
 from workflow.errors import BadData, Problem
@@ -186,17 +186,17 @@ def _positions(value: Any) -> Any:
         text = value.strip()
         if text.startswith("["):
             return _json_text(text)
-        if text and all(part.strip().isdigit() for part in text.split(",")):
+        if text and all(is_digits(part.strip()) for part in text.split(",")):
             return [int(part) for part in text.split(",")]
         return value
     if isinstance(value, list):
-        return [int(item) if isinstance(item, str) and item.strip().isdigit() else item for item in value]
+        return [int(item) if isinstance(item, str) and is_digits(item.strip()) else item for item in value]
     return value
 
 
 def _position(value: Any) -> Any:
     """A member as their number in the roster (``2``, ``"2"``), or a name (no roster)."""
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+    return int(value) if isinstance(value, str) and is_digits(value.strip()) else value
 
 
 # The team of a visit: the numbers of its members in the campaign's roster, or, for a campaign
@@ -240,8 +240,13 @@ class Visit(TriggerData):
         return _json_text(value) or []
 
     def resolve(self, case: "CaseContext") -> None:
-        """Left out, the chair is the team's head and the secretary its secretary, when they came."""
+        """Left out, the chair is the team's head and the secretary its secretary, when they came;
+        the unit's representative who signs the minutes is the first of its people present (the
+        minutes would otherwise print no name under the unit's signature)."""
         self.visit_date = self.visit_date or case.today
+        if not self.unit_signer and self.unit_people:
+            self.unit_signer = self.unit_people[0].name
+            self.unit_signer_title = self.unit_signer_title or self.unit_people[0].title
         if isinstance(self.team, list):
             came = [member for member in case.campaign.team_members if member.position in self.team]
             for name, role in (("chair", "head"), ("secretary", "secretary")):
