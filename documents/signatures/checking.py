@@ -228,7 +228,7 @@ def _broken(embedded: EmbeddedPdfSignature, error: Exception) -> SignatureCheck:
         organisation=info.organisation if info else None, signed_at=None, intact=False, trusted=False,
         valid_at_signing=False, revoked=False, covers_whole_file=False,
         role="organisation" if info and info.is_organisation else "person",
-        problem=str(_("The file was changed after it was signed")),
+        problem=str(_("The signature cannot be evaluated: it is damaged, or the file was altered around it")),
     )
 
 

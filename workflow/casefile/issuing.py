@@ -106,6 +106,8 @@ def issue_document(
     drawn = _drawn_number(draft)
     if drawn and number and number.strip() != drawn:
         raise BadData(_("The draft was drawn up as {number}: issue it under that number, or draw it up again.", number=drawn), field="number")
+    if doc_date is None and kind == "minutes" and draft.inspection is not None:
+        doc_date = draft.inspection.visited_date  # drawn up and signed at the end of the visit, "cùng ngày"
     job = Job(session, actor, now, doc_date or local_date(now), drawn or number or None, number_reason)
     with use_locale("vi"), document_change(session, draft, ISSUE, actor, now) as change:
         subject = change.subject

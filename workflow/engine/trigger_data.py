@@ -20,6 +20,7 @@ from vocabulary.config import max_findings
 from vocabulary.i18n import N_, Text, _, gettext
 from workflow.errors import BadData, Problem
 from workflow.records import register
+from workflow.records.attachments import signed_in_product
 from workflow.records.files import StoredFile
 
 if TYPE_CHECKING:
@@ -282,7 +283,7 @@ class Visit(TriggerData):
 class SignMinutes(Numbered):
     required = {
         "participants": Needed(N_("is required: who took part and signed the minutes.")),
-        "file": Needed(N_("is required: upload the scan of the signed minutes.")),
+        "file": Needed(N_("is required: upload the scan of the signed minutes, or sign them in the product first.")),
     }
 
     minutes_number: str | None = Field(None, title=N_("Minutes number"), max_length=50)
@@ -299,6 +300,8 @@ class SignMinutes(Numbered):
         # Who took part was recorded at the visit; signing completes it, it need not repeat it.
         people = "; ".join(" - ".join(filter(None, (p.get("name"), p.get("title")))) for p in case.inspection.unit_people or ())
         self.participants = self.participants or case.inspection.participants or people or None
+        # Minutes signed in the product to their last step need no scan: the signed PDF is the file.
+        self.file = self.file or signed_in_product(case.session, case.inspection.id, "minutes")
 
 
 class FindingIn(Row):

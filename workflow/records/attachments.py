@@ -126,3 +126,16 @@ KIND_LABELS = {
 
 def kind_label(kind: str) -> str:
     return gettext(KIND_LABELS.get(kind, kind))
+
+
+def signed_in_product(session: Session, inspection_id: int, document: str) -> StoredFile | None:
+    """The case's ``document`` as signed in the product to its last step — the newest signed
+    version carrying a valid organisation's signature (the văn thư signs last) — for a step that
+    records the signed paper and was given no scan of it."""
+    versions = session.scalars(select(Attachment).where(Attachment.inspection_id == inspection_id, Attachment.document == document,
+                                                        Attachment.stage == "signed").order_by(Attachment.id.desc()))
+    for version in versions:
+        verdict = version.signature_check or {}
+        if verdict.get("status") == "valid" and verdict.get("has_organisation"):
+            return StoredFile(version.sha256, version.size, version.content_type, version.original_name, verdict)
+    return None

@@ -248,6 +248,16 @@ def _fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
+def referenced_blobs(session: Session, among: list[str] | None = None) -> set[str]:
+    """The blobs (of ``among``, or all) some row refers to: the attachments' files and the
+    signature images of the signing keys."""
+    files = select(Attachment.sha256).distinct()
+    images = select(SigningKey.image_sha256).where(SigningKey.image_sha256.is_not(None))
+    if among is not None:
+        files, images = files.where(Attachment.sha256.in_(among)), images.where(SigningKey.image_sha256.in_(among))
+    return set(session.scalars(files)) | set(session.scalars(images))
+
+
 class FileStore:
     """Files by SHA-256 under one directory (``FILES_DIR``, default ``instance/files``); the
     digital signatures of an uploaded PDF are checked against the CA certificates and CRLs of
@@ -365,8 +375,7 @@ class FileStore:
         if not self.directory.exists():
             return []
         cutoff = (now - grace).timestamp()
-        referenced = set(session.scalars(select(Attachment.sha256).distinct()))  # and the signature images below
-        referenced |= set(session.scalars(select(SigningKey.image_sha256).where(SigningKey.image_sha256.is_not(None))))
+        referenced = referenced_blobs(session)
         session.rollback()
         removed = []
         for path in sorted(self.directory.glob("*/*")):

@@ -41,14 +41,13 @@ def provisional_uploads(new_session: Callable[[], "Session"]) -> Iterator[None]:
 
 
 def _discard_unrecorded(written: list[tuple[Path, int]], new_session: Callable[[], "Session"]) -> None:
-    from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from models import Attachment
+    from workflow.records.files import referenced_blobs
 
     try:
         with new_session() as session:
-            recorded = set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_([path.name for path, _ in written]))))
+            recorded = referenced_blobs(session, [path.name for path, _ in written])
     except SQLAlchemyError:  # the database is gone: FileStore.cleanup_orphans removes them later
         return
     for path, written_at in written:
