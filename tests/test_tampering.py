@@ -454,12 +454,7 @@ def _steps_after_the_checkpoint(db, case_id) -> None:
 
 
 def delete_the_last_entry_after_the_checkpoint_and_fix_the_head(s, c, u):
-    drop_guards(s)
-    last = one(s, "SELECT max(seq) FROM audit_entry WHERE entity = 'inspection' AND entity_id = :c", c=c)
-    s.execute(text("DELETE FROM audit_entry WHERE entity = 'inspection' AND entity_id = :c AND seq = :s"), {"c": c, "s": last})
-    head = one(s, "SELECT hash FROM audit_entry WHERE entity = 'inspection' AND entity_id = :c AND seq = :s", c=c, s=last - 1)
-    s.execute(text("UPDATE inspection SET audit_seq = :s, audit_head = :h WHERE id = :c"), {"s": last - 1, "h": head, "c": c})
-    restore_guards(s)
+    delete_last_entry_and_roll_back_the_head(s, c, u)
     return f"hồ sơ #{c}: trạng thái trong CSDL là 'concluded' nhưng nhật ký ghi"
 
 

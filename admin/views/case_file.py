@@ -120,9 +120,8 @@ class CaseFileViews:
     @expose("/attach/<int:case_id>", methods=("POST",))
     def attach_view(self, case_id: int):
         inspection = self.get_one(case_id) or abort(404)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            flash(gettext("Choose a file to add."), "error")
+        upload = _chosen_file()
+        if upload is None:
             return self._back(case_id, "#files")
 
         def change():
@@ -137,9 +136,8 @@ class CaseFileViews:
     def attach_signed_view(self, case_id: int, attachment_id: int):
         """"Tải lên bản đã ký": the PDF of an issued document, signed outside the product."""
         inspection = self.get_one(case_id) or abort(404)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            flash(gettext("Choose a file to add."), "error")
+        upload = _chosen_file()
+        if upload is None:
             return self._back(case_id, "#files")
 
         def change():
@@ -239,3 +237,12 @@ def _typed_review(code: str) -> dict:
 def _saved_review(saved) -> dict:
     return {**{name: (getattr(saved, name, None) or "").strip() for name in REVIEW_TEXTS},
             "missing_items": sorted(saved.missing_items or []) if saved else []}
+
+
+def _chosen_file():
+    """The form's file, or None (said to the user) when none was chosen."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(gettext("Choose a file to add."), "error")
+        return None
+    return upload
