@@ -93,3 +93,11 @@ def test_the_issues_examples_read_as_a_vietnamese_office_writes_them():
     assert "Hệ thống tự động" in ours["fired    {trigger} on case #{case} ({unit}) as the scheduler: re-inspection case #{new}"]
     assert ours["Report due"] == "Hạn gửi báo cáo" and ours["Send the report"] == "Gửi báo cáo"
     assert ours["Team decision number"] == "Số quyết định kiện toàn Đoàn kiểm tra"
+
+
+def test_every_change_of_a_case_or_campaign_is_named_in_the_log():
+    """The case page's history and the audit log name each action in words, never its code."""
+    from vocabulary.states import ACTION_LABELS
+    from workflow.casefile import case_edits
+
+    assert set(case_edits.ACTION_LABELS) | {"signing_key"} <= set(ACTION_LABELS)
