@@ -164,3 +164,53 @@ def test_the_case_page_labels_each_version_and_offers_issue_and_signing_to_whom_
     signed = signer.post(f"/admin/inspection/sign/{inspection.id}/{issued_id}", data={"csrf_token": csrf_token(signer, details)},
                          follow_redirects=True).get_data(as_text=True)
     assert "Đã ký số; bản đã ký có trong hồ sơ." in signed and "Đã ký (1/2)" in signed and "Chữ ký số hợp lệ" in signed
+
+
+def test_the_campaigns_schedule_notice_is_issued_and_signed_on_the_documents_page(app, signing_pki, softhsm, monkeypatch):
+    """The Documents page shows a campaign document's versions as the case page does: the văn thư
+    issues the draft under the number it gives, then the body's signer and the văn thư sign, each
+    offered "Ký số" only when the next step names them."""
+    from datetime import date
+
+    from tests.conftest import PASSWORD
+    from tests.signing_people import converter, signers
+    from workflow.casefile.rendering import render_document
+
+    database, store = app.extensions["database"], app.extensions["file_store"]
+    with database.session() as session:
+        campaign_id = session.scalar(select(Campaign.id).order_by(Campaign.id))
+        draft_id = render_document(session, store, "schedule_notice", actor=COORDINATOR, now=at(date(2023, 7, 17)),
+                                   campaign_id=campaign_id).id
+    people = signers(database, store, signing_pki, softhsm)
+    for name, value in people.environ.items():
+        monkeypatch.setenv(name, value)
+    app.extensions["trust_roots"], app.extensions["pdf_converter"] = signing_pki.trust_dir, converter()
+
+    def client_of(actor):
+        client = app.test_client()
+        assert client.post("/login", data={"email": actor.name, "password": PASSWORD, "csrf_token": csrf_token(client)}).status_code == 302
+        return client
+
+    def newest() -> int:
+        with database.session() as session:
+            return session.scalar(select(Attachment.id).where(Attachment.campaign_id == campaign_id, Attachment.inspection_id.is_(None))
+                                  .order_by(Attachment.id.desc()).limit(1))
+
+    page_url = "/admin/documents/"
+    clerk, signer = client_of(people.clerk), client_of(people.signer)
+    page = clerk.get(page_url).get_data(as_text=True)
+    assert f'data-issue="{draft_id}"' in page and "Dự thảo" in page and 'name="number"' in page
+    issued = clerk.post(f"/admin/documents/issue/{draft_id}", data={"csrf_token": csrf_token(clerk, page_url), "number": "57/TB-UBND"},
+                        follow_redirects=True).get_data(as_text=True)
+    issued_id = newest()
+    assert "sẵn sàng để ký số" in issued and f'data-steps="{issued_id}"' in issued
+    assert f'data-sign="{issued_id}"' not in issued  # the person signs first
+    for client, label in ((signer, "Đã ký (1/2)"), (clerk, "Đã ký (2/2)")):
+        current = newest()
+        assert f'data-sign="{current}"' in client.get(page_url).get_data(as_text=True)
+        signed = client.post(f"/admin/documents/sign/{current}", data={"csrf_token": csrf_token(client, page_url)},
+                             follow_redirects=True).get_data(as_text=True)
+        assert "bản đã ký có trong danh sách văn bản" in signed and label in signed and "Chữ ký số hợp lệ" in signed
+    with database.session() as session:
+        final = session.get(Attachment, newest())
+        assert (final.stage, final.signature_check["status"], final.signature_check["has_organisation"]) == ("signed", "valid", True)

@@ -13,15 +13,14 @@ from vocabulary.bounds import is_digits
 from vocabulary.campaigns import CLOSED
 from vocabulary.i18n import gettext
 from web.database import db_session
-from models import User
 from web.files import file_store, pdf_converter, trust_store
-from workflow.casefile import findings, issuing, rendering, review, signed_elsewhere, uploads, versions
-from workflow.casefile.signing_steps import SIGNING_STEPS
+from workflow.casefile import findings, issuing, rendering, review, signed_elsewhere, uploads
 from workflow.errors import WorkflowError
-from workflow.records import arrival, attachments, register
+from workflow.records import arrival, attachments
 
 from ..access import current_actor
 from .base import now
+from .versions import version_views
 
 CASE_DOCUMENTS = {kind: spec for kind, spec in rendering.DOCUMENT_KINDS.items() if spec.scope == "case"}
 # A document can be drawn up once the case has what it reports on.
@@ -66,7 +65,7 @@ class CaseFileViews:
         return {
             "files": files,
             "verdict_line": arrival.verdict_line,
-            "versions": self._versions(inspection, files, changing),
+            "versions": version_views(files, inspection.campaign, inspection.unit_id, changing),
             "attachment_label": attachments.kind_label,
             "upload_kinds": [kind for kind in uploads.UPLOAD_KINDS if actor.role != "unit" or kind in uploads.UNIT_UPLOAD_KINDS],
             "may_attach": changing and actor.may_edit("attach", inspection.unit_id),
@@ -78,22 +77,6 @@ class CaseFileViews:
             # The record opens with the unit's report or the visit, whatever the kind (a surprise has no report).
             "may_review": changing and actor.may_edit("review_section", inspection.unit_id) and review.may_record(inspection),
             "may_decide": changing and actor.may_edit("review_finding", inspection.unit_id) and findings.may_review_findings(inspection),
-        }
-
-    def _versions(self, inspection, files, changing: bool) -> dict[int, dict]:
-        """Each document version's label, signing steps and what the user may do with it: issue a
-        draft (typing the number where the văn thư gives it), sign when the next step names them."""
-        from workflow.casefile import signing  # pyHanko: loaded by the first case page that shows versions
-
-        actor, session = current_actor(), db_session()
-        user = session.get(User, actor.user_id) if actor.user_id else None
-        may_issue = changing and actor.may_edit("issue_document", inspection.unit_id)
-        return {
-            a.id: {"label": versions.stage_label(a), "steps": signing.steps_view(a),
-                   "issue": may_issue and a.stage == versions.DRAFT and a.document in SIGNING_STEPS,
-                   "number": a.document == "minutes" and register.numbered_by(inspection.campaign, "BB") == register.AGENCY,
-                   "sign": changing and user is not None and signing.may_sign_next(session, a, user)}
-            for a in files if a.stage
         }
 
     @expose("/issue/<int:case_id>/<int:file_id>", methods=("POST",))

@@ -11,14 +11,17 @@ from models import Campaign
 from vocabulary.bounds import is_digits
 from vocabulary.i18n import format_date, format_datetime, gettext
 from web.database import db_session
-from web.files import file_store, pdf_converter
-from workflow.casefile import render_jobs, rendering
+from vocabulary.campaigns import CLOSED
+from vocabulary.roles import actor_label
+from web.files import file_store, pdf_converter, trust_store
+from workflow.casefile import issuing, render_jobs, rendering
 from workflow.errors import WorkflowError
-from workflow.records import attachments
+from workflow.records import arrival, attachments
 
 from .. import campaign_context
 from ..access import STAFF, current_actor
 from .base import SecureView, now
+from .versions import version_views
 
 CAMPAIGN_DOCUMENTS = {kind: spec for kind, spec in rendering.DOCUMENT_KINDS.items() if spec.scope == "campaign"}
 
@@ -33,9 +36,11 @@ class DocumentsView(SecureView):
     def index(self):
         campaign = self._campaign()
         actor = current_actor()
+        files = attachments.campaign_attachments(db_session(), campaign.id, actor) if campaign else []
         return self.render(
-            "admin/documents.html", campaign=campaign,
-            files=attachments.campaign_attachments(db_session(), campaign.id, actor) if campaign else [],
+            "admin/documents.html", campaign=campaign, files=files,
+            versions=version_views(files, campaign, None, campaign.status != CLOSED) if campaign else {},
+            verdict_line=arrival.verdict_line, actor_label=actor_label,
             documents=[(kind, gettext(spec.label)) for kind, spec in CAMPAIGN_DOCUMENTS.items() if actor.role in spec.roles],
             attachment_label=attachments.kind_label, format_date=format_date, format_datetime=format_datetime,
             pdf_available=pdf_converter() is not None, unnumbered=rendering.UNNUMBERED,
@@ -97,6 +102,33 @@ class DocumentsView(SecureView):
         else:
             flash(gettext("The {document} was drawn up.").format(document=label), "success")
         return redirect(url_for(".index"))
+
+    def _change(self, change, done: str):
+        """Make ``change`` on a file of the chosen campaign; flash ``done`` or the refusal (nothing changed)."""
+        try:
+            change()
+        except WorkflowError as error:
+            flash(str(error), "error")
+        else:
+            flash(done, "success")
+        return redirect(url_for(".index") + "#campaign-files")
+
+    @expose("/issue/<int:file_id>", methods=("POST",))
+    def issue_view(self, file_id: int):
+        """"Ban hành" on a draft of the campaign: its number (the văn thư's, where it gives it) and the PDF."""
+        return self._change(lambda: issuing.issue_document(
+            db_session(), file_store(), file_id, actor=current_actor(), now=now(), pdf=pdf_converter(),
+            number=request.form.get("number") or None, number_reason=request.form.get("number_reason") or None),
+            gettext("The document was issued; its PDF is in the campaign's documents, ready to sign."))
+
+    @expose("/sign/<int:file_id>", methods=("POST",))
+    def sign_view(self, file_id: int):
+        """"Ký số": the next signing step on an issued campaign document."""
+        from workflow.casefile import signing  # pyHanko: loaded by the first signature
+
+        return self._change(lambda: signing.sign_document(db_session(), file_store(), file_id, actor=current_actor(), now=now(),
+                                                          trust=trust_store()),
+                            gettext("Signed; the signed version is in the campaign's documents."))
 
     @expose("/summary-content", methods=("POST",))
     def summary_content_view(self):
