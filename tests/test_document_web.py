@@ -179,8 +179,6 @@ def test_the_campaigns_schedule_notice_is_issued_and_signed_on_the_documents_pag
     database, store = app.extensions["database"], app.extensions["file_store"]
     with database.session() as session:
         campaign_id = session.scalar(select(Campaign.id).order_by(Campaign.id))
-        draft_id = render_document(session, store, "schedule_notice", actor=COORDINATOR, now=at(date(2023, 7, 17)),
-                                   campaign_id=campaign_id).id
     people = signers(database, store, signing_pki, softhsm)
     for name, value in people.environ.items():
         monkeypatch.setenv(name, value)
@@ -198,8 +196,15 @@ def test_the_campaigns_schedule_notice_is_issued_and_signed_on_the_documents_pag
 
     page_url = "/admin/documents/"
     clerk, signer = client_of(people.clerk), client_of(people.signer)
+    with database.session() as session:
+        pdf_draft = render_document(session, store, "schedule_notice", actor=COORDINATOR, now=at(date(2023, 7, 17)), campaign_id=campaign_id,
+                                    format="pdf", pdf=converter())
+        pdf_draft_id = pdf_draft.id
+        draft_id = session.scalar(select(Attachment.id).where(Attachment.campaign_id == campaign_id, Attachment.stage == "draft",
+                                                              Attachment.content_type != "application/pdf"))
     page = clerk.get(page_url).get_data(as_text=True)
     assert f'data-issue="{draft_id}"' in page and "Dự thảo" in page and 'name="number"' in page
+    assert f'data-issue="{pdf_draft_id}"' not in page  # one "Ban hành" a draft: on the DOCX it was drawn up as
     issued = clerk.post(f"/admin/documents/issue/{draft_id}", data={"csrf_token": csrf_token(clerk, page_url), "number": "57/TB-UBND"},
                         follow_redirects=True).get_data(as_text=True)
     issued_id = newest()

@@ -8,6 +8,7 @@ from web.database import db_session
 from workflow.casefile import versions
 from workflow.casefile.signing_steps import SIGNING_STEPS
 from workflow.records import register
+from workflow.records.files import PDF
 
 from ..access import current_actor
 
@@ -25,7 +26,8 @@ def version_views(files: list[Attachment], campaign: Campaign, unit_id: int | No
     may_issue = changing and actor.may_edit("issue_document", unit_id)
     return {
         a.id: {"label": versions.stage_label(a), "steps": signing.steps_view(a),
-               "issue": may_issue and a.stage == versions.DRAFT and a.document in SIGNING_STEPS,
+               # Issued from the DOCX it was drawn up as (the PDF beside a draft is for reading): one button a draft.
+               "issue": may_issue and a.stage == versions.DRAFT and a.document in SIGNING_STEPS and a.content_type != PDF.content_type,
                "number": a.document in NUMBERED_AT_ISSUE and register.numbered_by(campaign, NUMBERED_AT_ISSUE[a.document]) == register.AGENCY,
                "sign": changing and user is not None and signing.may_sign_next(session, a, user)}
         for a in files if a.stage
