@@ -102,3 +102,20 @@ def test_issuing_refuses_without_libreoffice_and_changes_nothing(db, store):
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
         assert session.scalar(select(func.count()).select_from(Attachment).where(Attachment.parent_id == draft_id)) == 0
         assert session.get(Inspection, inspection.id).minutes_number is None
+
+
+def test_the_pdf_beside_a_draft_is_not_issued_a_second_time(db, store, converter):
+    """A draft drawn up as PDF is kept as DOCX and PDF; it is issued once, from the DOCX: the PDF
+    beside it is refused (two issued versions would be two signing chains of one document)."""
+    inspection = visited(db)
+    with db.session() as session:
+        pdf_draft = render_document(session, store, "minutes", actor=COORDINATOR, now=at(inspection.visit_date, 17),
+                                    inspection_id=inspection.id, format="pdf", pdf=converter)
+        pdf_draft_id, before = pdf_draft.id, session.scalar(select(func.count()).select_from(AuditEntry))
+        assert pdf_draft.stage == "draft" and pdf_draft.content_type == "application/pdf"
+    with db.session() as session:
+        with pytest.raises(GuardRefused, match="DOCX"):
+            issue_document(session, store, pdf_draft_id, actor=COORDINATOR, now=at(inspection.visit_date, 17), pdf=converter)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
+        assert session.get(Inspection, inspection.id).minutes_number is None

@@ -100,6 +100,8 @@ def issue_document(
     draft = get_attachment(session, file_id, actor)
     if draft.stage != DRAFT or draft.document not in SIGNING_STEPS:
         raise GuardRefused(_("File #{id} is not the draft of a document to issue.", id=file_id))
+    if draft.content_type == PDF.content_type:
+        raise GuardRefused(_("File #{id} is the PDF of a draft, for reading: issue the DOCX it was made from.", id=file_id))
     if pdf is None:
         raise GuardRefused(_("LibreOffice is not available here (not installed, or SOFFICE=off): the PDF cannot be made."))
     kind = draft.document
