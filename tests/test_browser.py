@@ -4,6 +4,7 @@ pages go to tests/artifacts/."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -143,6 +144,18 @@ def fill_dates(page, **fields: str) -> None:
     for name, value in fields.items():
         page.fill(f"#{name}", value)
         page.click("h2")
+
+
+def open_surprise_case(page, base: str, unit: str, visit_date: str, reason: str) -> int:
+    """"Mở cuộc kiểm tra": a surprise inspection of ``unit`` opened on the day, with its reason; its id."""
+    page.goto(base + "/admin/inspection/open/")
+    page.select_option("#unit", unit)
+    page.check("input[name=kind][value=surprise]")
+    fill_dates(page, visit_date=visit_date)
+    page.fill("#reason", reason)
+    page.click("#submit")
+    page.wait_for_load_state()
+    return int(re.search(r"id=(\d+)", page.url).group(1))
 
 
 def act(page, trigger: str, upload: str | None = None, team: tuple[int, ...] = (), **fields: str) -> None:
@@ -427,13 +440,7 @@ def test_a_surprise_case_recorded_on_site_reads_back_in_its_minutes(server, page
     from it: "đột xuất" and the reason, the team's names and titles, no report of the unit."""
     reason = "Phản ánh của người dân về việc chậm trả kết quả"
     log_in(page, server, "coordinator")
-    page.goto(server + "/admin/inspection/open/")
-    page.select_option("#unit", "UBND xã Chí Minh")
-    page.check("input[name=kind][value=surprise]")
-    fill_dates(page, visit_date="09/08/2023")
-    page.fill("#reason", reason)
-    page.click("#submit")
-    page.wait_for_load_state()
+    open_surprise_case(page, server, "UBND xã Chí Minh", "09/08/2023", reason)
     assert page.locator("#review-link").count() == 0  # nothing to record before the visit, no report to review
     act(page, "visit", team=(1, 3, 4), visit_date="09/08/2023", visit_started="08:00", visit_ended="10:30",
         radio="Trần Văn Bình", **{"unit_people-0-name": "Vũ Văn Dũng", "unit_people-0-title": "Chủ tịch UBND xã"})

@@ -26,7 +26,7 @@ from tests import pki as test_pki
 from tests.conftest import FLASK, PASSWORD, SEED_NOW, VN, missing
 from tests.documents_readback import in_order, lines, open_docx
 from tests.signature_images import blue_signature_png, red_seal_png
-from tests.test_browser import act, browser, fill_dates, page, serving, snap  # noqa: F401 (fixtures)
+from tests.test_browser import act, browser, fill_dates, open_surprise_case, page, serving, snap  # noqa: F401 (fixtures)
 from vocabulary.config import PROJECT_DIR
 from workflow.people.accounts import save_user
 from workflow.people.permissions import Actor
@@ -354,14 +354,7 @@ def test_a_direct_case_from_the_visit_to_a_signed_conclusion(site, page):
 
 def test_a_surprise_case_from_the_visit_to_a_signed_conclusion(site, page):
     log_in_as(page, site, COORDINATOR_EMAIL)
-    page.goto(site.base + "/admin/inspection/open/")
-    page.select_option("#unit", "UBND xã Chí Minh")
-    page.check("input[name=kind][value=surprise]")
-    fill_dates(page, visit_date="09/08/2023")
-    page.fill("#reason", REASON)
-    page.click("#submit")
-    page.wait_for_load_state()
-    case_id = int(re.search(r"id=(\d+)", page.url).group(1))
+    case_id = open_surprise_case(page, site.base, "UBND xã Chí Minh", "09/08/2023", REASON)
     act(page, "visit", team=(1, 3, 4), visit_date="09/08/2023", visit_started="08:00", visit_ended="10:30", radio="Trần Văn Bình",
         **{"unit_people-0-name": "Vũ Văn Dũng", "unit_people-0-title": "Chủ tịch UBND xã"})
     assert page.inner_text("#case-state") == "Đã kiểm tra trực tiếp"
